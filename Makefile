@@ -1,0 +1,52 @@
+# The two commands a user needs (see README.md):
+#   make demo   set up .venv and run the main job (offline, on the embedded digits)
+#   make test   set up .venv with the test tools and run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+OUT    ?= out
+
+.PHONY: demo test test-slow lint bench assets graphviz clean
+
+demo: $(VENV)/.stamp-base graphviz
+	$(VENV)/bin/minigrad demo --out $(OUT)
+
+test: $(VENV)/.stamp-test graphviz
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-slow: $(VENV)/.stamp-test graphviz
+	$(PY) -m pytest -q -m slow $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff check minigrad tests lessons benchmarks
+
+assets: $(VENV)/.stamp-base graphviz
+	$(PY) assets/build.py
+
+bench: $(VENV)/.stamp-bench
+	$(PY) benchmarks/bench_engine.py
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Reinstall only when pyproject.toml changes (the install is editable: code edits need none).
+$(VENV)/.stamp-base: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.stamp-base
+
+$(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e ".[test,bench]"
+	touch $@ $(VENV)/.stamp-test $(VENV)/.stamp-base
+
+# Graphviz's `dot` renders the pictures. Install it where we can (root with apt-get);
+# otherwise say once that pictures will be DOT source only. Never fails the build.
+graphviz:
+	@sh .ci/ensure-graphviz.sh
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

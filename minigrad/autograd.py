@@ -1,0 +1,308 @@
+"""The graph layer: the `Function` protocol, the one graph walk, and `no_grad`.
+
+Both engines build the same kind of graph. Every result of a differentiable
+operation is a *node* that remembers its *parents* (the inputs it was computed
+from). Reverse-mode differentiation is then one idea, written once here:
+
+    visit the nodes from the output back to the inputs (reverse topological
+    order); at each node, ask it for the gradients of its parents given its
+    own gradient (the chain rule, one local step); add up what arrives at a
+    parent from all of its children.
+
+A node is any object with these members (`Value` and `Tensor` both have them):
+
+    _parents            tuple of parent nodes; () for a leaf
+    requires_grad       bool: does any gradient flow to this node?
+    _backward(grad)     tuple of gradients, one per parent (None = no gradient)
+    _accumulate(grad)   store `grad` in `.grad` if this node keeps gradients
+    _release()          free what the backward needed (the graph is used once)
+
+This module knows nothing else about minigrad: it never imports the engines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+# --------------------------------------------------------------------------------------------
+# Recording on and off
+
+
+class _GradMode:
+    enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations are recorded in the graph."""
+    return _GradMode.enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn graph recording on or off inside a `with` block (or a decorated function)."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+
+    def __enter__(self) -> None:
+        self.prev = _GradMode.enabled
+        _GradMode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self.prev
+
+
+class no_grad(set_grad_enabled):
+    """Operations inside `with mg.no_grad():` build no graph (evaluation, optimizer steps)."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Record the graph again inside a `no_grad` block."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# --------------------------------------------------------------------------------------------
+# Scopes: which layer or composite op produced a node (read by the pictures, never by the math)
+
+
+class Frame(NamedTuple):
+    """One level of the scope stack: `kind` is 'op' (a composite like conv2d) or 'module'."""
+
+    kind: str
+    name: str
+    obj: Any
+    call: int  # distinguishes two calls of the same module or composite
+
+
+class _Scope:
+    stack: tuple[Frame, ...] = ()
+    calls = 0
+
+
+def current_scope() -> tuple[Frame, ...]:
+    """The frames enclosing the code that runs now, outermost first."""
+    return _Scope.stack
+
+
+@contextlib.contextmanager
+def scope(name: str, kind: str = "op", obj: Any = None) -> Iterator[None]:
+    """Tag every node created inside the block with a frame, so pictures can group them."""
+    _Scope.calls += 1
+    prev = _Scope.stack
+    _Scope.stack = prev + (Frame(kind, name, obj, _Scope.calls),)
+    try:
+        yield
+    finally:
+        _Scope.stack = prev
+
+
+def composite(name: str):
+    """Decorator for a composed op (conv2d, batch_norm, ...): its nodes are grouped under `name`."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            with scope(name, "op"):
+                return fn(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+class _KeepAll:
+    enabled = False
+
+
+@contextlib.contextmanager
+def retain_grads() -> Iterator[None]:
+    """Inside this block, backward stores `.grad` on every node, not only on leaves.
+
+    Pictures use it to show the gradient of each intermediate result.
+    """
+    prev = _KeepAll.enabled
+    _KeepAll.enabled = True
+    try:
+        yield
+    finally:
+        _KeepAll.enabled = prev
+
+
+def retains_all_grads() -> bool:
+    return _KeepAll.enabled
+
+
+# --------------------------------------------------------------------------------------------
+# Function: one differentiable operation
+
+
+class Function:
+    r"""One differentiable operation on tensors.
+
+    Subclasses write two methods and nothing else (no graph code):
+
+    * ``forward(self, *arrays, **params)``: ndarrays in, one ndarray out. Keep what
+      backward needs on ``self`` (small things) or with ``save_for_backward``.
+    * ``backward(self, grad)``: the gradient of the output (a Tensor) in, one gradient
+      per input out (Tensors, or None where an input gets no gradient). Written with
+      Tensor operations, so ``create_graph=True`` can differentiate it again. The input
+      Tensors are ``self.inputs``; the output Tensor is ``self.output`` when the class
+      sets ``saves_output = True`` (held weakly: outputs never keep their graph alive).
+
+    ``Cls.apply(*tensors, **params)`` runs the op and records it in the graph.
+    """
+
+    saves_output = False
+
+    def save_for_backward(self, *items: Any) -> None:
+        self.saved = items
+
+    @property
+    def saved_tensors(self) -> tuple:
+        return self.saved
+
+    @property
+    def output(self):
+        return self._out()
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """Which inputs want a gradient: backward may skip the others (and save the work)."""
+        return tuple(t.requires_grad for t in self.inputs)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__.lower()
+
+    def forward(self, *args: Any, **params: Any) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError(f"{type(self).__name__}.forward is not written")
+
+    def backward(self, grad: Any) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError(
+            f"{type(self).__name__} has no backward: this op is not differentiable"
+        )
+
+    @classmethod
+    def apply(cls, *inputs: Any, **params: Any) -> Any:
+        """Run `forward` on the inputs' arrays and wrap the result as a node of the graph."""
+        fn = cls()
+        fn.saved = ()
+        fn.released = False
+        data = fn.forward(*[t.data for t in inputs], **params)
+        node_type = type(inputs[0])
+        if _GradMode.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    break
+            else:
+                return node_type._constant(data)
+            fn.inputs = inputs
+            fn.scope = _Scope.stack
+            out = node_type._from_function(data, fn)
+            if cls.saves_output:
+                fn._out = weakref.ref(out)
+            return out
+        return node_type._constant(data)
+
+
+# --------------------------------------------------------------------------------------------
+# The graph walk
+
+
+def topological_order(root: Any) -> list:
+    """Every node `root` depends on, parents before children, with an explicit stack.
+
+    A recursive walk would stop near Python's recursion limit (about 1,000 nodes); this
+    one handles a chain of a million. A node is pushed twice: first to visit its parents,
+    then (marked done) to be placed after them. Parents are tuples, so the order is the
+    same on every run. Nodes are dict/set keys by identity (their __hash__ is object's).
+    """
+    order: list = []
+    visited: set = set()
+    stack: list = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for parent in reversed(node._parents):  # reversed: the first parent is visited first
+            if parent.requires_grad and parent not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def run_backward(
+    roots: Sequence[Any],
+    grads: Sequence[Any],
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    capture: Iterable[Any] | None = None,
+) -> dict:
+    """Propagate `grads` from `roots` back through the graph: the chain rule, once per node.
+
+    Gradients arriving at a node from several children are added. Leaves (and nodes that
+    keep gradients) get them in `.grad`. With `capture`, the gradients of those nodes are
+    returned instead (keyed by node) and no `.grad` is touched, as `mg.grad` needs.
+    """
+    # The walk allocates a lot and frees nothing cyclic: pausing Python's cyclic collector
+    # while it runs halves its time on large scalar graphs, and changes nothing else.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _walk(roots, grads, retain_graph, create_graph, capture)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
+    captured = None if capture is None else dict.fromkeys(capture)
+    pending: dict = {}
+    if len(roots) == 1:
+        order = topological_order(roots[0])
+    else:  # several outputs: walk from a virtual root whose parents are the outputs
+        order = topological_order(_Roots(tuple(roots)))[:-1]
+    for root, grad in zip(roots, grads):
+        pending[root] = grad if root not in pending else pending[root] + grad
+    with set_grad_enabled(create_graph):
+        for node in reversed(order):
+            grad = pending.pop(node, None)
+            if grad is None:
+                continue
+            if captured is None:
+                node._accumulate(grad)
+            elif node in captured:
+                captured[node] = grad
+            parents = node._parents
+            if not parents:
+                continue
+            for parent, g in zip(parents, node._backward(grad)):
+                if g is None or not parent.requires_grad:
+                    continue
+                prev = pending.get(parent)
+                pending[parent] = g if prev is None else prev + g
+            if not retain_graph:
+                node._release()
+    return captured or {}
+
+
+class _Roots:
+    """A virtual node whose parents are several outputs (for backward from a list)."""
+
+    requires_grad = True
+
+    def __init__(self, parents: tuple) -> None:
+        self._parents = parents

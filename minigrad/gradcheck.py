@@ -1,0 +1,161 @@
+"""Check a backward pass against finite differences: the engine's test of itself.
+
+The derivative of f at x can be estimated without any calculus:
+
+    df/dx ~ (f(x + eps) - f(x - eps)) / (2 eps)        (central differences)
+
+`gradcheck` compares that estimate with what backpropagation computes, for every
+element of every input. A disagreement means a backward is wrong. For a tensor
+output it checks the gradient of sum(out * v) for a fixed random v, which
+catches any wrong entry of the Jacobian (a cancellation would need v to be
+exactly orthogonal to the error, which a random v never is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .scalar import Value
+from .tensor import Tensor, float64, grad
+
+
+class GradcheckError(AssertionError):
+    """Raised when an analytical gradient disagrees with its finite-difference estimate."""
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """True if backpropagation through `fn` agrees with finite differences at `inputs`.
+
+    `inputs` are float64 Tensors (those with requires_grad=True are checked; others are
+    passed through unchanged), or numbers / Values for a scalar function of Values.
+    On disagreement it raises GradcheckError naming the input, the element and both
+    values (or returns False with raise_exception=False).
+    """
+    if inputs and all(isinstance(x, (Value, int, float)) for x in inputs):
+        return _gradcheck_scalar(fn, inputs, eps, atol, rtol, raise_exception)
+    inputs = list(inputs)
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input has requires_grad=True, nothing to check")
+    for i in checked:
+        if inputs[i].dtype != float64:
+            raise TypeError(
+                f"gradcheck: input {i} is {inputs[i].dtype}; finite differences need float64 "
+                "(float32 rounding swamps eps). Pass x.double() or dtype=mg.float64"
+            )
+    rng = np.random.default_rng(0)
+    outs = _as_tuple(fn(*inputs))
+    weights = [Tensor._constant(rng.standard_normal(o.shape)) for o in outs]
+
+    def project(*xs: Any) -> Tensor:  # f(x) = sum(out * v): one number to differentiate
+        total = None
+        for o, v in zip(_as_tuple(fn(*xs)), weights):
+            term = (o.double() * v).sum()
+            total = term if total is None else total + term
+        return total
+
+    target = project(*inputs)
+    wanted = [inputs[i] for i in checked]
+    if target.requires_grad:
+        analytic = grad(target, wanted, allow_unused=True)
+    else:
+        analytic = [None] * len(wanted)
+    for i, x, a in zip(checked, wanted, analytic):
+        a = np.zeros(x.shape) if a is None else a.numpy()
+        numeric = np.zeros(x.shape)
+        flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
+        for k in range(flat.size):  # recorded, not no_grad: fn may differentiate inside
+            orig = flat[k]
+            flat[k] = orig + eps
+            hi = project(*inputs).item()
+            flat[k] = orig - eps
+            lo = project(*inputs).item()
+            flat[k] = orig
+            numeric.reshape(-1)[k] = (hi - lo) / (2 * eps)
+        bad = np.abs(a - numeric) > atol + rtol * np.abs(numeric)
+        if bad.any():
+            k = tuple(int(j) for j in np.argwhere(bad)[0])
+            msg = (
+                f"gradcheck failed for input {i} (shape {x.shape}) at element {k}: "
+                f"numerical {numeric[k]:.6g}, analytical {a[k]:.6g} "
+                f"({int(bad.sum())} of {bad.size} elements differ)"
+            )
+            if raise_exception:
+                raise GradcheckError(msg)
+            return False
+    return True
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """True if the *backward pass* of `fn` is itself differentiated correctly.
+
+    It gradchecks x -> d(sum(fn(x) * v))/dx, computed with create_graph=True: this is what
+    Hessian-vector products and double backward rely on.
+    """
+    inputs = list(inputs)
+    checked = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    rng = np.random.default_rng(1)
+    weights = [Tensor._constant(rng.standard_normal(o.shape)) for o in _as_tuple(fn(*inputs))]
+
+    def first_derivative(*xs: Any) -> tuple[Tensor, ...]:
+        total = sum(((o.double() * v).sum() for o, v in zip(_as_tuple(fn(*xs)), weights)))
+        wanted = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
+        if not total.requires_grad:
+            return tuple(Tensor._constant(np.zeros(x.shape)) for x in wanted)
+        grads = grad(total, wanted, create_graph=True, allow_unused=True)
+        return tuple(
+            Tensor._constant(np.zeros(x.shape)) if g is None else g for x, g in zip(wanted, grads)
+        )
+
+    if not checked:
+        raise ValueError("gradgradcheck: no input has requires_grad=True, nothing to check")
+    return gradcheck(first_derivative, inputs, eps, atol, rtol, raise_exception)
+
+
+def _as_tuple(out: Any) -> tuple[Tensor, ...]:
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+
+def _gradcheck_scalar(
+    fn: Callable[..., Value],
+    inputs: Sequence[Any],
+    eps: float,
+    atol: float,
+    rtol: float,
+    raise_exception: bool,
+) -> bool:
+    xs = [float(x.data if isinstance(x, Value) else x) for x in inputs]
+    values = [Value(x) for x in xs]
+    out = fn(*values)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__}")
+    out.backward()
+    for i, v in enumerate(values):
+        hi = fn(*[Value(x + eps if j == i else x) for j, x in enumerate(xs)]).data
+        lo = fn(*[Value(x - eps if j == i else x) for j, x in enumerate(xs)]).data
+        numeric = (hi - lo) / (2 * eps)
+        if abs(v.grad - numeric) > atol + rtol * abs(numeric):
+            if raise_exception:
+                raise GradcheckError(
+                    f"gradcheck failed for input {i} (value {xs[i]:.6g}): "
+                    f"numerical {numeric:.6g}, analytical {v.grad:.6g}"
+                )
+            return False
+    return True

@@ -1,0 +1,10 @@
+"""The primitive Functions of the tensor engine; everything else is composed from these.
+
+| module         | primitives                                                                  |
+|----------------|-----------------------------------------------------------------------------|
+| elementwise.py | Add Sub Mul Div Neg Pow PowScalar Exp Log Abs Sigmoid Tanh Where Maximum     |
+|                | Minimum Cast                                                                |
+| reduce.py      | Sum SumTo Amax                                                              |
+| movement.py    | Reshape Permute BroadcastTo GetItem IndexAdd Pad Concat                     |
+| matmul.py      | MatMul                                                                      |
+"""

@@ -1,0 +1,39 @@
+"""Matrix product, with numpy's rules for 1-D operands and batch dimensions.
+
+For matrices, Z = X @ Y gives dZ/dX = grad @ Y^T and dZ/dY = X^T @ grad: check
+the shapes, (N, M) = (N, K) @ (K, M), and the formulas are the only way to make
+them fit. A 1-D operand is treated as a row (on the left) or a column (on the
+right) and the added axis removed again; batch dimensions broadcast, and the
+graph walk sums the gradient back over broadcast batch dimensions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+
+
+class MatMul(Function):
+    r"""Z = X @ Y;   dZ/dX = grad @ Y^T,   dZ/dY = X^T @ grad"""
+
+    def forward(self, x, y):
+        return np.matmul(x, y)
+
+    def backward(self, grad):
+        x, y = self.inputs
+        need_x, need_y = self.needs_input_grad
+        if y.ndim == 1:  # a column vector: (K,) -> (K, 1); the output lost that last axis
+            y = y.reshape(y.shape + (1,))
+            grad = grad.unsqueeze(-1)
+        if x.ndim == 1:  # a row vector: (K,) -> (1, K); the output lost that row axis
+            x = x.reshape((1,) + x.shape)
+            grad = grad.unsqueeze(-2)
+        grad_x = grad @ y.mT if need_x else None
+        grad_y = x.mT @ grad if need_y else None
+        x0, y0 = self.inputs
+        if grad_x is not None and x0.ndim == 1:  # (.., 1, K) -> sum batch dims, then (K,)
+            grad_x = grad_x.reshape(grad_x.shape[:-2] + grad_x.shape[-1:])
+        if grad_y is not None and y0.ndim == 1:  # (.., K, 1) -> (K,)
+            grad_y = grad_y.reshape(grad_y.shape[:-1])
+        return grad_x, grad_y

@@ -1,0 +1,109 @@
+"""Movement primitives: they move, copy or select elements and compute nothing.
+
+The backward of a movement op moves the gradient back where each element came
+from. Pairs of ops are each other's backward: reshape/reshape, permute/inverse
+permute, broadcast/sum, select (getitem)/scatter-add, pad/slice, concat/slices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from .reduce import SumTo
+
+
+class Reshape(Function):
+    r"""z = x with another shape (same elements, same order);   backward reshapes back"""
+
+    def forward(self, x, shape):
+        return x.reshape(shape)
+
+    def backward(self, grad):
+        return grad.reshape(self.inputs[0].shape)
+
+
+class Permute(Function):
+    r"""z = x with its axes reordered;   backward applies the inverse order"""
+
+    def forward(self, x, dims):
+        self.dims = dims
+        return np.transpose(x, dims)
+
+    def backward(self, grad):
+        return grad.permute(tuple(np.argsort(self.dims)))
+
+
+class BroadcastTo(Function):
+    r"""z = x repeated to a larger shape (a read-only view);   backward sums the copies"""
+
+    def forward(self, x, shape):
+        return np.broadcast_to(x, shape)
+
+    def backward(self, grad):
+        return SumTo.apply(grad, shape=self.inputs[0].shape)
+
+
+def is_advanced(index) -> bool:
+    """Does this index select with integer or boolean arrays (elements may repeat)?"""
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, (np.ndarray, list)) for i in items)
+
+
+class GetItem(Function):
+    r"""z = x[index];   dz/dx scatters grad back into a zero tensor of x's shape"""
+
+    def forward(self, x, index):
+        self.index = index
+        return x[index]
+
+    def backward(self, grad):
+        return IndexAdd.apply(grad, shape=self.inputs[0].shape, index=self.index)
+
+
+class IndexAdd(Function):
+    r"""z = zeros(shape); z[index] += x;   backward selects: dz/dx = grad[index]
+
+    With integer-array indices an element may be selected twice (`x[[0, 0]]`); its two
+    gradients must add, which `np.add.at` does. Plain slices never repeat, so a direct
+    assignment does the same work faster.
+    """
+
+    def forward(self, x, shape, index):
+        self.index = index
+        out = np.zeros(shape, dtype=x.dtype)
+        if is_advanced(index):
+            np.add.at(out, index, x)
+        else:
+            out[index] = x
+        return out
+
+    def backward(self, grad):
+        return GetItem.apply(grad, index=self.index)
+
+
+class Pad(Function):
+    r"""z = x surrounded by a constant;   backward slices the border off"""
+
+    def forward(self, x, widths, value):
+        self.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    def backward(self, grad):
+        return grad[self.inner]
+
+
+class Concat(Function):
+    r"""z = x_1, x_2, ... joined along `dim`;   each input's gradient is its slice of grad"""
+
+    def forward(self, *xs, dim):
+        self.dim = dim
+        self.bounds = np.cumsum([0] + [x.shape[dim] for x in xs])
+        return np.concatenate(xs, axis=dim)
+
+    def backward(self, grad):
+        lead = (slice(None),) * self.dim
+        return tuple(
+            grad[lead + (slice(int(lo), int(hi)),)] if need else None
+            for lo, hi, need in zip(self.bounds[:-1], self.bounds[1:], self.needs_input_grad)
+        )

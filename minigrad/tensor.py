@@ -1,0 +1,937 @@
+"""The tensor engine: `Tensor`, a numpy array that records the operations applied to it.
+
+A Tensor made by an operation remembers its parents and the `Function` that made
+it (`grad_fn`); `loss.backward()` hands the graph to the walk in `autograd.py`,
+which calls each Function's backward. Every method below is either a call to one
+primitive in `ops/` or a short composition of other methods (softmax, var, relu):
+composed methods need no backward of their own.
+
+Shape letters used in docstrings: N batch, C channels, H/W height/width, D dims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Number
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import autograd
+from .autograd import Function, run_backward
+from .ops.elementwise import (
+    Abs,
+    Add,
+    Cast,
+    Div,
+    Exp,
+    Log,
+    Maximum,
+    Minimum,
+    Mul,
+    Neg,
+    Pow,
+    PowScalar,
+    Sigmoid,
+    Sub,
+    Tanh,
+    Where,
+)
+from .ops.matmul import MatMul
+from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
+from .ops.reduce import Amax, Sum, SumTo
+
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+float16 = np.dtype("float16")
+int64 = np.dtype("int64")
+int32 = np.dtype("int32")
+uint8 = np.dtype("uint8")
+bool_ = np.dtype("bool")
+long = int64
+DEFAULT_DTYPE = float32
+
+
+def as_dtype(dtype: Any) -> np.dtype:
+    """A numpy dtype from a dtype, its name ('float64') or a Python type."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"dtype {dtype!r} is not understood; use mg.float32, mg.float64, mg.int64, "
+            "a numpy dtype or its name such as 'float32'"
+        ) from None
+
+
+def _array(data: Any, dtype: Any = None) -> np.ndarray:
+    """The ndarray a Tensor holds: floats default to float32, ints to int64."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=as_dtype(dtype))
+    arr = np.array(data)
+    if arr.dtype.kind == "f" or arr.dtype == object:
+        try:
+            return arr.astype(DEFAULT_DTYPE)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"mg.tensor: cannot make a numeric tensor from {type(data).__name__}"
+            ) from None
+    if arr.dtype.kind in "iu" and arr.dtype != uint8:
+        return arr.astype(int64)
+    if arr.dtype.kind not in "biu":
+        raise TypeError(
+            f"mg.tensor: expected numbers (a number, nested lists, or an ndarray), "
+            f"got data of dtype {arr.dtype}"
+        )
+    return arr
+
+
+def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op}: give dim or axis, not both")
+        dim = axis
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(
+                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
+                f"(valid: {-ndim} to {ndim - 1})"
+            )
+        out.append(d % max(ndim, 1))
+    return tuple(sorted(set(out)))
+
+
+class MaxResult(NamedTuple):
+    """`x.max(dim)` returns values and the index of each maximum, as PyTorch does."""
+
+    values: "Tensor"
+    indices: "Tensor"
+
+
+class Tensor:
+    """An n-dimensional array that can record its history for automatic differentiation.
+
+    >>> x = tensor([[1.0, 2.0]], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad.numpy()
+    array([[2., 4.]], dtype=float32)
+    """
+
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "_fn",
+        "_parents",
+        "_keep_grad",
+        "name",
+        "__weakref__",
+    )
+    __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
+
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
+        self.data = _array(data, dtype)
+        self.grad: Tensor | None = None
+        self.requires_grad = False
+        self._fn: Function | None = None
+        self._parents: tuple = ()
+        self._keep_grad = False
+        self.name = ""
+        if requires_grad:
+            self.requires_grad_()
+
+    # --- construction used by Function.apply --------------------------------------------------
+
+    @classmethod
+    def _constant(cls, data: Any) -> Tensor:
+        """Wrap an array without checks or copies (results of ops, gradients, masks)."""
+        t = object.__new__(cls)
+        t.data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
+        t.requires_grad = False
+        t._fn = None
+        t._parents = ()
+        t._keep_grad = False
+        t.name = ""
+        return t
+
+    @classmethod
+    def _from_function(cls, data: Any, fn: Function) -> Tensor:
+        t = cls._constant(data)
+        t.requires_grad = True
+        t._fn = fn
+        t._parents = fn.inputs
+        return t
+
+    # --- what the graph walk calls ------------------------------------------------------------
+
+    def _backward(self, grad: Tensor) -> list[Tensor | None]:
+        fn = self._fn
+        if fn.released:
+            raise RuntimeError(
+                f"backward through {fn.name} a second time: its saved values were freed after "
+                "the first backward. Pass retain_graph=True to the first .backward() if you "
+                "need to go through the graph twice, or recompute the forward pass."
+            )
+        grads = fn.backward(grad)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        out = []
+        for x, g in zip(self._parents, grads):
+            if g is not None:
+                if g.shape != x.shape:  # undo broadcasting: the one place it happens
+                    g = _sum_to(g, x.shape, fn.name)
+                if g.dtype != x.dtype:
+                    g = g.to(x.dtype)
+            out.append(g)
+        return out
+
+    def _accumulate(self, grad: Tensor) -> None:
+        if self._fn is not None and not (self._keep_grad or autograd.retains_all_grads()):
+            return
+        if not grad.requires_grad:  # own the memory: an optimizer may change it in place
+            grad = Tensor._constant(grad.data.copy())
+        self.grad = grad if self.grad is None else self.grad + grad
+
+    def _release(self) -> None:
+        self._fn.released = True
+        self._fn.saved = ()
+
+    # --- autograd API -------------------------------------------------------------------------
+
+    def backward(
+        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad.
+
+        Results accumulate into each leaf's `.grad`. `grad` is d(final)/d(self); it may be
+        left out only when this tensor has one element (a loss).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: this tensor does not require grad, so there is no graph to walk. "
+                "Create the inputs with requires_grad=True (parameters do this), and do not "
+                "compute the loss inside mg.no_grad()."
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward: output has shape {self.shape}; backward() without an argument "
+                    "needs a single number such as a loss. Reduce it first (y.sum() or "
+                    f"y.mean()), or pass grad=, a tensor of shape {self.shape}."
+                )
+            grad = Tensor._constant(np.ones_like(self.data))
+        else:
+            grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=self.dtype)
+            if grad.shape != self.shape:
+                raise ValueError(
+                    f"backward: grad has shape {grad.shape} but the tensor has shape "
+                    f"{self.shape}; they must be equal"
+                )
+        keep = create_graph if retain_graph is None else retain_graph
+        run_backward([self], [grad], retain_graph=keep, create_graph=create_graph)
+
+    def retain_grad(self) -> Tensor:
+        """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
+        self._keep_grad = True
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Ask (in place) for gradients of this leaf tensor. Only floating tensors have them."""
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"requires_grad: only floating-point tensors can have gradients, this one is "
+                f"{self.dtype}. Convert first: x.float() or mg.tensor(data, dtype=mg.float32)"
+            )
+        if self._fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad_(False) works on leaves only; use .detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """The same data (shared, not copied) as a new leaf with no history."""
+        return Tensor._constant(self.data)
+
+    @property
+    def grad_fn(self) -> Function | None:
+        return self._fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._fn is None
+
+    # --- array facts --------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared: changing it changes the tensor)."""
+        return self.data
+
+    def item(self) -> float | int | bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"item: only a tensor with one element can become a Python number, "
+                f"this one has shape {self.shape}"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with shape {self.shape} is ambiguous; "
+                "use (x > 0).all() or .any()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extra = []
+        if self.dtype not in (float32, int64, bool_):
+            extra.append(f"dtype={self.dtype}")
+        if self._fn is not None:
+            extra.append(f"grad_fn=<{type(self._fn).__name__}>")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extra) + ")"
+
+    __hash__ = object.__hash__  # tensors are graph nodes: identity, not value, matters
+
+    # --- dtype --------------------------------------------------------------------------------
+
+    def to(self, dtype: Any) -> Tensor:
+        """A copy converted to `dtype` (differentiable between float types)."""
+        dtype = as_dtype(dtype)
+        if dtype == self.dtype:
+            return self
+        if dtype.kind != "f":
+            return Tensor._constant(self.data.astype(dtype))
+        return Cast.apply(self, dtype=dtype)
+
+    astype = to
+
+    def float(self) -> Tensor:
+        return self.to(float32)
+
+    def double(self) -> Tensor:
+        return self.to(float64)
+
+    def long(self) -> Tensor:
+        return self.to(int64)
+
+    # --- operators ----------------------------------------------------------------------------
+
+    def _lift(self, other: Any) -> Tensor:
+        """A number or array on the other side of an operator, as a tensor of a fitting dtype.
+
+        A Python number never changes a float32 tensor's dtype (NumPy 2 would keep it too,
+        but a float64 numpy *scalar* would not: we convert it here first).
+        """
+        if isinstance(other, Tensor):
+            return other
+        kind = self.data.dtype.kind
+        if isinstance(other, (Number, np.number, np.bool_)) and not isinstance(other, complex):
+            if kind == "f" or (kind in "biu" and isinstance(other, (float, np.floating))):
+                dtype = self.dtype if kind == "f" else DEFAULT_DTYPE
+                return Tensor._constant(np.asarray(other, dtype=dtype))
+            return Tensor._constant(np.asarray(other))
+        arr = np.asarray(other)
+        if arr.dtype.kind == "f" and kind == "f":
+            arr = arr.astype(self.dtype, copy=False)
+        elif arr.dtype.kind not in "biuf":
+            raise TypeError(f"cannot combine a tensor with {type(other).__name__}")
+        return Tensor._constant(arr)
+
+    def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
+        other = self._lift(other)
+        a, b = (other, self) if reflected else (self, other)
+        if a.shape != b.shape:
+            _check_broadcast(op, a.shape, b.shape)
+        return a, b
+
+    def __add__(self, other: Any) -> Tensor:
+        return Add.apply(*self._pair(other, "add"))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return Add.apply(*self._pair(other, "add", reflected=True))
+
+    def __sub__(self, other: Any) -> Tensor:
+        return Sub.apply(*self._pair(other, "sub"))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return Sub.apply(*self._pair(other, "sub", reflected=True))
+
+    def __mul__(self, other: Any) -> Tensor:
+        return Mul.apply(*self._pair(other, "mul"))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return Mul.apply(*self._pair(other, "mul", reflected=True))
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return Div.apply(*self._pair(other, "div"))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return Div.apply(*self._pair(other, "div", reflected=True))
+
+    def __neg__(self) -> Tensor:
+        return Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(
+            exponent, bool
+        ):
+            return PowScalar.apply(self, k=exponent)
+        return Pow.apply(*self._pair(exponent, "pow"))
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return Pow.apply(*self._pair(base, "pow", reflected=True))
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(self._lift(other), self)
+
+    def _compare(self, other: Any, op: Any) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._constant(op(self.data, other))
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._constant(~self.data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.logical_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.logical_or)
+
+    def all(self) -> Tensor:
+        return Tensor._constant(np.all(self.data))
+
+    def any(self) -> Tensor:
+        return Tensor._constant(np.any(self.data))
+
+    # --- elementwise functions ----------------------------------------------------------------
+
+    def exp(self) -> Tensor:
+        return Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return self**0.5
+
+    def abs(self) -> Tensor:
+        return Abs.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return Sigmoid.apply(self)
+
+    def tanh(self) -> Tensor:
+        return Tanh.apply(self)
+
+    def relu(self) -> Tensor:
+        r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0."""
+        return where(self.data > 0, self, 0.0)
+
+    def sign(self) -> Tensor:
+        return Tensor._constant(np.sign(self.data))
+
+    def maximum(self, other: Any) -> Tensor:
+        return Maximum.apply(*self._pair(other, "maximum"))
+
+    def minimum(self, other: Any) -> Tensor:
+        return Minimum.apply(*self._pair(other, "minimum"))
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        r"""Limit to [min, max]; the gradient is 1 inside (bounds included), 0 outside."""
+        inside = np.ones(self.shape, dtype=bool)
+        if min is not None:
+            inside &= self.data >= min
+        if max is not None:
+            inside &= self.data <= max
+        clipped = Tensor._constant(np.clip(self.data, min, max))
+        return where(inside, self, clipped)
+
+    clamp = clip
+
+    # --- reductions ---------------------------------------------------------------------------
+
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return Sum.apply(self, dims=_dims(dim, axis, self.ndim, "sum"), keepdim=keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "mean")
+        return self.sum(dims, keepdim) / _count(self.shape, dims)
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool = True,
+        keepdim: bool = False,
+        *,
+        correction: int | None = None,
+        axis: Any = None,
+    ) -> Tensor:
+        r"""Variance: sum((x - mean)^2) / (n - correction); unbiased=True means correction=1."""
+        dims = _dims(dim, axis, self.ndim, "var")
+        correction = (1 if unbiased else 0) if correction is None else correction
+        centred = self - self.mean(dims, keepdim=True)
+        n = _count(self.shape, dims)
+        return (centred * centred).sum(dims, keepdim) / max(n - correction, 0)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool = True,
+        keepdim: bool = False,
+        *,
+        correction: int | None = None,
+        axis: Any = None,
+    ) -> Tensor:
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
+
+    def amax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Largest values over `dim`; ties share the gradient evenly."""
+        self._check_nonempty("amax")
+        return Amax.apply(self, dims=_dims(dim, axis, self.ndim, "amax"), keepdim=keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return -((-self).amax(dim, keepdim, axis=axis))
+
+    def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
+        """`x.max()`: the largest element. `x.max(dim)`: (values, indices) along `dim`.
+
+        With a dim, the gradient goes to the element whose index is returned (the first
+        maximum). Without one, ties share it evenly, as `amax` does (PyTorch does the same).
+        """
+        if dim is None and axis is None:
+            return self.amax()
+        (d,) = _dims(dim, axis, self.ndim, "max")
+        self._check_nonempty("max")
+        return self._take_index(np.argmax(self.data, axis=d), d, keepdim)
+
+    def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
+        """Like `max`, for the smallest elements."""
+        if dim is None and axis is None:
+            return self.amin()
+        (d,) = _dims(dim, axis, self.ndim, "min")
+        self._check_nonempty("min")
+        return self._take_index(np.argmin(self.data, axis=d), d, keepdim)
+
+    def _take_index(self, idx: np.ndarray, d: int, keepdim: bool) -> MaxResult:
+        grid = list(np.indices(idx.shape, sparse=True))
+        index = tuple(grid[:d]) + (idx,) + tuple(grid[d:])
+        values = self[index]
+        indices = Tensor._constant(idx.astype(int64))
+        if keepdim:
+            values, indices = values.unsqueeze(d), indices.unsqueeze(d)
+        return MaxResult(values, indices)
+
+    def _check_nonempty(self, op: str) -> None:
+        if self.data.size == 0:
+            raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return Tensor._constant(np.asarray(np.argmax(self.data), dtype=int64))
+        (d,) = _dims(dim, None, self.ndim, "argmax")
+        return Tensor._constant(np.argmax(self.data, axis=d, keepdims=keepdim).astype(int64))
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return (-self).argmax(dim, keepdim)
+
+    def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow."""
+        dims = _dims(dim, axis, self.ndim, "logsumexp")
+        m = self.amax(dims, keepdim=True).detach()  # any constant works; the max avoids overflow
+        out = m + (self - m).exp().sum(dims, keepdim=True).log()
+        return out if keepdim else out.squeeze(dims)
+
+    def log_softmax(self, dim: int = -1) -> Tensor:
+        r"""x - logsumexp(x): log-probabilities, finite even for logits of 1e4."""
+        return self - self.logsumexp(dim, keepdim=True)
+
+    def softmax(self, dim: int = -1) -> Tensor:
+        r"""exp(x - max) / sum(exp(x - max)): probabilities that add up to 1 along `dim`."""
+        e = (self - self.amax(dim, keepdim=True).detach()).exp()
+        return e / e.sum(dim, keepdim=True)
+
+    # --- movement -----------------------------------------------------------------------------
+
+    def reshape(self, *shape: Any) -> Tensor:
+        shape = _shape_arg(shape)
+        try:
+            target = np.empty(self.shape, dtype=bool).reshape(shape).shape  # resolves -1
+        except ValueError:
+            raise ValueError(
+                f"reshape: cannot view shape {self.shape} ({self.numel()} elements) as "
+                f"{tuple(shape)}; the number of elements must stay the same"
+            ) from None
+        if target == self.shape:
+            return self
+        return Reshape.apply(self, shape=target)
+
+    view = reshape
+
+    def permute(self, *dims: Any) -> Tensor:
+        dims = _shape_arg(dims)
+        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+            raise ValueError(
+                f"permute: dims {tuple(dims)} must be a reordering of 0..{self.ndim - 1} "
+                f"for a tensor of shape {self.shape}"
+            )
+        dims = tuple(d % self.ndim for d in dims)
+        if dims == tuple(range(self.ndim)):
+            return self
+        return Permute.apply(self, dims=dims)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two axes (PyTorch's `transpose`; numpy's full reversal is `.T`)."""
+        dims = list(range(self.ndim))
+        a, b = (_dims(d, None, self.ndim, "transpose")[0] for d in (dim0, dim1))
+        dims[a], dims[b] = dims[b], dims[a]
+        return self.permute(dims)
+
+    swapaxes = transpose
+
+    @property
+    def T(self) -> Tensor:
+        return self.permute(tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self) -> Tensor:
+        """Transpose of the last two axes (a batch of matrices)."""
+        return self.transpose(-2, -1)
+
+    def broadcast_to(self, *shape: Any) -> Tensor:
+        shape = tuple(_shape_arg(shape))
+        if shape == self.shape:
+            return self
+        _check_broadcast("broadcast_to", self.shape, shape, target=True)
+        return BroadcastTo.apply(self, shape=shape)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """Broadcast to `sizes`; -1 keeps a dimension's size (PyTorch's `expand`)."""
+        sizes = tuple(_shape_arg(sizes))
+        lead = len(sizes) - self.ndim
+        shape = tuple(
+            self.shape[i - lead] if (s == -1 and i >= lead) else s for i, s in enumerate(sizes)
+        )
+        return self.broadcast_to(shape)
+
+    def sum_to(self, shape: tuple[int, ...]) -> Tensor:
+        """Sum broadcast copies down to `shape` (what backward does for broadcast inputs)."""
+        shape = tuple(shape)
+        return self if shape == self.shape else SumTo.apply(self, shape=shape)
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        if dim is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        dims = _dims(dim, None, self.ndim, "squeeze")
+        return self.reshape(
+            tuple(n for i, n in enumerate(self.shape) if not (i in dims and n == 1))
+        )
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        d = dim if dim >= 0 else dim + self.ndim + 1
+        if not 0 <= d <= self.ndim:
+            raise IndexError(f"unsqueeze: dim {dim} out of range for {self.ndim} dimensions")
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = start_dim % self.ndim, end_dim % self.ndim
+        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return GetItem.apply(self, index=_index(index))
+
+    def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
+        """Constant padding, widths given as PyTorch's F.pad: (left, right, top, bottom, ...)
+        starting from the last dimension."""
+        if len(pad) % 2 or len(pad) // 2 > self.ndim:
+            raise ValueError(
+                f"pad: expected pairs of widths for at most {self.ndim} dims, got {tuple(pad)}"
+            )
+        widths = [(0, 0)] * self.ndim
+        for i in range(len(pad) // 2):
+            widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+        if any(lo < 0 or hi < 0 for lo, hi in widths):
+            raise ValueError(f"pad: widths must be >= 0, got {tuple(pad)}")
+        return Pad.apply(self, widths=tuple(widths), value=value)
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        n = self.shape[dim]
+        return split(self, -(-n // chunks), dim)
+
+    # --- matrix product, softmax-like helpers ------------------------------------------------
+
+    def matmul(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def zero_(self) -> Tensor:
+        """Set every element to zero in place (used on `.grad`); records nothing."""
+        self.data[...] = 0
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
+    if dims is None:
+        return int(np.prod(shape, dtype=np.int64))
+    return int(np.prod([shape[d] for d in dims], dtype=np.int64))
+
+
+def _shape_arg(args: tuple) -> tuple:
+    """Accept both f(2, 3) and f((2, 3))."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
+    try:
+        out = np.broadcast_shapes(a, b)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
+            "right, each pair of dimensions must be equal or one of them 1"
+        ) from None
+    if target and out != tuple(b):
+        raise ValueError(f"{op}: cannot broadcast shape {a} to {b}")
+
+
+def _sum_to(g: Tensor, shape: tuple[int, ...], op: str) -> Tensor:
+    """Reduce a broadcast gradient back to an input's shape, or say which op got it wrong."""
+    lead = g.ndim - len(shape)
+    if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:])):
+        raise RuntimeError(
+            f"internal error in {op}.backward: it returned a gradient of shape {g.shape} for "
+            f"an input of shape {shape}, which broadcasting cannot explain"
+        )
+    return g.sum_to(shape)
+
+
+def _index(index: Any) -> Any:
+    """Turn tensors, lists and boolean masks in an index into what numpy expects."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    for item in items:
+        if isinstance(item, Tensor):
+            item = item.data
+        if isinstance(item, list):
+            item = np.asarray(item)
+        if isinstance(item, np.ndarray) and item.dtype == bool:
+            out.extend(np.nonzero(item))  # a mask selects these positions
+            continue
+        out.append(item)
+    return tuple(out) if isinstance(index, tuple) or len(out) != 1 else out[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Functions on several tensors
+
+
+def matmul(x: Tensor, y: Tensor) -> Tensor:
+    r"""Matrix product with numpy's rules: (.., N, K) @ (.., K, M) -> (.., N, M); 1-D allowed."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    y = x._lift(y)
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError("matmul: both operands need at least 1 dimension; use * for scalars")
+    k1 = x.shape[-1]
+    k2 = y.shape[-2] if y.ndim > 1 else y.shape[0]
+    if k1 != k2:
+        raise ValueError(
+            f"matmul: shapes {x.shape} and {y.shape} cannot be multiplied: the last dim of "
+            f"the first ({k1}) must equal the {'second-to-last' if y.ndim > 1 else 'only'} "
+            f"dim of the second ({k2})"
+        )
+    if x.ndim > 2 and y.ndim > 2:
+        _check_broadcast("matmul (batch dims)", x.shape[:-2], y.shape[:-2])
+    return MatMul.apply(x, y)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """Elements of x where `condition` holds, else of y. The condition gets no gradient."""
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != bool:
+        cond = cond.astype(bool)
+    if not isinstance(x, Tensor):
+        x = y._lift(x) if isinstance(y, Tensor) else Tensor(x)
+    y = x._lift(y)
+    _check_broadcast("where", np.broadcast_shapes(x.shape, y.shape), cond.shape)
+    return Where.apply(x, y, mask=cond)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of tensors")
+    d = _dims(dim, None, tensors[0].ndim, "cat")[0]
+    for t in tensors[1:]:
+        if t.ndim != tensors[0].ndim or any(
+            a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != d
+        ):
+            raise ValueError(
+                f"cat: shapes {[x.shape for x in tensors]} must match in every dim except {d}"
+            )
+    return Concat.apply(*tensors, dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of one shape along a new dimension."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    shapes = {t.shape for t in tensors}
+    if len(shapes) != 1:
+        raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def split(x: Tensor, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Cut along `dim` into pieces of `split_size` (an int, or a list of sizes)."""
+    d = _dims(dim, None, x.ndim, "split")[0]
+    n = x.shape[d]
+    if isinstance(split_size, int):
+        sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
+    else:
+        sizes = list(split_size)
+        if sum(sizes) != n:
+            raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, dim {d} has {n}")
+    lead = (slice(None),) * d
+    bounds = np.cumsum([0] + sizes)
+    return tuple(x[lead + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:]))
+
+
+def maximum(x: Tensor, y: Any) -> Tensor:
+    return x.maximum(y)
+
+
+def minimum(x: Tensor, y: Any) -> Tensor:
+    return x.minimum(y)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """d(outputs)/d(inputs) as a tuple of tensors, without touching any `.grad`.
+
+    With create_graph=True the results are themselves differentiable (Hessian-vector
+    products, gradient penalties). Inputs the outputs do not depend on raise an error
+    unless allow_unused=True, in which case their gradient is None.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    roots, seeds = [], []
+    for out, g in zip(outputs, grad_outputs):
+        if not out.requires_grad:
+            raise RuntimeError("mg.grad: an output does not require grad (no graph to walk)")
+        if g is None:
+            if out.data.size != 1:
+                raise RuntimeError(
+                    f"mg.grad: output of shape {out.shape} is not a scalar; pass grad_outputs"
+                )
+            g = Tensor._constant(np.ones_like(out.data))
+        roots.append(out)
+        seeds.append(g if isinstance(g, Tensor) else Tensor(g, dtype=out.dtype))
+    for x in inputs:
+        if not x.requires_grad:
+            raise RuntimeError("mg.grad: an input does not require grad")
+    keep = create_graph if retain_graph is None else retain_graph
+    found = run_backward(roots, seeds, keep, create_graph, capture=inputs)
+    result = tuple(found.get(x) for x in inputs)
+    for x, g in zip(inputs, result):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"mg.grad: an input of shape {x.shape} was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+    return result

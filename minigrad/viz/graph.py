@@ -1,0 +1,140 @@
+"""Graphviz pictures of computation graphs.
+
+Each Value becomes a record node `label | data | grad`; each operation becomes a
+small round node between its inputs and its output, so the picture reads like
+the expression: data flows left to right, gradients flow back right to left.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from ..autograd import topological_order
+from ..scalar import Value
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is not installed, so the graph cannot be rendered to an image. "
+    "Install it (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz; "
+    "conda: conda install graphviz), or save the DOT text with a '.dot' file name."
+)
+
+
+class GraphvizNotFound(RuntimeError):
+    """Rendering needs Graphviz's `dot` program, which is not on this machine's PATH."""
+
+
+class Graph(graphviz.Digraph):
+    """A `graphviz.Digraph` whose rendering errors say how to install Graphviz."""
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizNotFound(INSTALL_HINT) from None
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizNotFound(INSTALL_HINT) from None
+
+    def _repr_image_svg_xml(self) -> str:  # notebooks: fall back to the DOT text without `dot`
+        try:
+            return super()._repr_image_svg_xml()
+        except graphviz.ExecutableNotFound:
+            return f"<pre>{INSTALL_HINT}\n\n{self.source}</pre>"
+
+
+def has_dot() -> bool:
+    """True when Graphviz's `dot` program can be run."""
+    return shutil.which("dot") is not None
+
+
+def save(graph: graphviz.Digraph, path: str | os.PathLike) -> Path:
+    """Write `graph` to `path`; the format comes from the extension (svg, png, pdf or dot).
+
+    The file appears complete or not at all (written to a temporary file, then renamed).
+    """
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in {"svg", "png", "pdf", "dot", "gv"}:
+        raise ValueError(
+            f"viz.save: unknown picture format {path.suffix!r}; use .svg, .png, .pdf or .dot"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = graph.source.encode() if fmt in {"dot", "gv"} else _pipe(graph, fmt)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
+
+
+def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
+    try:
+        return graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFound(INSTALL_HINT) from None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def escape_record(text: str) -> str:
+    """Escape the characters that have a meaning inside a Graphviz record label."""
+    for ch in '\\{}|<>"':
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def draw(root: Any, rankdir: str = "LR", **options: Any) -> Graph:
+    """The computation graph that produced `root`, as a Graphviz digraph.
+
+    For a Value: one record per value showing `label | data | grad`, one small node per
+    operation, edges in the direction data flows. `rankdir` is 'LR' (left to right) or
+    'TB' (top to bottom).
+    """
+    if isinstance(root, Value):
+        if options:
+            raise TypeError(f"draw: options {sorted(options)} apply to tensors, not Values")
+        return _draw_values(root, rankdir)
+    try:
+        from .tensor_graph import draw_tensor
+    except ImportError:  # pragma: no cover - until the tensor pictures exist
+        raise TypeError(f"draw: expected a Value, got {type(root).__name__}") from None
+    return draw_tensor(root, rankdir=rankdir, **options)
+
+
+def _check_rankdir(rankdir: str) -> None:
+    if rankdir not in {"LR", "RL", "TB", "BT"}:
+        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+
+
+def _draw_values(root: Value, rankdir: str) -> Graph:
+    _check_rankdir(rankdir)
+    g = Graph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
+    nodes = topological_order(root)  # deterministic: same picture on every run
+    ids = {id(v): f"v{i}" for i, v in enumerate(nodes)}
+    for v in nodes:
+        name = ids[id(v)]
+        label = f"{escape_record(v.label)} | " if v.label else ""
+        g.node(
+            name, label=f"{{ {label}data {_fmt(v.data)} | grad {_fmt(v.grad)} }}", shape="record"
+        )
+        if v._op:
+            g.node(name + "_op", label=v._op, shape="circle", fontsize="11", width="0.3")
+            g.edge(name + "_op", name)
+            for p in v._parents:
+                g.edge(ids[id(p)], name + "_op")
+    return g
