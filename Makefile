@@ -10,6 +10,7 @@ OUT    ?= out
 
 demo: $(VENV)/.stamp-base graphviz
 	$(VENV)/bin/minigrad demo --out $(OUT)
+	$(VENV)/bin/minigrad train lenet --out $(OUT)
 
 test: $(VENV)/.stamp-test graphviz
 	$(PY) -m pytest -q $(PYTEST_ARGS)
@@ -25,6 +26,7 @@ assets: $(VENV)/.stamp-base graphviz
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_scalar.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -5,7 +5,7 @@ a = mg.Value(2.0); b = mg.Value(-3.0)            # the scalar engine
 x = mg.tensor([[1.0, 2.0]], requires_grad=True)  # the tensor engine
 """
 
-from . import autograd, viz
+from . import autograd, data, functional, models, nn, optim, train, viz
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .factory import (
     arange,
@@ -27,6 +27,7 @@ from .factory import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .scalar import Value
+from .serialization import load, save
 from .tensor import (
     Tensor,
     as_dtype,
@@ -98,5 +99,13 @@ __all__ = [
     "uint8",
     "bool_",
     "autograd",
+    "functional",
     "viz",
+    "nn",
+    "models",
+    "save",
+    "load",
+    "data",
+    "optim",
+    "train",
 ]

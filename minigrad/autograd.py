@@ -162,6 +162,12 @@ class Function:
     """
 
     saves_output = False
+    saved: tuple = ()  # what save_for_backward kept; emptied once backward has used it
+    released = False  # True after a backward without retain_graph freed what it needed
+    params: dict = {}  # the keyword arguments of apply (never changed in place)
+    # `apply` also sets `inputs` (the input Tensors) and `scope` on every recorded node.
+    # (Each attribute stored per node costs memory and garbage-collector time: a chain of
+    # a million nodes holds a million of each.)
 
     def save_for_backward(self, *items: Any) -> None:
         self.saved = items
@@ -177,7 +183,7 @@ class Function:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """Which inputs want a gradient: backward may skip the others (and save the work)."""
-        return tuple(t.requires_grad for t in self.inputs)
+        return tuple([t.requires_grad for t in self.inputs])
 
     @property
     def name(self) -> str:
@@ -195,23 +201,23 @@ class Function:
     def apply(cls, *inputs: Any, **params: Any) -> Any:
         """Run `forward` on the inputs' arrays and wrap the result as a node of the graph."""
         fn = cls()
-        fn.saved = ()
-        fn.released = False
         data = fn.forward(*[t.data for t in inputs], **params)
         node_type = type(inputs[0])
-        if _GradMode.enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    break
-            else:
-                return node_type._constant(data)
-            fn.inputs = inputs
-            fn.scope = _Scope.stack
-            out = node_type._from_function(data, fn)
-            if cls.saves_output:
-                fn._out = weakref.ref(out)
-            return out
-        return node_type._constant(data)
+        if not _GradMode.enabled:
+            return node_type._constant(data)
+        for t in inputs:
+            if t.requires_grad:
+                break
+        else:  # constants in, a constant out: nothing to record
+            return node_type._constant(data)
+        fn.inputs = inputs
+        if params:  # lets pictures replay one node (viz gradcheck colouring)
+            fn.params = params
+        fn.scope = _Scope.stack
+        out = node_type._from_function(data, fn)
+        if cls.saves_output:
+            fn._out = weakref.ref(out)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,20 +286,20 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
     with set_grad_enabled(create_graph):
         for node in reversed(order):
             grad = pending.pop(node, None)
-            if grad is None:
+            if grad is None:  # no gradient reached this node (a backward returned None)
                 continue
             if captured is None:
                 node._accumulate(grad)
             elif node in captured:
                 captured[node] = grad
-            parents = node._parents
-            if not parents:
+            if not node._parents:  # a leaf
                 continue
-            for parent, g in zip(parents, node._backward(grad)):
-                if g is None or not parent.requires_grad:
-                    continue
-                prev = pending.get(parent)
-                pending[parent] = g if prev is None else prev + g
+            for parent, g in zip(node._parents, node._backward(grad)):  # the chain rule
+                if g is not None and parent.requires_grad:
+                    if parent in pending:  # reached before, through another child
+                        pending[parent] = pending[parent] + g
+                    else:
+                        pending[parent] = g
             if not retain_graph:
                 node._release()
     return captured or {}

@@ -15,6 +15,11 @@ from . import __version__
 
 COMMAND_MODULES = [
     "minigrad.cli_demo",
+    "minigrad.lessons",
+    "minigrad.cli_graph",
+    "minigrad.cli_models",
+    "minigrad.cli_train",
+    "minigrad.cli_exercises",
 ]
 
 

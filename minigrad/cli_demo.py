@@ -41,6 +41,6 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="the main job: draw a neuron's graph (and, later, train)")
+    p = sub.add_parser("demo", help="draw a neuron's graph (make demo then trains LeNet-5)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
     p.set_defaults(func=run_demo)

@@ -185,17 +185,19 @@ class Tensor:
             grads = (grads,)
         out = []
         for x, g in zip(self._parents, grads):
-            if g is not None:
-                if g.shape != x.shape:  # undo broadcasting: the one place it happens
-                    g = _sum_to(g, x.shape, fn.name)
-                if g.dtype != x.dtype:
+            if g is None or not x.requires_grad:  # e.g. Add's gradient for a constant
+                g = None
+            else:
+                if g.data.shape != x.data.shape:  # undo broadcasting: the one place it happens
+                    g = _sum_to(g, x.shape, fn)
+                if g.data.dtype != x.data.dtype:
                     g = g.to(x.dtype)
             out.append(g)
         return out
 
     def _accumulate(self, grad: Tensor) -> None:
-        if self._fn is not None and not (self._keep_grad or autograd.retains_all_grads()):
-            return
+        if self._fn is not None and not (self._keep_grad or autograd._KeepAll.enabled):
+            return  # an intermediate result: its gradient is not kept
         if not grad.requires_grad:  # own the memory: an optimizer may change it in place
             grad = Tensor._constant(grad.data.copy())
         self.grad = grad if self.grad is None else self.grad + grad
@@ -367,7 +369,7 @@ class Tensor:
 
     # --- operators ----------------------------------------------------------------------------
 
-    def _lift(self, other: Any) -> Tensor:
+    def _lift(self, other: Any, op: str = "combine") -> Tensor:
         """A number or array on the other side of an operator, as a tensor of a fitting dtype.
 
         A Python number never changes a float32 tensor's dtype (NumPy 2 would keep it too,
@@ -376,6 +378,8 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         kind = self.data.dtype.kind
+        if kind == "f" and type(other) in (float, int):  # the common case, checked first
+            return Tensor._constant(np.asarray(other, dtype=self.data.dtype))
         if isinstance(other, (Number, np.number, np.bool_)) and not isinstance(other, complex):
             if kind == "f" or (kind in "biu" and isinstance(other, (float, np.floating))):
                 dtype = self.dtype if kind == "f" else DEFAULT_DTYPE
@@ -385,13 +389,18 @@ class Tensor:
         if arr.dtype.kind == "f" and kind == "f":
             arr = arr.astype(self.dtype, copy=False)
         elif arr.dtype.kind not in "biuf":
-            raise TypeError(f"cannot combine a tensor with {type(other).__name__}")
+            raise TypeError(
+                f"{op}: cannot combine a tensor with {type(other).__name__} ({other!r:.40}); "
+                "expected a Tensor, a number or an ndarray of numbers"
+            )
         return Tensor._constant(arr)
 
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
-        other = self._lift(other)
+        other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if a.shape != b.shape:
+        if a.data.dtype != b.data.dtype:
+            a, b = _match_kinds(a, b)
+        if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
             _check_broadcast(op, a.shape, b.shape)
         return a, b
 
@@ -422,14 +431,34 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return Neg.apply(self)
 
+    # PyTorch's method names for the operators
+    def add(self, other: Any) -> Tensor:
+        return self + other
+
+    def sub(self, other: Any) -> Tensor:
+        return self - other
+
+    def mul(self, other: Any) -> Tensor:
+        return self * other
+
+    def div(self, other: Any) -> Tensor:
+        return self / other
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self**exponent
+
+    def neg(self) -> Tensor:
+        return -self
+
     def __pos__(self) -> Tensor:
         return self
 
     def __pow__(self, exponent: Any) -> Tensor:
         if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(
             exponent, bool
-        ):
-            return PowScalar.apply(self, k=exponent)
+        ):  # .item(): a numpy float64 exponent would make x ** k float64 (NumPy 2 rules)
+            k = exponent.item() if isinstance(exponent, np.generic) else exponent
+            return PowScalar.apply(self, k=k)
         return Pow.apply(*self._pair(exponent, "pow"))
 
     def __rpow__(self, base: Any) -> Tensor:
@@ -570,12 +599,19 @@ class Tensor:
     def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
         """`x.max()`: the largest element. `x.max(dim)`: (values, indices) along `dim`.
 
-        With a dim, the gradient goes to the element whose index is returned (the first
-        maximum). Without one, ties share it evenly, as `amax` does (PyTorch does the same).
+        How a tie shares the gradient (the same rules as PyTorch):
+
+        * `x.max()` (no dim) and `x.amax(...)`: split evenly, 1/k to each of the k maxima;
+        * `x.max(dim)`: all of it to the element whose index is returned, the first maximum
+          along `dim` (`values` is `x` indexed at `indices`, so the gradient follows them).
+
+        >>> x = tensor([[1.0, 5.0, 5.0]], requires_grad=True)
+        >>> x.max(1)
+        MaxResult(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
         """
         if dim is None and axis is None:
             return self.amax()
-        (d,) = _dims(dim, axis, self.ndim, "max")
+        (d,) = _one_dim(dim, axis, self.ndim, "max")
         self._check_nonempty("max")
         return self._take_index(np.argmax(self.data, axis=d), d, keepdim)
 
@@ -583,7 +619,7 @@ class Tensor:
         """Like `max`, for the smallest elements."""
         if dim is None and axis is None:
             return self.amin()
-        (d,) = _dims(dim, axis, self.ndim, "min")
+        (d,) = _one_dim(dim, axis, self.ndim, "min")
         self._check_nonempty("min")
         return self._take_index(np.argmin(self.data, axis=d), d, keepdim)
 
@@ -617,11 +653,18 @@ class Tensor:
         return out if keepdim else out.squeeze(dims)
 
     def log_softmax(self, dim: int = -1) -> Tensor:
-        r"""x - logsumexp(x): log-probabilities, finite even for logits of 1e4."""
-        return self - self.logsumexp(dim, keepdim=True)
+        r"""x - logsumexp(x): log-probabilities, finite even for logits of 1e4.
+
+        Computed as (x - m) - log(sum(exp(x - m))) with m = max(x): subtracting m first keeps
+        the digits that float32 would lose in 1e4 - (1e4 + log 3).
+        """
+        _dims(dim, None, self.ndim, "log_softmax")
+        shifted = self - self.amax(dim, keepdim=True).detach()
+        return shifted - shifted.exp().sum(dim, keepdim=True).log()
 
     def softmax(self, dim: int = -1) -> Tensor:
         r"""exp(x - max) / sum(exp(x - max)): probabilities that add up to 1 along `dim`."""
+        _dims(dim, None, self.ndim, "softmax")
         e = (self - self.amax(dim, keepdim=True).detach()).exp()
         return e / e.sum(dim, keepdim=True)
 
@@ -673,10 +716,12 @@ class Tensor:
         return self.transpose(-2, -1)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
-        shape = tuple(_shape_arg(shape))
+        return self._broadcast(tuple(_shape_arg(shape)), "broadcast_to")
+
+    def _broadcast(self, shape: tuple[int, ...], op: str) -> Tensor:
         if shape == self.shape:
             return self
-        _check_broadcast("broadcast_to", self.shape, shape, target=True)
+        _check_broadcast(op, self.shape, shape, target=True)
         return BroadcastTo.apply(self, shape=shape)
 
     def expand(self, *sizes: Any) -> Tensor:
@@ -686,7 +731,7 @@ class Tensor:
         shape = tuple(
             self.shape[i - lead] if (s == -1 and i >= lead) else s for i, s in enumerate(sizes)
         )
-        return self.broadcast_to(shape)
+        return self._broadcast(shape, "expand")
 
     def sum_to(self, shape: tuple[int, ...]) -> Tensor:
         """Sum broadcast copies down to `shape` (what backward does for broadcast inputs)."""
@@ -704,17 +749,30 @@ class Tensor:
     def unsqueeze(self, dim: int) -> Tensor:
         d = dim if dim >= 0 else dim + self.ndim + 1
         if not 0 <= d <= self.ndim:
-            raise IndexError(f"unsqueeze: dim {dim} out of range for {self.ndim} dimensions")
+            raise IndexError(
+                f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions "
+                f"(valid: {-self.ndim - 1} to {self.ndim}, the new axis's position)"
+            )
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
             return self.reshape(1)
-        s, e = start_dim % self.ndim, end_dim % self.ndim
+        (s,) = _dims(start_dim, None, self.ndim, "flatten")
+        (e,) = _dims(end_dim, None, self.ndim, "flatten")
+        if s > e:
+            raise ValueError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                f"for a tensor of shape {self.shape}"
+            )
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
 
     def __getitem__(self, index: Any) -> Tensor:
-        return GetItem.apply(self, index=_index(index))
+        index = _index(index)
+        try:
+            return GetItem.apply(self, index=index)
+        except IndexError as e:  # numpy's message, plus what a learner needs to find the bug
+            raise IndexError(f"getitem: {e} (indexing a tensor of shape {self.shape})") from None
 
     def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
         """Constant padding, widths given as PyTorch's F.pad: (left, right, top, bottom, ...)
@@ -734,8 +792,10 @@ class Tensor:
         return split(self, split_size, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        n = self.shape[dim]
-        return split(self, -(-n // chunks), dim)
+        if int(chunks) < 1:
+            raise ValueError(f"chunk: chunks must be at least 1, got {chunks}")
+        n = self.shape[_dims(dim, None, self.ndim, "chunk")[0]]
+        return split(self, max(-(-n // chunks), 1), dim)
 
     # --- matrix product, softmax-like helpers ------------------------------------------------
 
@@ -758,6 +818,17 @@ def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
     return int(np.prod([shape[d] for d in dims], dtype=np.int64))
 
 
+def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int]:
+    """`_dims` for ops that take exactly one dim (max/min with indices)."""
+    d = dim if axis is None else axis
+    if not isinstance(d, (int, np.integer)):
+        raise TypeError(
+            f"{op}: dim must be one int to get (values, indices), got {d!r}; "
+            f"for the values over several dims use a{op}(dims)"
+        )
+    return _dims(dim, axis, ndim, op)
+
+
 def _shape_arg(args: tuple) -> tuple:
     """Accept both f(2, 3) and f((2, 3))."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
@@ -766,23 +837,42 @@ def _shape_arg(args: tuple) -> tuple:
 
 
 def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
-    try:
-        out = np.broadcast_shapes(a, b)
-    except ValueError:
+    """Raise a clear error unless shapes `a` and `b` broadcast (with target: `a` to `b`)."""
+    # compared from the right (zip stops at the shorter shape: missing dims count as 1)
+    pairs = zip(reversed(a), reversed(b))
+    if target:
+        ok = len(a) <= len(b) and all(n == m or n == 1 for n, m in pairs)
+    else:
+        ok = all(n == m or n == 1 or m == 1 for n, m in pairs)
+    if ok:
+        return
+    if target:
         raise ValueError(
-            f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
-            "right, each pair of dimensions must be equal or one of them 1"
-        ) from None
-    if target and out != tuple(b):
-        raise ValueError(f"{op}: cannot broadcast shape {a} to {b}")
+            f"{op}: cannot broadcast shape {a} to {tuple(b)}; compared from the right, each "
+            "dimension must equal the target's or be 1 (new dimensions go on the left)"
+        )
+    raise ValueError(
+        f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
+        "right, each pair of dimensions must be equal or one of them 1"
+    )
 
 
-def _sum_to(g: Tensor, shape: tuple[int, ...], op: str) -> Tensor:
+def _match_kinds(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """An integer or bool tensor meeting a float one takes its dtype, as in PyTorch (numpy
+    would turn int64 with float32 into float64)."""
+    if a.data.dtype.kind != "f" and b.data.dtype.kind == "f":
+        a = a.to(b.dtype)
+    elif b.data.dtype.kind != "f" and a.data.dtype.kind == "f":
+        b = b.to(a.dtype)
+    return a, b
+
+
+def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     """Reduce a broadcast gradient back to an input's shape, or say which op got it wrong."""
     lead = g.ndim - len(shape)
     if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:])):
         raise RuntimeError(
-            f"internal error in {op}.backward: it returned a gradient of shape {g.shape} for "
+            f"internal error in {fn.name}.backward: it returned a gradient of shape {g.shape} for "
             f"an input of shape {shape}, which broadcasting cannot explain"
         )
     return g.sum_to(shape)
@@ -823,7 +913,14 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
             f"dim of the second ({k2})"
         )
     if x.ndim > 2 and y.ndim > 2:
-        _check_broadcast("matmul (batch dims)", x.shape[:-2], y.shape[:-2])
+        try:
+            np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+        except ValueError:
+            raise ValueError(
+                f"matmul: shapes {x.shape} and {y.shape} cannot be multiplied: their batch dims "
+                f"{x.shape[:-2]} and {y.shape[:-2]} (all but the last two) do not broadcast; "
+                "compared from the right, each pair must be equal or one of them 1"
+            ) from None
     return MatMul.apply(x, y)
 
 
@@ -834,7 +931,9 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
         cond = cond.astype(bool)
     if not isinstance(x, Tensor):
         x = y._lift(x) if isinstance(y, Tensor) else Tensor(x)
-    y = x._lift(y)
+    y = x._lift(y, "where")
+    x, y = _match_kinds(x, y)
+    _check_broadcast("where", x.shape, y.shape)
     _check_broadcast("where", np.broadcast_shapes(x.shape, y.shape), cond.shape)
     return Where.apply(x, y, mask=cond)
 
@@ -872,6 +971,8 @@ def split(x: Tensor, split_size: int | Sequence[int], dim: int = 0) -> tuple[Ten
     d = _dims(dim, None, x.ndim, "split")[0]
     n = x.shape[d]
     if isinstance(split_size, int):
+        if split_size < 1:
+            raise ValueError(f"split: split_size must be at least 1, got {split_size}")
         sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
     else:
         sizes = list(split_size)

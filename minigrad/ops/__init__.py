@@ -7,4 +7,5 @@
 | reduce.py      | Sum SumTo Amax                                                              |
 | movement.py    | Reshape Permute BroadcastTo GetItem IndexAdd Pad Concat                     |
 | matmul.py      | MatMul                                                                      |
+| window.py      | Unfold Fold (im2col and col2im: each is the other's backward)               |
 """

@@ -26,7 +26,7 @@ class Sum(Function):
     def forward(self, x, dims, keepdim):
         self.dims = dims
         self.keepdim = keepdim
-        return np.sum(x, axis=dims, keepdims=keepdim)
+        return x.sum(axis=dims, keepdims=keepdim)
 
     def backward(self, grad):
         (x,) = self.inputs
@@ -43,7 +43,7 @@ class SumTo(Function):
         dims = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
         )
-        out = np.sum(x, axis=dims, keepdims=True) if dims else x
+        out = x.sum(axis=dims, keepdims=True) if dims else x
         return out.reshape(shape)
 
     def backward(self, grad):

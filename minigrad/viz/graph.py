@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
 from ..autograd import topological_order
+from ..fileio import atomic_write
 from ..scalar import Value
 
 INSTALL_HINT = (
@@ -47,8 +47,27 @@ class Graph(graphviz.Digraph):
     def _repr_image_svg_xml(self) -> str:  # notebooks: fall back to the DOT text without `dot`
         try:
             return super()._repr_image_svg_xml()
-        except graphviz.ExecutableNotFound:
-            return f"<pre>{INSTALL_HINT}\n\n{self.source}</pre>"
+        except (graphviz.ExecutableNotFound, GraphvizNotFound):
+            return _text_svg([INSTALL_HINT, "", *self.source.splitlines()])
+
+    def _repr_svg_(self) -> str:
+        """The picture for notebooks (Jupyter shows the SVG; without `dot`, a note and DOT)."""
+        return self._repr_image_svg_xml()
+
+
+def _text_svg(lines: list[str]) -> str:
+    """A plain SVG showing lines of text (what a notebook shows when `dot` is missing)."""
+    import html
+
+    rows = "".join(
+        f'<text x="8" y="{18 * (i + 1)}" font-family="monospace" font-size="12">'
+        f"{html.escape(line)}</text>"
+        for i, line in enumerate(lines)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{18 * len(lines) + 12}">'
+        f"{rows}</svg>"
+    )
 
 
 def has_dot() -> bool:
@@ -69,14 +88,8 @@ def save(graph: graphviz.Digraph, path: str | os.PathLike) -> Path:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     data = graph.source.encode() if fmt in {"dot", "gv"} else _pipe(graph, fmt)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(data)
     return path
 
 
@@ -104,6 +117,10 @@ def draw(root: Any, rankdir: str = "LR", **options: Any) -> Graph:
     For a Value: one record per value showing `label | data | grad`, one small node per
     operation, edges in the direction data flows. `rankdir` is 'LR' (left to right) or
     'TB' (top to bottom).
+
+    For a Tensor: op nodes with output shapes, leaves with name, shape and dtype, and the
+    options of `tensor_graph.draw_tensor`: params=, names=, show=, view=, modules=, depth=,
+    expand=, color=, max_nodes=, compute_grads=, title=.
     """
     if isinstance(root, Value):
         if options:

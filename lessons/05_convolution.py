@@ -1,0 +1,438 @@
+# %% [markdown]
+# # Lesson 5: Convolution
+#
+# **Sizes and parameters, loops vs unfold + matmul, and a backward nobody wrote.**
+#
+# We compute a convolution by hand, work out output sizes and parameter counts of real
+# layers, build the convolution two ways from tensor operations (loops of slices, and
+# unfold + one matrix product), and watch the engine derive its backward pass, in which
+# weight sharing appears as gradients added together.
+#
+# No backward pass for convolution is written anywhere in minigrad: `F.conv2d` is composed
+# of operations the engine already differentiates.
+
+# %%
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+import minigrad as mg
+import minigrad.functional as F
+from minigrad import lessons, nn
+
+out, quick = lessons.start(5)
+rng = mg.manual_seed(0)
+
+# %% [markdown]
+# ## 1. What a convolution computes
+#
+# A convolution slides a small grid of weights (the *kernel*, or *filter*) over the image.
+# At each position it multiplies the kernel with the pixels under it and adds the products:
+# one output number per position. (Deep-learning libraries do not flip the kernel, so
+# mathematically this is a cross-correlation; everyone calls it convolution.)
+#
+# Here a 3x3 kernel that compares the left and right columns of each window (positive
+# where the left is brighter, negative where the right is) slides over a 6x6 image that is
+# dark on the left and bright on the right. The output is large only where there is an edge.
+
+# %%
+image = np.zeros((6, 6))
+image[:, 3:] = 1.0
+kernel = np.array([[1.0, 0.0, -1.0]] * 3)
+y = F.conv2d(mg.tensor(image).reshape(1, 1, 6, 6), mg.tensor(kernel).reshape(1, 1, 3, 3))
+y = y.numpy()[0, 0]
+# one output by hand: the window whose top-left corner is at row 0, column 1
+by_hand = (image[0:3, 1:4] * kernel).sum()
+print(f"output at (0, 1): by hand {by_hand}, F.conv2d {y[0, 1]}")
+assert by_hand == y[0, 1] == -3.0
+assert y.shape == (4, 4) and (y[:, [0, 3]] == 0).all()  # windows that see no edge give 0
+assert (y[:, 1:3] == -3).all()  # windows across the edge: brighter on the right
+
+
+def show_grid(ax, a, title, cmap="coolwarm"):
+    limit = np.abs(a).max()
+    ax.imshow(a, cmap=cmap, vmin=-limit, vmax=limit)
+    for (i, j), v in np.ndenumerate(a):
+        ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=10)
+    ax.set(title=title, xticks=[], yticks=[])
+
+
+fig, axes = plt.subplots(
+    1, 3, figsize=(10, 3.8), gridspec_kw={"width_ratios": [6, 3, 4]}, layout="constrained"
+)
+show_grid(axes[0], image, "image (6 x 6)", cmap="Greys_r")
+axes[0].add_patch(Rectangle((0.5, -0.5), 3, 3, fill=False, edgecolor="#2962c4", linewidth=2.5))
+show_grid(axes[1], kernel, "kernel (3 x 3)")
+show_grid(axes[2], y, "output (4 x 4)")
+axes[2].add_patch(Rectangle((0.5, -0.5), 1, 1, fill=False, edgecolor="#2962c4", linewidth=2.5))
+fig.suptitle("the blue window of the image, times the kernel, summed = the blue output")
+lessons.save_figure(fig, out / "convolution_by_hand.png")
+
+# %% [markdown]
+# ## 2. Output size and parameter count, on real layers
+#
+# An input of width `W`, a kernel of width `F`, padding `P` on each side and stride `S`
+# give an output of width
+#
+#     (W - F + 2P) / S + 1        (rounded down)
+#
+# A layer with `C_in` input channels and `C_out` filters has `C_out` kernels, each
+# `F x F x C_in`, plus one bias per filter:
+#
+#     F * F * C_in * C_out + C_out parameters
+#
+# Note what is *not* in the count: the image size. The same weights are used at every
+# position (weight sharing).
+#
+# Four first layers of famous networks, built as `nn.Conv2d` and run on an input of the
+# right size:
+
+
+# %%
+def out_size(w, f, p, s):
+    return (w - f + 2 * p) // s + 1
+
+
+layers = [  # name, input (C, H, W), C_out, F, S, P, bias
+    ("LeNet-5 C1", (1, 32, 32), 6, 5, 1, 0, True),
+    ("AlexNet conv1", (3, 227, 227), 96, 11, 4, 0, True),
+    ("VGG conv (64 -> 64)", (64, 56, 56), 64, 3, 1, 1, True),
+    ("ResNet stem", (3, 224, 224), 64, 7, 2, 3, False),
+]
+print(f"{'layer':22s} {'input':>14s} {'output':>14s} {'parameters':>11s}")
+for name, (c, h, w), c_out, f, s, p, bias in layers:
+    layer = nn.Conv2d(c, c_out, f, stride=s, padding=p, bias=bias)
+    with mg.no_grad():
+        shape = layer(mg.zeros(1, c, h, w)).shape[1:]
+    n_params = sum(t.numel() for t in layer.parameters())
+    formula = f * f * c * c_out + (c_out if bias else 0)
+    print(f"{name:22s} {str((c, h, w)):>14s} {str(shape):>14s} {n_params:>11,}")
+    assert shape == (c_out, out_size(h, f, p, s), out_size(w, f, p, s))
+    assert n_params == formula
+assert (
+    out_size(32, 5, 0, 1) == 28 and out_size(227, 11, 0, 4) == 55 and out_size(224, 7, 3, 2) == 112
+)
+
+# %% [markdown]
+# VGG's 3x3 convolutions with padding 1 keep the size (`(56 - 3 + 2)/1 + 1 = 56`), so a
+# network can stack many of them. ResNet's stem has no bias: a batch normalization right
+# after it would cancel a bias anyway (lesson 8).
+#
+# ## 3. A convolution written as loops of slices
+#
+# The most literal way to write a convolution is four loops: over output rows, output
+# columns, and the kernel's rows and columns. In numpy, as a reference:
+
+
+# %%
+def conv2d_loops(x, w, b):
+    """x (N, C, H, W), w (O, C, K, K), b (O,), stride 1, no padding: the definition."""
+    n, c, h, width = x.shape
+    o, _, k, _ = w.shape
+    y = np.zeros((n, o, h - k + 1, width - k + 1))
+    for oh in range(h - k + 1):
+        for ow in range(width - k + 1):
+            window = x[:, :, oh : oh + k, ow : ow + k]  # (N, C, K, K)
+            y[:, :, oh, ow] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return y
+
+
+# %% [markdown]
+# `F.conv2d_naive` turns the loops inside out: for each kernel entry `(i, j)`, the pixels
+# that entry touches in *all* windows form one shifted slice of the image,
+# `x[:, :, i : i + OH, j : j + OW]`. Multiply that slice by `w[:, :, i, j]`, add over input
+# channels, and sum the `K * K` results. That is `K * K` slices, each followed by a
+# multiplication and a sum: ordinary Tensor operations, which the engine differentiates.
+#
+# ## 4. The same convolution as unfold + one matrix product
+#
+# `F.unfold` (also called *im2col*) copies every window into a column: for an input
+# `(N, C, H, W)` and a `K x K` kernel it gives `(N, C*K*K, L)`, with `L = OH * OW` window
+# positions. Then each filter, flattened to a row of `C*K*K` numbers, meets every window in
+# one matrix product:
+#
+#     y = w.reshape(O, C*K*K) @ unfold(x)       (O, C*K*K) @ (N, C*K*K, L) -> (N, O, L)
+#
+# That is `F.conv2d`: one large matrix product, which numpy hands to fast compiled code.
+
+# %%
+x = mg.tensor(rng.normal(size=(2, 3, 7, 7)), dtype=mg.float64, requires_grad=True)
+w = mg.tensor(rng.normal(size=(4, 3, 3, 3)), dtype=mg.float64, requires_grad=True)
+b = mg.tensor(rng.normal(size=(4,)), dtype=mg.float64, requires_grad=True)
+
+cols = F.unfold(x, 3)
+print(f"unfold: {x.shape} -> {cols.shape} (C*K*K = {3 * 3 * 3}, L = 5 * 5 = 25)")
+assert cols.shape == (2, 27, 25)
+# column l is the window at row l // 5, column l % 5, flattened
+assert np.array_equal(cols.numpy()[1, :, 7], x.numpy()[1, :, 1:4, 2:5].ravel())
+
+by_matmul = (w.reshape(4, 27) @ cols + b.reshape(1, 4, 1)).reshape(2, 4, 5, 5)
+reference = conv2d_loops(x.numpy(), w.numpy(), b.numpy())
+for name, y in [
+    ("F.conv2d", F.conv2d(x, w, b)),
+    ("F.conv2d_naive", F.conv2d_naive(x, w, b)),
+    ("unfold @ w", by_matmul),
+]:
+    print(f"  {name:15s} largest difference from the loops: {abs(y.numpy() - reference).max():.1e}")
+    assert np.allclose(y.numpy(), reference, atol=1e-12)
+
+# %% [markdown]
+# ## 5. The engine derives the backward pass
+#
+# Neither function has a backward of its own. The engine differentiates the slices, sums,
+# unfold and matrix product they are made of. `mg.gradcheck` compares the result with
+# finite differences for every input, every weight and every bias:
+
+# %%
+assert mg.gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), [x, w, b])
+assert mg.gradcheck(lambda x, w, b: F.conv2d_naive(x, w, b, stride=2, padding=1), [x, w, b])
+grads = {}
+for fn in (F.conv2d, F.conv2d_naive):
+    x.grad = w.grad = b.grad = None
+    (fn(x, w, b) ** 2).sum().backward()
+    grads[fn.__name__] = (x.grad.numpy(), w.grad.numpy(), b.grad.numpy())
+for g_fast, g_naive in zip(grads["conv2d"], grads["conv2d_naive"]):
+    assert np.allclose(g_fast, g_naive, atol=1e-10)
+print("gradcheck passes for both; both give the same gradients")
+
+# %% [markdown]
+# ### Weight sharing is gradients added together
+#
+# Take a 4x4 image with pixels 0 to 15 and a 2x2 kernel, and let the loss be the sum of
+# the 3x3 output. Each kernel entry is used at all 9 output positions, so (lesson 1: a
+# value used several times) its gradient is the sum of what arrives from the 9 uses. Each
+# use contributes the pixel the entry multiplied there: `dL/dw[i, j]` is the sum of the 9
+# pixels that entry touched.
+#
+# In `F.conv2d_naive` the sharing is visible as broadcasting (lesson 3): the entry
+# `w[:, :, i, j]`, reshaped to `(1, 1, 1, 1, 1)`, multiplies a `(1, 1, 1, 3, 3)` slice of the
+# image, and broadcasting's gradient is a sum. The expanded graph shows it: follow an entry
+# from `w` to its `mul` and read its gradient.
+
+# %%
+x_small = mg.tensor(np.arange(16.0).reshape(1, 1, 4, 4), requires_grad=True)
+w_small = mg.tensor([[[[1.0, -1.0], [2.0, 0.5]]]], requires_grad=True)
+with mg.autograd.retain_grads():  # keep the gradient of every intermediate, for the picture
+    loss = F.conv2d_naive(x_small, w_small).sum()
+    loss.backward()
+pixels = x_small.numpy()[0, 0]
+expected = np.array([[pixels[i : i + 3, j : j + 3].sum() for j in range(2)] for i in range(2)])
+print("dL/dw =", w_small.grad.numpy()[0, 0].tolist(), "= sums of the 9 pixels each entry touched")
+assert np.array_equal(w_small.grad.numpy()[0, 0], expected)  # [[45, 54], [81, 90]]
+names = {x_small: "x (image)", w_small: "w (kernel)"}
+graph = mg.viz.draw(loss, expand={"conv2d_naive"}, show="grad", names=names)
+lessons.save_graph(graph, out / "conv2d_naive_expanded.png")
+
+# %% [markdown]
+# In the picture, each `getitem (1, 1)` is one kernel entry, taken from `w`; its gradient
+# (45, 54, 81 or 90) is what the engine collected from the `(1, 1, 1, 3, 3)` product it
+# was broadcast into. The `getitem (1, 1, 3, 3)` nodes are the four shifted slices of the
+# image. (The first `getitem` after `x` and after `w` selects a group of channels, for
+# grouped convolutions; with one group it takes everything.)
+#
+# The same computation through `F.conv2d` is a much smaller graph: unfold, one matrix
+# product, reshapes. Here the sharing is inside the matrix product: `dL/dW = G @ cols^T`
+# sums over all window positions (lesson 3's `X.T @ G`).
+
+# %%
+x_small.grad = w_small.grad = None
+with mg.autograd.retain_grads():
+    loss = F.conv2d(x_small, w_small).sum()
+    loss.backward()
+assert np.array_equal(w_small.grad.numpy()[0, 0], expected)
+graph = mg.viz.draw(loss, expand={"conv2d"}, show="grad", names=names)
+lessons.save_graph(graph, out / "conv2d_expanded.png")
+
+# %% [markdown]
+# And the input's gradient? Each pixel receives, from every window that contains it, the
+# kernel entry it was multiplied by. Pixel (1, 1) lies in four windows, under a different
+# kernel entry in each, so its gradient is the sum of the four entries; a corner pixel is
+# in one window only. In the unfold version this adding-up is `F.fold` (col2im),
+# which the engine calls as unfold's backward.
+
+# %%
+kernel_entries = w_small.numpy()[0, 0]
+assert x_small.grad.numpy()[0, 0, 1, 1] == kernel_entries.sum()
+assert x_small.grad.numpy()[0, 0, 0, 0] == kernel_entries[0, 0]
+ones = F.unfold(mg.ones(1, 1, 4, 4), 2)
+assert np.array_equal(  # fold adds each column back where it came from: counts the windows
+    F.fold(ones, (4, 4), 2).numpy()[0, 0], [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]]
+)
+
+# %% [markdown]
+# ## 6. Which is faster
+#
+# Both are correct; they differ in speed. The loops of slices make `K * K` passes over
+# the data, each a handful of graph nodes; unfold + matmul makes one copy and one large
+# product. (Timings vary with what else the machine is doing; the node counts do not.)
+
+# %%
+n = 4 if quick else 16
+x_big = mg.tensor(rng.normal(size=(n, 16, 28, 28)), requires_grad=True)
+w_big = mg.tensor(rng.normal(size=(32, 16, 3, 3)) * 0.1, requires_grad=True)
+
+
+def seconds(fn):
+    start = time.perf_counter()
+    fn(x_big, w_big, padding=1).sum().backward()
+    return time.perf_counter() - start
+
+
+# alternate the two and keep each one's best time: fair even on a busy machine
+t_naive, t_fast = float("inf"), float("inf")
+for _ in range(5):
+    t_naive = min(t_naive, seconds(F.conv2d_naive))
+    t_fast = min(t_fast, seconds(F.conv2d))
+print(
+    f"forward + backward, {x_big.shape} with 32 filters 3x3: conv2d_naive {t_naive * 1e3:.1f} ms, "
+    f"conv2d {t_fast * 1e3:.1f} ms ({t_naive / t_fast:.1f}x)"
+)
+nodes_naive = len(mg.autograd.topological_order(F.conv2d_naive(x_big, w_big, padding=1)))
+nodes_fast = len(mg.autograd.topological_order(F.conv2d(x_big, w_big, padding=1)))
+print(f"graph nodes: conv2d_naive {nodes_naive}, conv2d {nodes_fast}")
+assert nodes_naive > 5 * nodes_fast
+if not quick:  # quick mode runs in the test suite, where a busy machine can blur timings
+    assert t_fast < t_naive
+
+# %% [markdown]
+# ## 7. Stride, padding, dilation
+#
+# - **Stride** `S`: move the window `S` pixels at a time. The output shrinks about `S`
+#   times in each direction.
+# - **Padding** `P`: add `P` rows and columns of zeros around the image, so windows can
+#   be centred on edge pixels. With `F = 3, P = 1` the size stays the same.
+# - **Dilation** `D`: spread the kernel's entries `D` pixels apart. A 3x3 kernel with
+#   `D = 2` covers a 5x5 area with 9 weights. The formula uses the covered width
+#   `D * (F - 1) + 1` in place of `F`.
+#
+# The picture shows a 7x7 input (grey), padding (white), the first window (blue squares)
+# and the next one to the right (orange dots) for each setting.
+
+# %%
+settings = [
+    ("stride 1", 1, 0, 1),
+    ("stride 2", 2, 0, 1),
+    ("padding 1", 1, 1, 1),
+    ("dilation 2", 1, 0, 2),
+]
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.8))
+for ax, (name, s, p, d) in zip(axes, settings):
+    size = 7 + 2 * p
+    span = d * (3 - 1) + 1
+    o = (7 - span + 2 * p) // s + 1
+    shape = F.conv2d(
+        mg.zeros(1, 1, 7, 7), mg.zeros(1, 1, 3, 3), stride=s, padding=p, dilation=d
+    ).shape
+    assert shape == (1, 1, o, o)
+    for i in range(size):
+        for j in range(size):
+            inside = p <= i < size - p and p <= j < size - p
+            ax.add_patch(
+                Rectangle(
+                    (j, size - 1 - i),
+                    1,
+                    1,
+                    facecolor="#dddddd" if inside else "white",
+                    edgecolor="#999999",
+                )
+            )
+    for a in range(3):
+        for c in range(3):  # first window: blue squares; the next one: orange dots
+            ax.add_patch(
+                Rectangle(
+                    (c * d + 0.1, size - 1 - a * d + 0.1),
+                    0.8,
+                    0.8,
+                    facecolor="#2962c4",
+                    alpha=0.75,
+                    edgecolor="none",
+                )
+            )
+            ax.plot(s + c * d + 0.5, size - 1 - a * d + 0.5, "o", color="#e67e22", markersize=7)
+    ax.set(
+        xlim=(0, size),
+        ylim=(0, size),
+        aspect="equal",
+        xticks=[],
+        yticks=[],
+        title=f"{name}: output {o} x {o}",
+    )
+fig.suptitle(
+    "a 3x3 kernel on a 7x7 input (grey; white = zero padding): "
+    "first window (blue squares), next window (orange dots)"
+)
+lessons.save_figure(fig, out / "stride_padding_dilation.png")
+
+# %% [markdown]
+# ## 8. 1x1 convolutions (Network in Network)
+#
+# A 1x1 kernel looks at one pixel, but at all its channels: at every position it computes
+# the same small linear map from `C_in` channel values to `C_out`. Network in Network
+# (2013) used it to mix channels cheaply; GoogLeNet and ResNet use it to shrink the
+# number of channels before an expensive 3x3 convolution (a *bottleneck*).
+
+# %%
+x1 = mg.tensor(rng.normal(size=(2, 8, 5, 5)))
+conv1x1 = nn.Conv2d(8, 3, 1)
+with mg.no_grad():
+    y1 = conv1x1(x1).numpy()
+W, bias = conv1x1.weight.numpy()[:, :, 0, 0], conv1x1.bias.numpy()  # (3, 8), (3,)
+per_pixel = np.einsum("oc,nchw->nohw", W, x1.numpy()) + bias.reshape(1, 3, 1, 1)
+assert np.allclose(y1, per_pixel, atol=1e-5)
+# a bottleneck: 256 channels -> 64 with a 1x1, then the 3x3 on 64 channels
+direct = 3 * 3 * 256 * 256 + 256
+bottleneck = (1 * 1 * 256 * 64 + 64) + (3 * 3 * 64 * 256 + 256)
+print(f"3x3 conv 256 -> 256: {direct:,} parameters; 1x1 to 64 channels first: {bottleneck:,}")
+assert bottleneck < direct / 3
+
+# %% [markdown]
+# ## 9. A fully connected layer is a convolution
+#
+# A `Linear` layer on a flattened `C x H x W` feature map is a convolution whose kernel is
+# as large as the map: each output neuron is one `C x H x W` filter applied at the single
+# position where it fits. Same weights, reshaped; same output.
+
+# %%
+features = mg.tensor(rng.normal(size=(2, 16, 5, 5)))
+fc = nn.Linear(16 * 5 * 5, 10)
+as_conv = fc.weight.reshape(10, 16, 5, 5)
+with mg.no_grad():
+    y_fc = fc(features.reshape(2, -1)).numpy()
+    y_conv = F.conv2d(features, as_conv, fc.bias).numpy()
+assert y_conv.shape == (2, 10, 1, 1)
+assert np.allclose(y_fc, y_conv[:, :, 0, 0], atol=1e-5)
+# on a larger input, the convolution slides: one answer per position ("fully convolutional")
+with mg.no_grad():
+    y_slide = F.conv2d(mg.tensor(rng.normal(size=(1, 16, 9, 9))), as_conv, fc.bias)
+assert y_slide.shape == (1, 10, 5, 5)
+print(
+    f"Linear(400, 10) as a 5x5 convolution: same outputs; on a 9x9 map it gives {tuple(y_slide.shape)}"
+)
+
+# %% [markdown]
+# LeNet-5's C5 layer (lesson 7) is exactly this: a 5x5 convolution on a 5x5 map, a
+# fully connected layer written as a convolution.
+#
+# ## Exercises and what comes next
+#
+# Exercises for this lesson (`minigrad exercises start ID` writes a file for you to fill
+# in, `minigrad exercises check ID` grades it, `minigrad exercises hint ID` helps):
+#
+# - `output-size`: the output-size formula with stride, padding and dilation;
+# - `conv-params`: count a convolution's parameters (bias, groups);
+# - `keras-model`: a Keras-style CNN: every layer's parameters (19,189 in all);
+# - `vgg-block`: a VGG block: stacked 3x3 convolutions, parameters and receptive field;
+# - `conv-loops`: a convolution written with loops; the engine derives its backward;
+# - `conv-backward`: the convolution backward by hand (dX, dW, db) vs the derived one.
+#
+# Next, lesson 6 adds pooling: max pooling routes the gradient to one pixel per window,
+# average pooling spreads it, and global average pooling replaces a network's large
+# classifier.
+
+# %%
+print("Lesson 5 done: every claim above was checked.")

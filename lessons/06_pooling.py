@@ -1,0 +1,317 @@
+# %% [markdown]
+# # Lesson 6: Pooling
+#
+# **Max pooling routes the gradient, average pooling spreads it, and global average pooling.**
+#
+# We see that max pooling routes each window's gradient to the one pixel that won, that
+# average pooling spreads it evenly, and that global average pooling can replace a
+# network's whole fully connected classifier, as Network in Network and GoogLeNet did.
+#
+# Like convolution, pooling has no backward pass of its own: `F.max_pool2d` is unfold
+# followed by a maximum over each window, `F.avg_pool2d` unfold followed by a mean.
+
+# %%
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+from sklearn.datasets import load_digits
+
+import minigrad as mg
+import minigrad.functional as F
+from minigrad import lessons, nn, optim
+
+out, quick = lessons.start(6)
+rng = mg.manual_seed(0)
+
+# %% [markdown]
+# ## 1. Max pooling routes the gradient, average pooling spreads it
+#
+# A 2x2 pooling with stride 2 cuts a 4x4 map into four windows and keeps one number per
+# window: the largest (max pooling) or the mean (average pooling).
+#
+# Going backward, suppose the loss's gradient with respect to the four outputs is
+# `G = [[1, 2], [3, 4]]`.
+#
+# - **Max**: the output *is* one of the window's pixels, so only that pixel affects it.
+#   The winner gets the whole gradient of its window; the other three get 0.
+# - **Average**: each of the four pixels contributes a quarter of the output, so each
+#   gets a quarter of the gradient.
+
+# %%
+x = mg.tensor(
+    [[3.0, 1.0, 0.0, 2.0], [4.0, 2.0, 5.0, 1.0], [1.0, 0.0, 2.0, 3.0], [2.0, 6.0, 1.0, 4.0]],
+    requires_grad=True,
+)
+G = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+
+y_max = F.max_pool2d(x.reshape(1, 1, 4, 4), 2)
+(y_max.reshape(2, 2) * G).sum().backward()
+grad_max = x.grad.numpy().copy()
+x.grad = None
+y_avg = F.avg_pool2d(x.reshape(1, 1, 4, 4), 2)
+(y_avg.reshape(2, 2) * G).sum().backward()
+grad_avg = x.grad.numpy().copy()
+
+print("max pool:", y_max.numpy()[0, 0].tolist(), " average pool:", y_avg.numpy()[0, 0].tolist())
+assert y_max.numpy()[0, 0].tolist() == [[4.0, 5.0], [6.0, 4.0]]
+expected_max = np.zeros((4, 4))
+expected_max[1, 0], expected_max[1, 2], expected_max[3, 1], expected_max[3, 3] = 1, 2, 3, 4
+assert np.array_equal(grad_max, expected_max)  # the whole gradient to each window's winner
+assert np.array_equal(grad_avg, np.kron(G.numpy(), np.ones((2, 2))) / 4)  # a quarter each
+assert grad_max.sum() == grad_avg.sum() == G.numpy().sum()  # neither creates or loses any
+
+
+def show_grid(ax, a, title, highlight=None, cmap="Blues"):
+    ax.imshow(a, cmap=cmap, vmin=min(0, a.min()), vmax=a.max() * 1.3 or 1)
+    for (i, j), v in np.ndenumerate(a):
+        ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=11)
+        if highlight is not None and highlight[i, j]:
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.42, i - 0.42), 0.84, 0.84, fill=False, edgecolor="#c0392b", linewidth=2.5
+                )
+            )
+    if a.shape[0] == 4:  # the window borders
+        for k in (1.5,):
+            ax.axhline(k, color="k", linewidth=2)
+            ax.axvline(k, color="k", linewidth=2)
+    ax.set(title=title, xticks=[], yticks=[])
+
+
+winners = expected_max > 0
+fig, axes = plt.subplots(2, 4, figsize=(12, 6), layout="constrained")
+show_grid(axes[0, 0], x.numpy(), "input x (window maxima boxed)", winners)
+show_grid(axes[0, 1], y_max.numpy()[0, 0], "max_pool2d(x, 2)")
+show_grid(axes[0, 2], G.numpy(), "gradient arriving, G", cmap="Oranges")
+show_grid(axes[0, 3], grad_max, "gradient of x: routed", winners, cmap="Oranges")
+show_grid(axes[1, 0], x.numpy(), "input x")
+show_grid(axes[1, 1], y_avg.numpy()[0, 0], "avg_pool2d(x, 2)")
+show_grid(axes[1, 2], G.numpy(), "gradient arriving, G", cmap="Oranges")
+show_grid(axes[1, 3], grad_avg, "gradient of x: spread", cmap="Oranges")
+fig.suptitle(
+    "max pooling (top) sends each window's gradient to its largest pixel; "
+    "average pooling (bottom) shares it"
+)
+lessons.save_figure(fig, out / "pooling_gradients.png")
+
+# %% [markdown]
+# Two consequences. At each training step, the layers below a max pooling layer get a
+# gradient only through the winning pixel of each window; the others get exactly 0. And
+# the output does not change when a losing pixel changes a little (that zero gradient
+# says so), which is part of why max pooling tolerates small changes in its input.
+#
+# ## 2. Overlapping windows add up
+#
+# AlexNet used 3x3 windows with stride 2, so neighbouring windows share a row or column.
+# A pixel that wins several windows receives the gradient of each, added together
+# (lesson 1 again: a value used several times). Here the centre pixel of a 5x5 map is the
+# largest, and it lies in all four windows.
+
+# %%
+x5 = mg.tensor(rng.uniform(0, 1, size=(1, 1, 5, 5)), requires_grad=True)
+with mg.no_grad():
+    x5.data[0, 0, 2, 2] = 10.0
+y5 = F.max_pool2d(x5, 3, stride=2)
+G5 = mg.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+(y5 * G5).sum().backward()
+print(
+    f"3x3 windows, stride 2: output {tuple(y5.shape)}; the centre pixel's gradient is "
+    f"{x5.grad.numpy()[0, 0, 2, 2]} = 1 + 2 + 3 + 4"
+)
+assert (y5.numpy() == 10.0).all()
+assert x5.grad.numpy()[0, 0, 2, 2] == 10.0 and x5.grad.numpy().sum() == 10.0
+
+# %% [markdown]
+# What if two pixels tie for the maximum? Then the maximum does not have a single
+# derivative. minigrad shares the window's gradient equally among the tied pixels;
+# PyTorch gives it all to one of them. Both keep the total, and ties are rare with
+# real-valued inputs.
+
+# %%
+tie = mg.tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
+F.max_pool2d(tie, 2).sum().backward()
+assert np.allclose(tie.grad.numpy(), 0.25)
+
+# %% [markdown]
+# ## 3. Pooling is unfold and a reduction
+#
+# `F.max_pool2d` takes the windows with `F.unfold` (lesson 5) and a maximum over each one;
+# `F.avg_pool2d` takes a mean. The engine differentiates the maximum (to the arg-max) and
+# the mean (spread evenly), and unfold's backward puts the pieces back where they came from.
+# The expanded graph shows the steps, with data and gradients:
+
+# %%
+xg = mg.tensor(rng.permutation(16).reshape(1, 1, 4, 4).astype(np.float32), requires_grad=True)
+with mg.autograd.retain_grads():
+    loss = F.max_pool2d(xg, 2).sum()
+    loss.backward()
+lessons.save_graph(
+    mg.viz.draw(loss, expand={"max_pool2d"}, show="both", names={xg: "x"}),
+    out / "max_pool2d_expanded.png",
+)
+reference = xg.numpy().reshape(1, 1, 2, 2, 2, 2).max(axis=(3, 5))  # windows by reshaping
+assert np.array_equal(F.max_pool2d(xg, 2).numpy(), reference)
+# gradcheck, in float64 on distinct values (at a tie the maximum has no single derivative)
+xd = mg.tensor(
+    rng.permutation(2 * 3 * 7 * 7).reshape(2, 3, 7, 7) / 10.0, dtype=mg.float64, requires_grad=True
+)
+assert mg.gradcheck(lambda t: F.max_pool2d(t, 3, stride=2, padding=1), [xd], eps=1e-4)
+assert mg.gradcheck(lambda t: F.avg_pool2d(t, 3, stride=2, padding=1), [xd])
+print("gradcheck passes for max_pool2d and avg_pool2d")
+
+# %% [markdown]
+# ## 4. Sizes and parameters
+#
+# A pooling layer's output size follows lesson 5's formula, `(W - F + 2P) / S + 1`, and it
+# has no parameters at all: it only selects or averages. LeNet-5's S2 halves 28x28 maps
+# to 14x14; AlexNet's overlapping 3x3/2 pooling takes 55x55 to 27x27.
+
+# %%
+for name, size, f, s in [("LeNet-5 S2", 28, 2, 2), ("AlexNet pool1", 55, 3, 2)]:
+    pool = nn.MaxPool2d(f, stride=s)
+    with mg.no_grad():
+        shape = pool(mg.zeros(1, 1, size, size)).shape
+    expected = (size - f) // s + 1
+    print(
+        f"  {name}: {size} -> {shape[-1]} (formula {expected}); parameters: {len(list(pool.parameters()))}"
+    )
+    assert shape[-1] == expected and list(pool.parameters()) == []
+
+# %% [markdown]
+# ## 5. Global average pooling replaces the classifier
+#
+# Classic CNNs end with fully connected layers on the flattened feature maps. They hold
+# most of the parameters. VGG-16's classifier (`7 * 7 * 512 -> 4096 -> 4096 -> 1000`):
+
+
+# %%
+def linear_params(n_in, n_out):
+    return n_in * n_out + n_out
+
+
+small = nn.Linear(12, 5)  # the formula, checked on a layer we can afford to build
+assert sum(p.numel() for p in small.parameters()) == linear_params(12, 5)
+vgg_head = linear_params(7 * 7 * 512, 4096) + linear_params(4096, 4096) + linear_params(4096, 1000)
+googlenet_head = linear_params(1024, 1000)
+print(
+    f"VGG-16 classifier: {vgg_head:,} parameters; GoogLeNet after global average pooling: "
+    f"{googlenet_head:,}"
+)
+assert vgg_head == 123_642_856 and googlenet_head == 1_025_000
+
+# %% [markdown]
+# *Global average pooling* (GAP) averages each channel's whole map to one number:
+# `(N, C, H, W) -> (N, C, 1, 1)`. It is `F.adaptive_avg_pool2d(x, 1)`, which is
+# `x.mean((2, 3))`; its gradient gives every pixel `1 / (H * W)` of its channel's gradient.
+# It has no parameters, and it accepts maps of any size.
+
+# %%
+feat = mg.tensor(rng.normal(size=(2, 3, 5, 7)), requires_grad=True)
+gap = F.adaptive_avg_pool2d(feat, 1)
+assert gap.shape == (2, 3, 1, 1)
+assert np.allclose(gap.numpy()[:, :, 0, 0], feat.numpy().mean(axis=(2, 3)), atol=1e-6)
+gap.sum().backward()
+assert np.allclose(feat.grad.numpy(), 1 / (5 * 7))
+assert F.adaptive_avg_pool2d(mg.zeros(2, 3, 11, 4), 1).shape == (2, 3, 1, 1)
+
+# %% [markdown]
+# Network in Network went further: make the last convolution produce one channel *per
+# class*, then GAP gives the class scores directly. No fully connected layer at all, and
+# each channel, before the averaging, is a map of *where* the image looks like that class.
+#
+# Let us train one on scikit-learn's 8x8 handwritten digits: two 3x3 convolutions with
+# max pooling, a 1x1 convolution to 10 channels, GAP.
+
+# %%
+digits = load_digits()
+images = (digits.images / 16.0).astype(np.float32)[:, None]  # (1797, 1, 8, 8), values 0..1
+labels = digits.target
+n_train = 1200
+model = nn.Sequential(
+    nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 16 x 4 x 4
+    nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),                  # 32 x 4 x 4
+    nn.Conv2d(32, 10, 1),                                        # 10 class maps, 4 x 4
+    nn.AdaptiveAvgPool2d(1), nn.Flatten(),                       # 10 class scores
+)  # fmt: skip
+head_params = sum(p.numel() for p in model[5].parameters())
+fc_head_params = linear_params(32 * 4 * 4, 10)
+print(
+    f"the 1x1 conv + GAP head: {head_params} parameters; a Linear on the flattened maps "
+    f"would need {fc_head_params:,}"
+)
+assert head_params == 32 * 10 + 10 and fc_head_params == 5_130
+
+steps = 120 if quick else 400
+opt = optim.Adam(model.parameters(), lr=0.01)
+order = np.random.default_rng(0)
+for step in range(steps):
+    batch = order.choice(n_train, 128, replace=False)
+    loss = F.cross_entropy(model(mg.tensor(images[batch])), labels[batch])
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    if step % 40 == 0 or step == steps - 1:
+        print(f"  step {step:3d}: loss {loss.item():.3f}")
+model.eval()
+with mg.no_grad():
+    test_scores = model(mg.tensor(images[n_train:])).numpy()
+accuracy = float((test_scores.argmax(1) == labels[n_train:]).mean())
+print(f"accuracy on {len(labels) - n_train} held-out digits: {accuracy:.1%}")
+floor = 0.7 if quick else 0.9
+assert accuracy >= floor, f"accuracy {accuracy:.1%} below {floor:.0%}"
+
+# %% [markdown]
+# The class maps of two held-out digits (a 3 and a 0): channel `k` before the
+# averaging, with its mean (the score of class `k`) in the title. The predicted class is
+# the map with the largest mean.
+
+# %%
+held_out = labels[n_train:]
+shown = [n_train + int(np.argmax(held_out == 3)), n_train + int(np.argmax(held_out == 0))]
+features = mg.tensor(images[shown])
+with mg.no_grad():
+    maps = features
+    for layer in list(model)[:6]:  # everything before the global average pooling
+        maps = layer(maps)
+maps = maps.numpy()
+assert np.allclose(
+    maps.mean(axis=(2, 3)), test_scores[np.array(shown) - n_train], atol=1e-5
+)  # GAP = mean of the map
+fig, axes = plt.subplots(2, 11, figsize=(15, 3.4), layout="constrained")
+for row in range(2):
+    axes[row, 0].imshow(images[shown[row], 0], cmap="gray_r")
+    axes[row, 0].set(title=f"a {labels[shown[row]]}", xticks=[], yticks=[])
+    best = maps[row].mean(axis=(1, 2)).argmax()
+    limit = np.abs(maps[row]).max()
+    for k in range(10):
+        ax = axes[row, k + 1]
+        ax.imshow(maps[row, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(
+            f"{k}: {maps[row, k].mean():.1f}",
+            fontsize=9,
+            fontweight="bold" if k == best else "normal",
+        )
+        ax.set(xticks=[], yticks=[])
+fig.suptitle(
+    "class maps before global average pooling (red high, blue low); "
+    "title: class and mean score, the prediction in bold"
+)
+lessons.save_figure(fig, out / "class_maps.png")
+
+# %% [markdown]
+# ## Exercises and what comes next
+#
+# Exercises for this lesson (`minigrad exercises start ID` writes a file for you to fill
+# in, `minigrad exercises check ID` grades it, `minigrad exercises hint ID` helps):
+#
+# - `maxpool-backward`: max-pooling backward in numpy vs the engine;
+# - `gap-classifier`: global average pooling instead of a big classifier: count the savings.
+#
+# Next, lesson 7 puts convolution and pooling together into LeNet-5, layer by layer, and
+# trains it on handwritten digits.
+
+# %%
+print("Lesson 6 done: every claim above was checked.")

@@ -1,0 +1,244 @@
+"""`minigrad exercises`: list, start, check, hint and solution for the graded exercises.
+
+minigrad exercises                     list them: id, lesson, title, done or not
+minigrad exercises start ID [--dir D]  write the stub into your folder (default my-exercises/)
+minigrad exercises check ID [--dir D]  grade your file; exit code 0 only when all checks pass
+minigrad exercises hint ID             the next hint (one more each time)
+minigrad exercises solution ID         the reference, after a failed check (or --force)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_DIR = "my-exercises"
+
+
+def _folder(args: argparse.Namespace, create: bool = False) -> Path:
+    import minigrad
+
+    folder = Path(args.dir).expanduser()
+    package = Path(minigrad.__file__).resolve().parent
+    resolved = folder.resolve()
+    if resolved == package or package in resolved.parents:
+        raise SystemExit(
+            f"minigrad exercises: --dir {args.dir} is inside the installed minigrad package "
+            f"({package}); your work belongs in your own folder, e.g. --dir {DEFAULT_DIR}"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise SystemExit(f"minigrad exercises: --dir {args.dir} exists and is not a folder")
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _exercise(exercise_id: str):
+    from .exercises import get
+
+    try:
+        ex = get(exercise_id)
+    except KeyError as e:
+        raise SystemExit(f"minigrad exercises: {e.args[0]}") from None
+    missing = ex.missing()
+    if missing:
+        raise SystemExit(
+            f"minigrad exercises: {ex.id} needs {missing}, which this minigrad does not have yet"
+        )
+    return ex
+
+
+def _progress(folder: Path):
+    from .exercises.progress import Progress
+
+    progress = Progress(folder)
+    if progress.warning:
+        print(f"warning: {progress.warning}", file=sys.stderr)
+    return progress
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .exercises import all_exercises
+
+    folder = _folder(args)
+    progress = _progress(folder) if folder.is_dir() else None
+    rows = []
+    for ex in all_exercises():
+        state = progress.get(ex.id) if progress else {}
+        if ex.missing():
+            status = "not available yet"
+        elif state.get("done"):
+            status = "done"
+        elif (folder / ex.filename).exists():
+            status = "started"
+        else:
+            status = "-"
+        rows.append((ex.id, str(ex.lesson), ex.title, status))
+    width = max(len(r[0]) for r in rows)
+    title_w = max(len(r[2]) for r in rows)
+    print(f"{'id':<{width}}  lesson  {'title':<{title_w}}  status")
+    for id_, lesson, title, status in rows:
+        print(f"{id_:<{width}}  {lesson:>6}  {title:<{title_w}}  {status}")
+    done = sum(r[3] == "done" for r in rows)
+    print(f"\n{done} of {len(rows)} done (folder: {folder}).")
+    print("Start one with: minigrad exercises start ID")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    ex = _exercise(args.id)
+    folder = _folder(args, create=True)
+    path = folder / ex.filename
+    if path.exists() and not args.force:
+        print(
+            f"{path} already exists: your work is kept. Check it with "
+            f"`minigrad exercises check {ex.id}`, or pass --force to overwrite it with the stub.",
+            file=sys.stderr,
+        )
+        return 1
+    path.write_text(ex.stub)
+    progress = _progress(folder)
+    progress.entry(ex.id)["started"] = True
+    progress.save()
+    print(f"{ex.id} (lesson {ex.lesson}): {ex.title}")
+    print(f"wrote {path}")
+    print(f"Edit it, then run: minigrad exercises check {ex.id}" + _dir_flag(args))
+    return 0
+
+
+def _dir_flag(args: argparse.Namespace) -> str:
+    return "" if args.dir == DEFAULT_DIR else f" --dir {args.dir}"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .exercises import all_exercises
+
+    folder = _folder(args)
+    if args.id is None:  # every exercise started in this folder
+        started = [e for e in all_exercises() if (folder / e.filename).exists()]
+        if not started:
+            print(f"No exercise started in {folder}: minigrad exercises start ID", file=sys.stderr)
+            return 1
+        passed = [_check_one(e, folder, args) for e in started]
+        print(f"\n{sum(passed)} of {len(started)} started exercises pass every check.")
+        return 0 if all(passed) else 1
+    ex = _exercise(args.id)
+    if not (folder / ex.filename).exists():
+        print(
+            f"{folder / ex.filename} does not exist. Start the exercise first: "
+            f"minigrad exercises start {ex.id}" + _dir_flag(args),
+            file=sys.stderr,
+        )
+        return 1
+    return 0 if _check_one(ex, folder, args) else 1
+
+
+def _check_one(ex, folder: Path, args: argparse.Namespace) -> bool:
+    """Grade one exercise, print each check, record progress; True when all checks pass."""
+    from .exercises import run_checks
+
+    path = folder / ex.filename
+    print(f"{ex.id}: {ex.title}  ({path})")
+    results = run_checks(ex, path, timeout=args.timeout)
+    for r in results:
+        print(f"  {'passed' if r.passed else 'FAILED'}  {r.name}")
+        if not r.passed:
+            print(f"          {r.message}")
+            printed = r.output.strip().splitlines()
+            if printed:
+                print("          your code printed (last lines):")
+                for line in printed[-3:]:
+                    print(f"            {line}")
+    passed = sum(r.passed for r in results)
+    ok = passed == len(results)
+    progress = _progress(folder)
+    state = progress.entry(ex.id)
+    state["checks"] = state.get("checks", 0) + 1
+    state["done"] = bool(state.get("done")) or ok
+    if not ok:
+        state["failed_once"] = True
+    progress.save()
+    if ok:
+        print(f"All {len(results)} checks passed. Well done!")
+    else:
+        print(
+            f"{passed} of {len(results)} checks passed. "
+            f"Stuck? `minigrad exercises hint {ex.id}` gives a hint."
+        )
+    return ok
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    ex = _exercise(args.id)
+    folder = _folder(args, create=True)
+    progress = _progress(folder)
+    state = progress.entry(ex.id)
+    shown = state.get("hints_shown", 0)
+    k = min(shown, len(ex.hints) - 1)
+    print(f"Hint {k + 1} of {len(ex.hints)} for {ex.id}: {ex.hints[k]}")
+    if k + 1 < len(ex.hints):
+        print(f"(run `minigrad exercises hint {ex.id}` again for the next one)")
+    else:
+        print(
+            "That was the last hint. After a failed check, "
+            f"`minigrad exercises solution {ex.id}` shows the reference."
+        )
+    state["hints_shown"] = min(shown + 1, len(ex.hints))
+    progress.save()
+    return 0
+
+
+def cmd_solution(args: argparse.Namespace) -> int:
+    ex = _exercise(args.id)
+    folder = _folder(args)
+    progress = _progress(folder) if folder.is_dir() else None
+    tried = bool(progress and progress.get(ex.id).get("failed_once"))
+    if not (tried or args.force):
+        print(
+            f"The solution of {ex.id} opens after you have tried: run "
+            f"`minigrad exercises check {ex.id}` on your attempt first (a hint may be enough: "
+            f"`minigrad exercises hint {ex.id}`). Pass --force to see it anyway.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"# Reference solution of {ex.id} (lesson {ex.lesson}): {ex.title}\n")
+    print(ex.solution)
+    if progress is not None:
+        progress.entry(ex.id)["solution_shown"] = True
+        progress.save()
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "exercises",
+        help="graded exercises: list, start, check, hint, solution",
+        description=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    dir_help = f"your exercises folder (default: {DEFAULT_DIR})"
+    p.add_argument("--dir", default=DEFAULT_DIR, help=dir_help)
+    p.set_defaults(func=cmd_list)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+
+    def action(name: str, func, help: str) -> argparse.ArgumentParser:
+        a = actions.add_parser(name, help=help)
+        if name == "check":
+            a.add_argument("id", nargs="?", help="exercise id (default: every one started)")
+        elif name != "list":
+            a.add_argument("id", help="exercise id, as `minigrad exercises` lists it")
+        a.add_argument("--dir", default=argparse.SUPPRESS, help=dir_help)
+        a.set_defaults(func=func)
+        return a
+
+    action("list", cmd_list, "list the exercises and your progress")
+    start = action("start", cmd_start, "write the stub file into your folder")
+    start.add_argument("--force", action="store_true", help="overwrite an existing file")
+    check = action("check", cmd_check, "grade your file")
+    check.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds allowed per check (default 10)"
+    )
+    action("hint", cmd_hint, "show the next hint")
+    sol = action("solution", cmd_solution, "show the reference solution")
+    sol.add_argument("--force", action="store_true", help="show it without a failed check")

@@ -1,0 +1,117 @@
+"""`minigrad graph`: draw the computation graph of one training step of a model.
+
+minigrad graph lenet --out lenet.svg                 one box per op, clustered by layer
+minigrad graph lenet --out lenet.svg --depth 1       features / classifier as two boxes
+minigrad graph lenet --out conv.svg --expand conv2d  convolutions opened into primitives
+minigrad graph lenet --out back.svg --view backward --color grad
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+MODELS = ("lenet",)
+
+
+def lenet_step(batch_size: int = 8, seed: int = 0) -> tuple[Any, Any, Any, Any]:
+    """One LeNet-5 training step on a batch of the default digits: (model, x, y, loss).
+
+    Backward has run inside `retain_grads()`, so every node of the graph has its gradient.
+    """
+    from . import autograd, factory
+    from . import functional as F
+    from .data import load_digits
+    from .models import LeNet5
+    from .tensor import Tensor
+
+    factory.manual_seed(seed)
+    model = LeNet5()
+    train, _ = load_digits()
+    images, labels = train.tensors[0].data[:batch_size], train.tensors[1].data[:batch_size]
+    x, y = Tensor(images), Tensor(labels)
+    loss = F.cross_entropy(model(x), y)
+    with autograd.retain_grads():
+        loss.backward()
+    return model, x, y, loss
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    from .viz import GraphvizNotFound, save
+
+    if args.batch_size < 1:
+        raise SystemExit(f"minigrad graph: --batch-size must be at least 1, got {args.batch_size}")
+    model, x, y, loss = lenet_step(args.batch_size, args.seed)
+    try:
+        graph = _draw(args, model, x, y, loss)
+    except ValueError as e:  # too many nodes, bad depth: say it with the command's flags
+        raise SystemExit(
+            f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
+            "--batch-size, --max-nodes N)"
+        ) from None
+    out = Path(args.out)
+    try:
+        path = save(graph, out)
+    except GraphvizNotFound as e:
+        dot = save(graph, out.with_suffix(".dot"))
+        print(f"minigrad graph: {e}\nwrote the DOT source instead: {dot}")
+        return 1
+    except ValueError as e:
+        raise SystemExit(f"minigrad graph: {e}") from None
+    print(
+        f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}; "
+        f"{args.view} graph written to {path}"
+    )
+    return 0
+
+
+def _draw(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> Any:
+    from .viz import draw
+
+    return draw(
+        loss,
+        modules=model,
+        names={x: "images", y: "labels"},
+        depth=args.depth,
+        expand=set(args.expand),
+        view=args.view,
+        color=args.color,
+        show=args.show,
+        rankdir=args.rankdir,
+        max_nodes=args.max_nodes,
+    )
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "graph",
+        help="draw the graph of one training step (LeNet-5 on the digits)",
+        description="Draw the computation graph of one training step of a model on one batch "
+        "of the default digits data: layers as clusters, composite ops as boxes.",
+    )
+    p.add_argument("model", choices=MODELS, help="the model to draw")
+    p.add_argument("--out", default="lenet.svg", help="picture file: .svg, .png, .pdf or .dot")
+    p.add_argument(
+        "--depth",
+        type=int,
+        default=None,
+        help="collapse modules deeper than this into one box each (0: the whole model, "
+        "1: features and classifier, 2: every layer)",
+    )
+    p.add_argument(
+        "--expand",
+        action="append",
+        default=[],
+        metavar="OP",
+        help="open a composite op into its primitives (conv2d, avg_pool2d, linear, "
+        "cross_entropy, ...); repeat for several",
+    )
+    p.add_argument("--view", choices=("forward", "backward"), default="forward")
+    p.add_argument("--color", choices=("grad", "gradcheck"), default=None)
+    p.add_argument("--show", choices=("data", "grad", "both"), default=None)
+    p.add_argument("--rankdir", choices=("TB", "LR"), default="TB")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-nodes", type=int, default=300)
+    p.set_defaults(func=run_graph)

@@ -1,0 +1,221 @@
+"""`minigrad train lenet`: the main job. Train LeNet-5 on handwritten digits, show what happened.
+
+By default it runs offline on scikit-learn's bundled digits (upsampled to 32x32) and
+finishes in seconds; `--data mnist` trains on the real MNIST files instead. Into `--out`
+it writes the trained weights (`mg.save` of the state_dict), the training curves and the
+confusion matrix of the test set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+# Defaults per data set: digits is small (1,438 training images), MNIST is 60,000.
+DEFAULTS = {
+    "digits": {"epochs": 10, "batch_size": 32},
+    "mnist": {"epochs": 2, "batch_size": 64},
+}
+LEARNING_RATES = {"sgd": 0.05, "adam": 2e-3}
+QUICK = {"epochs": 1, "train": 256, "test": 128}  # --quick: a smoke test in a second or two
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+class _PaddedMNIST:
+    """MNIST's 28x28 digits padded to 32x32 (as in the LeNet-5 paper), converted per batch."""
+
+    def __init__(self, mnist) -> None:
+        self.images, self.targets = mnist.data, mnist.targets
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, i: int):
+        x, y = self.get_batch(np.array([i]))
+        return x[0], y[0]
+
+    def get_batch(self, indices: np.ndarray):
+        x = np.pad(self.images[indices], ((0, 0), (2, 2), (2, 2)))
+        return (x[:, None] / np.float32(255.0)).astype(np.float32), self.targets[indices]
+
+
+def _datasets(args: argparse.Namespace):
+    """(train, test, description) for --data; a missing MNIST folder ends the command."""
+    from . import data
+
+    if args.data == "digits":
+        train, test = data.load_digits(size=32)
+        what = "scikit-learn's digits (8x8, upsampled to 32x32)"
+    else:
+        try:
+            train = _PaddedMNIST(data.MNIST(args.mnist_root, train=True, download=args.download))
+            test = _PaddedMNIST(data.MNIST(args.mnist_root, train=False, download=args.download))
+        except (FileNotFoundError, ValueError) as e:
+            raise SystemExit(f"minigrad train: {e}") from None
+        what = "MNIST (28x28, padded to 32x32)"
+    if args.quick:
+        train = data.Subset(train, np.arange(min(QUICK["train"], len(train))))
+        test = data.Subset(test, np.arange(min(QUICK["test"], len(test))))
+    return train, test, what
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from . import functional as F
+    from . import optim
+    from .cli import out_dir
+    from .data import DataLoader
+    from .factory import manual_seed
+    from .models import LeNet5
+    from .serialization import save
+    from .train import fit, format_epoch, predict
+
+    epochs = args.epochs or (QUICK["epochs"] if args.quick else DEFAULTS[args.data]["epochs"])
+    batch_size = args.batch_size or DEFAULTS[args.data]["batch_size"]
+    lr = args.lr or LEARNING_RATES[args.optimizer]
+    train_set, test_set, what = _datasets(args)
+    out = out_dir(args.out)
+
+    manual_seed(args.seed)  # one seed for the initial weights and the shuffling
+    model = LeNet5()
+    params = list(model.parameters())
+    if args.optimizer == "sgd":
+        optimizer = optim.SGD(params, lr=lr, momentum=0.9)
+    else:
+        optimizer = optim.Adam(params, lr=lr)
+    scheduler = optim.CosineAnnealingLR(optimizer, T_max=epochs)
+    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, seed=args.seed)
+    test_loader = DataLoader(test_set, batch_size=256)
+
+    n_params = sum(p.numel() for p in params)
+    print(f"LeNet-5 ({n_params:,} parameters) on {what}")
+    plural = "" if epochs == 1 else "s"
+    print(
+        f"{len(train_set):,} training and {len(test_set):,} test images; {epochs} epoch{plural} of "
+        f"{len(train_loader)} steps (batch {batch_size}), {type(optimizer).__name__} lr {lr:g} "
+        f"with cosine decay, seed {args.seed}"
+    )
+
+    def report(epoch: int, logs: dict) -> None:
+        print(format_epoch(logs, epochs, val_name="test"), flush=True)
+
+    start = time.perf_counter()
+    try:
+        history = fit(
+            model,
+            train_loader,
+            F.cross_entropy,
+            optimizer,
+            epochs,
+            val_loader=test_loader,
+            callbacks=[report],
+            scheduler=scheduler,
+        )
+    except FloatingPointError as e:
+        raise SystemExit(f"minigrad train: {e}") from None
+    seconds = time.perf_counter() - start
+    y_true, y_pred = predict(model, test_loader)
+    correct = int((y_true == y_pred).sum())
+    print(
+        f"test accuracy: {correct / len(y_true):.2%} ({correct}/{len(y_true)}) "
+        f"after {seconds:.1f} s of training"
+    )
+
+    stem = f"lenet5_{args.data}"
+    checkpoint = out / f"{stem}.npz"
+    save(model.state_dict(), checkpoint)
+    print(f"checkpoint: {checkpoint}  (load with model.load_state_dict(mg.load(path)))")
+    _pictures(out, stem, history, y_true, y_pred)
+    return 0
+
+
+def _pictures(out: Path, stem: str, history: dict, y_true, y_pred) -> None:
+    from .viz.plots import plot_confusion_matrix, plot_history
+
+    curves = out / f"{stem}_history.png"
+    plot_history(history, path=curves)
+    print(f"training curves: {curves}")
+    confusion = out / f"{stem}_confusion.png"
+    plot_confusion_matrix(y_true, y_pred, class_names=[str(k) for k in range(10)], path=confusion)
+    print(f"confusion matrix: {confusion}")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="the main job: train LeNet-5 on handwritten digits",
+        description="Train LeNet-5 on handwritten digits (offline by default) and write the "
+        "checkpoint, the training curves and the confusion matrix into --out.",
+    )
+    p.add_argument("model", choices=["lenet"], help="the network to train (lenet: LeNet-5)")
+    p.add_argument(
+        "--data",
+        choices=["digits", "mnist"],
+        default="digits",
+        help="digits: scikit-learn's 1,797 bundled digits, no download (default); "
+        "mnist: the 70,000 MNIST digits from --mnist-root",
+    )
+    p.add_argument(
+        "--mnist-root",
+        default="data/mnist",
+        metavar="DIR",
+        help="folder with MNIST's four IDX files, .gz or not (default: data/mnist)",
+    )
+    p.add_argument(
+        "--download", action="store_true", help="download MNIST into --mnist-root if missing"
+    )
+    p.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help=f"passes over the training set (default: {DEFAULTS['digits']['epochs']} for "
+        f"digits, {DEFAULTS['mnist']['epochs']} for mnist)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="B",
+        help="images per step (default: 32 for digits, 64 for mnist)",
+    )
+    p.add_argument(
+        "--lr",
+        type=_positive_float,
+        metavar="LR",
+        help="learning rate (default: 0.05 for sgd, 0.002 for adam)",
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=["sgd", "adam"],
+        default="sgd",
+        help="sgd (with momentum 0.9, the default) or adam",
+    )
+    p.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a smoke test: {QUICK['train']} training and {QUICK['test']} test images, "
+        f"{QUICK['epochs']} epoch unless --epochs says",
+    )
+    p.set_defaults(func=run_train)

@@ -1,0 +1,236 @@
+"""Small tools the checks share: fetch what the learner defined, compare, and diagnose.
+
+The diagnosing idea: a wrong answer is rarely random. For each exercise we know the
+usual ways to get it wrong (forgot the padding, forgot the bias, did not sum a broadcast
+gradient), so a check computes those wrong answers too, and when the learner's answer
+equals one of them it says which mistake it is, not just "wrong".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .core import Wrong
+
+
+def need(mod: ModuleType, name: str) -> Any:
+    """The learner's `name` (function, class or value), or a clear failure."""
+    if not hasattr(mod, name):
+        raise Wrong(
+            f"your file defines no `{name}`; the stub has one: keep its name "
+            f"(start again with `minigrad exercises start ... --force` if it was deleted)"
+        )
+    return getattr(mod, name)
+
+
+def array(x: Any, what: str) -> np.ndarray:
+    """The learner's result as a float64 ndarray (Tensors, lists and numbers accepted)."""
+    if x is None:
+        raise Wrong(f"{what} is None: did you forget a `return`?")
+    try:
+        arr = np.asarray(x.data if hasattr(x, "_fn") else x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Wrong(
+            f"{what} should be numbers (an array or Tensor), got {type(x).__name__}"
+        ) from None
+    return arr
+
+
+def number(x: Any, what: str) -> float:
+    arr = array(x, what)
+    if arr.size != 1:
+        raise Wrong(f"{what} should be one number, got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def integer(x: Any, what: str) -> int:
+    """A whole number (sizes and counts): 13.5 or 13.0 from `/` is refused with a reason."""
+    if isinstance(x, (bool, np.bool_)):
+        raise Wrong(f"{what} should be a whole number, got {x!r}")
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        kind = "a whole-valued float" if float(x).is_integer() else "a fraction"
+        raise Wrong(
+            f"{what} is {x!r}, {kind}: sizes and counts are whole numbers. Use // "
+            "(floor division) rather than /, or int(...)"
+        )
+    if x is None:
+        raise Wrong(f"{what} is None: did you forget a `return`?")
+    raise Wrong(f"{what} should be an int, got {type(x).__name__}")
+
+
+def close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol))
+
+
+def expect_shape(got: np.ndarray, shape: tuple, what: str) -> None:
+    if tuple(got.shape) != tuple(shape):
+        raise Wrong(f"{what} has shape {tuple(got.shape)}, expected {tuple(shape)}")
+
+
+def diagnose(
+    got: Any,
+    want: Any,
+    what: str,
+    mistakes: Iterable[tuple[Any, str]] = (),
+    rtol: float = 1e-5,
+    atol: float = 1e-7,
+) -> None:
+    """Pass when got == want; else name the first known mistake whose answer equals `got`."""
+    if close(got, want, rtol, atol):
+        return
+    for wrong, hint in mistakes:
+        if wrong is not None and close(got, wrong, rtol, atol):
+            raise Wrong(f"{what}: {hint}")
+    got_a, want_a = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    if got_a.shape != want_a.shape:
+        raise Wrong(f"{what} has shape {got_a.shape}, expected {want_a.shape}")
+    if close(got_a, -want_a, rtol, atol):
+        raise Wrong(f"{what} has the right size but the wrong sign")
+    if want_a.size == 1:
+        raise Wrong(f"{what} is {float(got_a.reshape(())):.6g}, expected {float(want_a):.6g}")
+    err = np.abs(got_a - want_a)
+    k = np.unravel_index(int(np.argmax(err)), err.shape)
+    raise Wrong(
+        f"{what} differs from the expected values: largest difference {err[k]:.3g} at index "
+        f"{tuple(int(i) for i in k)} (yours {got_a[k]:.6g}, expected {want_a[k]:.6g})"
+    )
+
+
+def cases_diagnose(
+    fn: Callable[..., Any],
+    cases: Iterable[dict],
+    right: Callable[..., Any],
+    mistakes: Iterable[tuple[Callable[..., Any], str]],
+    what: str,
+    convert: Callable[[Any, str], Any] = integer,
+) -> None:
+    """Run the learner's `fn` on each case; if any answer is wrong, name the mistake that
+    explains every answer (or say which case is wrong)."""
+    cases = list(cases)
+    got = [convert(fn(**c), f"{what}({_args(c)})") for c in cases]
+    want = [right(**c) for c in cases]
+    if got == want:
+        return
+    mistakes = list(mistakes)
+    for wrong_fn, hint in mistakes:
+        if all(g == wrong_fn(**c) for g, c in zip(got, cases)):
+            raise Wrong(hint)
+    failing = [(g, w, c) for g, w, c in zip(got, want, cases) if g != w]
+    g, w, c = failing[0]
+    # no single mistake explains every answer: name the one that explains most wrong ones
+    explained = [
+        (sum(gg == wrong_fn(**cc) for gg, _, cc in failing), hint)
+        for wrong_fn, hint in mistakes
+        if g == wrong_fn(**c)
+    ]
+    best = max(explained, key=lambda e: e[0], default=None)
+    tail = f": {best[1]}" if best else ""
+    raise Wrong(f"{what}({_args(c)}) returned {g}, expected {w}{tail}")
+
+
+def _args(case: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in case.items())
+
+
+def tensor_grads(fn: Callable[..., Any], inputs: list, grad_out: np.ndarray | None = None):
+    """Gradients of sum(fn(*inputs) * grad_out) with respect to inputs, as float64 arrays."""
+    from .. import grad
+
+    out = fn(*inputs)
+    if not getattr(out, "requires_grad", False):
+        raise Wrong(
+            "no gradient flows through your function: it was computed outside the graph "
+            "(with .data, .numpy() or numpy). Use Tensor operations throughout."
+        )
+    g = np.ones(out.shape) if grad_out is None else grad_out
+    if tuple(out.shape) != tuple(np.shape(g)):
+        raise Wrong(f"your output has shape {tuple(out.shape)}, expected {tuple(np.shape(g))}")
+    from ..tensor import Tensor
+
+    seed = Tensor._constant(np.asarray(g, dtype=out.dtype))
+    grads = grad([out], inputs, grad_outputs=[seed], allow_unused=True)
+    return [None if x is None else x.numpy().astype(np.float64) for x in grads]
+
+
+# --------------------------------------------------------------------------------------------
+# Checks for a learner's Function subclass
+
+
+def _as_tuple(x: Any) -> tuple:
+    return x if isinstance(x, tuple) else (x,)
+
+
+def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) -> list:
+    """Call the learner's backward directly (as the engine would) and return its raw results
+    as arrays, after checking that they are Tensors of a sensible shape."""
+    from ..autograd import no_grad
+    from ..tensor import Tensor
+
+    out = apply(*inputs)
+    if not isinstance(out, Tensor):
+        raise Wrong(f"apply(...) should return a Tensor, got {type(out).__name__}")
+    if out._fn is None:
+        raise Wrong("the output has no graph node: call YourFunction.apply(x), not forward(x)")
+    with no_grad():
+        raw = _as_tuple(out._fn.backward(Tensor._constant(seed.astype(out.dtype))))
+    if len(raw) != len(inputs):
+        raise Wrong(
+            f"backward returned {len(raw)} gradient(s) for {len(inputs)} input(s): return one "
+            "per input, in the order of forward's arguments (None for an input without one)"
+        )
+    grads = []
+    for i, g in enumerate(raw):
+        if g is None:
+            grads.append(None)
+            continue
+        if not isinstance(g, Tensor):
+            raise Wrong(
+                f"backward returned a {type(g).__name__} for input {i}; it must return Tensors, "
+                "computed with Tensor operations on grad and self.inputs / self.output "
+                "(so that the engine can differentiate the backward itself)"
+            )
+        grads.append(g.numpy().astype(np.float64))
+    return grads
+
+
+def second_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
+    """gradgradcheck, with a diagnosis when the backward was computed outside the graph."""
+    from .. import grad
+    from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
+    from ..tensor import Tensor
+
+    if not gradcheck(apply, inputs, raise_exception=False):
+        raise Wrong(
+            f"{what}: the first derivative is not right yet (see the check above); fix it "
+            "first: gradgradcheck differentiates your backward"
+        )
+    out = apply(*inputs)
+    seed = Tensor._constant(np.ones(out.shape))
+    wanted = [x for x in inputs if x.requires_grad]
+    first = grad([out], wanted, grad_outputs=[seed], create_graph=True, allow_unused=True)
+    if any(g is not None and not g.requires_grad for g in first):
+        raise Wrong(
+            f"{what}: your backward is right, but its result is not differentiable: it was "
+            "computed with numpy (.data, .numpy(), np.*). Write backward with Tensor "
+            "operations on self.inputs / self.output so create_graph=True can go through it"
+        )
+    try:
+        gradgradcheck(apply, inputs)
+    except GradcheckError as e:
+        raise Wrong(f"{what}: the second derivative is wrong ({e})") from None
+
+
+def first_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
+    from ..gradcheck import GradcheckError, gradcheck
+
+    try:
+        gradcheck(apply, inputs)
+    except GradcheckError as e:
+        raise Wrong(f"{what}: gradcheck disagrees with your backward ({e})") from None

@@ -1,0 +1,266 @@
+"""The lessons: find them, list them, run them, and the few helpers each lesson uses.
+
+A lesson is a plain Python script in percent format (`# %% [markdown]` cells for prose,
+`# %%` cells for code) in the repository's top-level `lessons/` folder, named
+`NN_slug.py`. It runs three ways, always the same code:
+
+    python lessons/01_derivatives.py        # as a script
+    minigrad lesson 1 [--quick] [--out DIR] # through the command line
+    minigrad lesson 1 --notebook            # as a Jupyter notebook (needs jupytext)
+
+Where the lessons live. They are teaching material, kept in one place, `lessons/` beside
+the `minigrad/` package (the layout DESIGN.md fixes). A checkout or an editable install
+(`pip install -e .`) finds them there. A wheel installed from an index ships only the
+library; then `MINIGRAD_LESSONS_DIR` can point at a copy of the folder, and without it the
+command says where to get them.
+
+Inside a lesson:
+
+    out, quick = lessons.start(1)          # output folder and quick mode, printed
+    lessons.save_figure(fig, out / "loss.png")
+    lessons.save_graph(mg.viz.draw(c), out / "graph.png")   # falls back to .dot
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+QUICK_ENV = "MINIGRAD_QUICK"  # "1": small data and few epochs
+OUT_ENV = "MINIGRAD_LESSON_OUT"  # the folder a lesson writes its pictures into
+DIR_ENV = "MINIGRAD_LESSONS_DIR"  # where the lesson scripts are, when not beside the package
+
+_NAME = re.compile(r"^(\d\d)_([a-z0-9_]+)\.py$")
+
+
+class LessonsNotFound(FileNotFoundError):
+    """The lesson scripts are not on this machine (minigrad was installed without them)."""
+
+
+@dataclass(frozen=True)
+class LessonFile:
+    number: int
+    slug: str
+    path: Path
+    title: str
+    summary: str
+
+
+# --------------------------------------------------------------------------------------------
+# Finding the lessons
+
+
+def lessons_dir() -> Path:
+    """The folder holding the lesson scripts, or LessonsNotFound saying how to get them."""
+    override = os.environ.get(DIR_ENV)
+    if override:
+        path = Path(override)
+        if not any(_NAME.match(p.name) for p in path.glob("*.py")):
+            raise LessonsNotFound(
+                f"{DIR_ENV}={override} holds no lesson scripts (files named like "
+                "01_derivatives.py); point it at the lessons/ folder of the minigrad repository"
+            )
+        return path
+    beside = Path(__file__).resolve().parent.parent / "lessons"
+    if beside.is_dir() and any(_NAME.match(p.name) for p in beside.glob("*.py")):
+        return beside
+    raise LessonsNotFound(
+        "the lessons are not installed with this copy of minigrad: they are scripts in the "
+        "lessons/ folder of the minigrad source repository, next to the minigrad/ package. "
+        "Get the minigrad source (the repository this package is built from) and install it "
+        f"editable from its folder (pip install -e .), or set {DIR_ENV} to a folder holding "
+        "the lesson scripts."
+    )
+
+
+def _describe(path: Path) -> tuple[str, str]:
+    """Title (the first heading, without "Lesson N:") and summary (the bold line under it)."""
+    title, summary = path.stem, ""
+    for line in path.read_text(encoding="utf-8").splitlines()[:12]:
+        if line.startswith("# # ") and title == path.stem:
+            title = re.sub(r"^Lesson \d+:\s*", "", line[4:].strip())
+        elif line.startswith("# **") and line.rstrip().endswith("**"):
+            summary = line.strip()[4:-2].replace("`", "")
+            break
+    return title, summary
+
+
+def find_lessons() -> list[LessonFile]:
+    """Every lesson script, in order."""
+    found = []
+    for path in sorted(lessons_dir().glob("*.py")):
+        m = _NAME.match(path.name)
+        if m:
+            title, summary = _describe(path)
+            found.append(LessonFile(int(m.group(1)), m.group(2), path, title, summary))
+    return found
+
+
+def find_lesson(number: int) -> LessonFile:
+    lessons = find_lessons()
+    for lesson in lessons:
+        if lesson.number == number:
+            return lesson
+    have = ", ".join(str(x.number) for x in lessons) or "none"
+    raise LessonsNotFound(
+        f"there is no lesson {number}; the lessons here are {have} (`minigrad lessons` lists them)"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers the lessons call
+
+
+def is_quick() -> bool:
+    """Quick mode (MINIGRAD_QUICK=1): smaller data and fewer steps, for tests and a first look."""
+    return os.environ.get(QUICK_ENV, "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def start(number: int) -> tuple[Path, bool]:
+    """Create the lesson's output folder and say where pictures go. Returns (folder, quick)."""
+    out = Path(os.environ.get(OUT_ENV) or Path("out") / "lessons" / f"{number:02d}")
+    if out.exists() and not out.is_dir():
+        raise SystemExit(f"lesson {number}: output {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    quick = is_quick()
+    mode = "quick mode (small data, few steps)" if quick else "full mode"
+    print(f"Lesson {number}, {mode}. Pictures go to {out}/")
+    return out, quick
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    ip = shell.get_ipython() if shell else None
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def _show(path: Path) -> None:
+    """Inside Jupyter, show the picture under the cell; in a terminal, the path is enough."""
+    if _in_notebook():
+        from IPython.display import SVG, Image, display
+
+        display(SVG(filename=str(path)) if path.suffix == ".svg" else Image(filename=str(path)))
+
+
+def save_figure(fig: Any, path: str | os.PathLike) -> Path:
+    """Save a matplotlib figure, close it, print where it went."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    print(f"  wrote {path}")
+    _show(path)
+    return path
+
+
+def save_graph(graph: Any, path: str | os.PathLike) -> Path:
+    """Render a Graphviz graph to `path`; without Graphviz's `dot`, write the .dot source."""
+    from .viz import GraphvizNotFound, save
+
+    path = Path(path)
+    try:
+        written = save(graph, path)
+    except GraphvizNotFound:
+        written = save(graph, path.with_suffix(".dot"))
+        print(f"  wrote {written} (DOT source: install Graphviz to get the picture)")
+        return written
+    print(f"  wrote {written}")
+    _show(written)
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# The commands
+
+
+def run_lesson(lesson: LessonFile, quick: bool = False, out: str | None = None) -> int:
+    """Run a lesson script in a fresh Python (the same interpreter); return its exit code."""
+    env = dict(os.environ)
+    if quick:
+        env[QUICK_ENV] = "1"
+    env[OUT_ENV] = str(out or Path("out") / "lessons" / f"{lesson.number:02d}")
+    # So the script imports this same minigrad even when it is not installed (a checkout).
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    env.setdefault("MPLBACKEND", "Agg")
+    return subprocess.call([sys.executable, str(lesson.path)], env=env)
+
+
+def write_notebook(lesson: LessonFile, out: str | None = None) -> Path:
+    """Convert the lesson to an .ipynb with jupytext; ImportError says how to install it."""
+    try:
+        import jupytext
+    except ImportError:
+        raise ImportError(
+            "writing a notebook needs jupytext, which is not installed. Install it with "
+            "pip install 'minigrad[notebooks]' (or pip install jupytext). Without it, VS Code "
+            f"and Jupyter with jupytext open {lesson.path} as a notebook directly."
+        ) from None
+    folder = Path(out or Path("out") / "lessons" / f"{lesson.number:02d}")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{lesson.path.stem}.ipynb"
+    notebook = jupytext.read(lesson.path, fmt="py:percent")
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    jupytext.write(notebook, target, fmt="ipynb")
+    return target
+
+
+def _cmd_lessons(args: argparse.Namespace) -> int:
+    try:
+        lessons = find_lessons()
+    except LessonsNotFound as e:
+        print(f"minigrad lessons: {e}", file=sys.stderr)
+        return 1
+    print(f"Lessons in {lessons_dir()} (run one with `minigrad lesson N`):")
+    width = max(len(lesson.title) for lesson in lessons)
+    for lesson in lessons:
+        print(f"  {lesson.number:2d}  {lesson.title:<{width}}  {lesson.summary}")
+    return 0
+
+
+def _cmd_lesson(args: argparse.Namespace) -> int:
+    try:
+        lesson = find_lesson(args.number)
+    except LessonsNotFound as e:
+        print(f"minigrad lesson: {e}", file=sys.stderr)
+        return 1
+    if args.out:
+        from .cli import out_dir
+
+        out_dir(args.out)
+    if args.notebook:
+        try:
+            path = write_notebook(lesson, args.out)
+        except ImportError as e:
+            print(f"minigrad lesson --notebook: {e}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}; open it with: jupyter lab {path}")
+        return 0
+    return run_lesson(lesson, quick=args.quick, out=args.out)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lessons", help="list the lessons, one line each")
+    p.set_defaults(func=_cmd_lessons)
+    p = sub.add_parser("lesson", help="run lesson N (or write it as a notebook)")
+    p.add_argument("number", type=int, help="the lesson number, as `minigrad lessons` lists it")
+    p.add_argument(
+        "--quick", action="store_true", help=f"small data and few steps (same as {QUICK_ENV}=1)"
+    )
+    p.add_argument("--out", default=None, help="folder for the pictures (default: out/lessons/NN)")
+    p.add_argument(
+        "--notebook", action="store_true", help="write the lesson as an .ipynb instead of running"
+    )
+    p.set_defaults(func=_cmd_lesson)

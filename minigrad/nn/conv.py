@@ -1,0 +1,173 @@
+r"""`Conv2d`: a learned bank of filters slid over an image (F.conv2d does the work).
+
+Shapes: x (N, C_in, H, W), weight (C_out, C_in / groups, KH, KW), bias (C_out,),
+output (N, C_out, OH, OW) with OH = floor((H + 2P - D*(KH-1) - 1) / S) + 1 (same for OW).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import functional as F
+from ..tensor import Tensor
+from . import init
+from .module import Module, Parameter
+
+__all__ = ["Conv2d"]
+
+
+def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair
+    ):
+        raise TypeError(f"Conv2d: {name} must be an int or a pair of ints, got {value!r}")
+    if any(v < minimum for v in pair):
+        raise ValueError(f"Conv2d: {name} must be >= {minimum}, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+class Conv2d(Module):
+    r"""2-D convolution (cross-correlation, as in every deep learning library).
+
+    out[n, o] = bias[o] + sum over c, i, j of weight[o, c, i, j] * x_pad[n, c, S*h + D*i, S*w + D*j]
+
+    `padding` is an int, a pair, 'valid' (no padding) or 'same' (output as large as the input;
+    stride 1 only; an even kernel puts the extra row/column at the bottom/right, as PyTorch
+    does). `groups` splits the channels into independent convolutions. Weights start as
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = C_in / groups * KH * KW (PyTorch's).
+
+    >>> Conv2d(1, 6, 5)
+    Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] | str = 0,
+        dilation: int | tuple[int, int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        for name, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"Conv2d: {name} must be a whole number >= 1, got {n!r}")
+        if not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError(f"Conv2d: groups must be a whole number >= 1, got {groups!r}")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must "
+                f"both be divisible by groups ({groups})"
+            )
+        if padding_mode != "zeros":
+            raise NotImplementedError(
+                f"Conv2d: padding_mode {padding_mode!r} is not supported; only 'zeros' is"
+            )
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.kernel_size = _pair(kernel_size, "kernel_size", 1)
+        self.stride = _pair(stride, "stride", 1)
+        self.dilation = _pair(dilation, "dilation", 1)
+        self.groups = int(groups)
+        self.padding_mode = padding_mode
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    f"Conv2d: padding must be an int, a pair, 'same' or 'valid', got {padding!r}"
+                )
+            if padding == "same" and self.stride != (1, 1):
+                raise ValueError(
+                    f"Conv2d: padding='same' needs stride 1 (got stride {self.stride}); with a "
+                    "stride the output cannot be as large as the input. Give padding as a number"
+                )
+            self.padding: tuple[int, int] | str = padding
+        else:
+            self.padding = _pair(padding, "padding", 0)
+        kh, kw = self.kernel_size
+        dtype = np.dtype(dtype or np.float32)
+        shape = (self.out_channels, self.in_channels // self.groups, kh, kw)
+        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.zeros((self.out_channels,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init._default_init(self.weight, self.bias)
+
+    def _pads(self) -> tuple[int, int, int, int]:
+        """(top, bottom, left, right) zero padding."""
+        if self.padding == "valid":
+            return 0, 0, 0, 0
+        if self.padding == "same":
+            out = []
+            for k, d in zip(self.kernel_size, self.dilation):
+                total = d * (k - 1)
+                out += [total // 2, total - total // 2]
+            return tuple(out)
+        (ph, pw) = self.padding
+        return ph, ph, pw, pw
+
+    def _name(self) -> str:
+        k = self.kernel_size
+        kernel = k[0] if k[0] == k[1] else k
+        return f"Conv2d({self.in_channels}, {self.out_channels}, {kernel})"
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{self._name()}: expected a Tensor input, got {type(x).__name__}")
+        unbatched = x.ndim == 3
+        if unbatched:
+            x = x.unsqueeze(0)
+        if x.ndim != 4:
+            raise ValueError(
+                f"{self._name()}: expected input of shape (N, C, H, W) or (C, H, W), got "
+                f"shape {x.shape}"
+                + (" (add a channel axis: x.reshape(N, 1, H, W))" if x.ndim == 2 else "")
+            )
+        if x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"{self._name()}: input has {x.shape[1]} channels, expected "
+                f"{self.in_channels} (input shape (N, C, H, W) = {x.shape}); check the layer "
+                "before, or the image layout (channels first, not (N, H, W, C))"
+            )
+        top, bottom, left, right = self._pads()
+        span = [d * (k - 1) + 1 for k, d in zip(self.kernel_size, self.dilation)]
+        height, width = x.shape[2] + top + bottom, x.shape[3] + left + right
+        if span[0] > height or span[1] > width:
+            raise ValueError(
+                f"{self._name()}: the input is {x.shape[2]} x {x.shape[3]} (padded: {height} x "
+                f"{width}), smaller than the kernel's span {span[0]} x {span[1]}; feed larger "
+                "images, add padding, or remove a pooling layer before this one"
+            )
+        y = F.conv2d(
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
+        return y.squeeze(0) if unbatched else y
+
+    def extra_repr(self) -> str:
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0, 0):
+            s += (
+                f", padding={self.padding!r}"
+                if isinstance(self.padding, str)
+                else (f", padding={self.padding}")
+            )
+        if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s

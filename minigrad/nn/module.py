@@ -1,0 +1,499 @@
+r"""`Module` and `Parameter`: how layers hold their weights and each other.
+
+A model is a tree of modules. Each module keeps three ordered tables, filled by plain
+attribute assignment in `__init__` (as in PyTorch):
+
+    self.weight = Parameter(...)        -> _parameters  (what the optimizer trains)
+    self.register_buffer("running_mean", t) -> _buffers (state that is saved, not trained)
+    self.conv1 = Conv2d(...)            -> _modules     (children)
+
+Everything else walks that tree: `parameters()` for the optimizer, `state_dict()` for a
+checkpoint (keys are dotted paths such as "features.0.weight", exactly PyTorch's), `train()`
+and `eval()` for layers that behave differently while training (dropout, batch norm).
+
+`module(x)` runs `forward(x)` inside `autograd.scope(...)`, so every graph node the layer
+creates is tagged with the layer that made it: the pictures group nodes by module with it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .. import autograd
+from ..tensor import Tensor, as_dtype
+
+__all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
+
+
+class Parameter(Tensor):
+    """A tensor that a `Module` trains: assigning one to a module attribute registers it.
+
+    It requires grad by default. Results of operations on a Parameter are plain Tensors
+    (only the weights themselves are Parameters, so `model.parameters()` finds exactly them).
+
+    >>> p = Parameter(np.zeros((2, 3)))
+    >>> p.requires_grad, p.dtype, p.is_leaf
+    (True, dtype('float32'), True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = np.empty((0,), dtype=np.float32)
+        if isinstance(data, Tensor):
+            if data.grad_fn is not None:
+                data = data.detach()
+            super().__init__(data.data, dtype=data.dtype, requires_grad=requires_grad)
+            self.data = data.data  # share memory with the tensor it wraps, like PyTorch
+        else:
+            super().__init__(data, requires_grad=requires_grad)
+
+    # Operations on a Parameter produce ordinary Tensors (Function.apply builds its results
+    # with the class of its first input).
+    @classmethod
+    def _constant(cls, data: Any) -> Tensor:
+        return Tensor._constant(data)
+
+    @classmethod
+    def _from_function(cls, data: Any, fn: Any) -> Tensor:
+        return Tensor._from_function(data, fn)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class RemovableHandle:
+    """Returned by `register_forward_hook`: `handle.remove()` unregisters the hook."""
+
+    _ids = itertools.count()
+
+    def __init__(self, table: dict) -> None:
+        self.table = table
+        self.id = next(RemovableHandle._ids)
+
+    def remove(self) -> None:
+        self.table.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `load_state_dict(strict=False)` could not match."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _tensor_kind(value: Any) -> str:
+    return type(value).__name__
+
+
+class Module:
+    """Base class of every layer and model: subclass it, assign layers and parameters as
+    attributes in `__init__` (after `super().__init__()`), and write `forward`.
+
+    >>> class TwoLayers(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = Parameter(np.ones((3, 2)))
+    ...     def forward(self, x):
+    ...         return x @ self.hidden
+    >>> [name for name, _ in TwoLayers().named_parameters()]
+    ['hidden']
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "training", True)
+        set_(self, "_parameters", OrderedDict())
+        set_(self, "_buffers", OrderedDict())
+        set_(self, "_non_persistent_buffers", set())
+        set_(self, "_modules", OrderedDict())
+        set_(self, "_forward_hooks", OrderedDict())
+        set_(self, "_forward_pre_hooks", OrderedDict())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f"{type(self).__name__} has no forward(): a Module subclass must define "
+            "forward(self, x) to say what the layer computes"
+        )
+
+    # --- calling ------------------------------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        with autograd.scope(type(self).__name__, kind="module", obj=self):
+            out = self.forward(*args, **kwargs)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                result = hook(self, args, out)
+                if result is not None:
+                    out = result
+        return out
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call `hook(module, inputs, output)` after every forward (a non-None return replaces
+        the output). Returns a handle; `handle.remove()` takes the hook away."""
+        handle = RemovableHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        return handle
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call `hook(module, inputs)` before every forward (a non-None return replaces the
+        inputs). Returns a handle with `.remove()`."""
+        handle = RemovableHandle(self._forward_pre_hooks)
+        self._forward_pre_hooks[handle.id] = hook
+        return handle
+
+    # --- registration by attribute -------------------------------------------------------------
+
+    def _check_initialised(self, name: str, what: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {what} '{name}' before Module.__init__() has run: call "
+                f"super().__init__() first in {type(self).__name__}.__init__"
+            )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        params, buffers, modules = (d.get(k) for k in ("_parameters", "_buffers", "_modules"))
+        if isinstance(value, Parameter):
+            self._check_initialised(name, "parameter")
+            self._forget(name)
+            params[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {_tensor_kind(value)} to '{name}' of "
+                    f"{type(self).__name__}: it is a parameter, so it takes an nn.Parameter "
+                    "or None. Wrap the value: nn.Parameter(value)"
+                )
+            params[name] = None
+        elif isinstance(value, Module):
+            self._check_initialised(name, "module")
+            self._forget(name)
+            modules[name] = value
+        elif modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {_tensor_kind(value)} to '{name}' of "
+                    f"{type(self).__name__}: it is a submodule, so it takes a Module or None"
+                )
+            modules[name] = None
+        elif buffers is not None and name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                value = Tensor(np.asarray(value))
+            buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        """Remove `name` from every table (an attribute lives in exactly one of them)."""
+        self.__dict__.pop(name, None)
+        for table in (self._parameters, self._buffers, self._modules):
+            table.pop(name, None)
+        self._non_persistent_buffers.discard(name)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: look in the three tables.
+        d = self.__dict__
+        for table in ("_parameters", "_buffers", "_modules"):
+            if table in d and name in d[table]:
+                return d[table][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for table in (self._parameters, self._buffers, self._modules):
+            if name in table:
+                del table[name]
+                self._non_persistent_buffers.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def __dir__(self) -> list[str]:
+        extra = list(self._parameters) + list(self._buffers) + list(self._modules)
+        return sorted(set(super().__dir__()) | set(extra))
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a parameter under `name` (None reserves the name, as `bias=False` layers do)."""
+        self._check_initialised(name, "parameter")
+        self._check_name(name, "register_parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter('{name}'): expected an nn.Parameter or None, got "
+                f"{_tensor_kind(param)}; wrap it: nn.Parameter(t)"
+            )
+        self._forget(name)
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Add state that is not trained but belongs to the model (batch norm's running
+        statistics). Persistent buffers go into `state_dict()`."""
+        self._check_initialised(name, "buffer")
+        self._check_name(name, "register_buffer")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            tensor = Tensor(np.asarray(tensor))
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under `name` (what attribute assignment does)."""
+        self._check_initialised(str(name), "module")
+        self._check_name(str(name), "add_module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module('{name}'): expected a Module, got {_tensor_kind(module)}")
+        self._forget(str(name))
+        self._modules[str(name)] = module
+
+    register_module = add_module
+
+    def _check_name(self, name: str, where: str) -> None:
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"{where}: name must be a non-empty string without '.', got {name!r}")
+        if hasattr(type(self), name):
+            raise KeyError(f"{where}: '{name}' is already a method or attribute of the class")
+
+    # --- walking the tree ----------------------------------------------------------------------
+
+    def named_modules(
+        self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every module inside it, with dotted names ('' for this one)."""
+        memo = set() if memo is None else memo
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:  # depth first, children in the order they were assigned
+            name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in memo:
+                    continue
+                memo.add(id(module))
+            yield name, module
+            children = [
+                (f"{name}.{key}" if name else key, child)
+                for key, child in module._modules.items()
+                if child is not None
+            ]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen: set = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, table: str, prefix: str, recurse: bool, remove_duplicate: bool):
+        seen: set = set()
+        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for mod_name, module in mods:
+            for name, value in getattr(module, table).items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield (f"{mod_name}.{name}" if mod_name else name), value
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs; a parameter shared by two layers appears once."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    # --- modes and gradients -------------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode for this module and all inside it (dropout drops, batch norm uses
+        batch statistics). Returns the module."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be True or False, got {mode!r}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: `train(False)`. Dropout passes inputs through, batch norm uses
+        its running statistics."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of all parameters (set `.grad` to None, PyTorch's default)."""
+        for p in self.parameters():
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad = Tensor._constant(np.zeros_like(p.data))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze (True) every parameter. Returns the module."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call `fn(module)` on every submodule, then on this one (e.g. custom init)."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Convert floating parameters and buffers to `dtype`, in place. Returns the module."""
+        dtype = as_dtype(dtype)
+        for t in itertools.chain(self.parameters(), self.buffers()):
+            if t.data.dtype.kind == "f":
+                t.data = t.data.astype(dtype)
+                if t.grad is not None:
+                    t.grad = Tensor._constant(t.grad.data.astype(dtype))
+        return self
+
+    def float(self) -> Module:
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        return self.to(np.float64)
+
+    # --- state dict ----------------------------------------------------------------------------
+
+    def _state_items(self) -> Iterator[tuple[str, Tensor]]:
+        """Parameters, then persistent buffers, module by module (PyTorch's key order)."""
+        for mod_name, module in self.named_modules(remove_duplicate=False):
+            prefix = f"{mod_name}." if mod_name else ""
+            for name, p in module._parameters.items():
+                if p is not None:
+                    yield prefix + name, p
+            for name, b in module._buffers.items():
+                if b is not None and name not in module._non_persistent_buffers:
+                    yield prefix + name, b
+
+    def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name ("features.0.weight",
+        "bn1.running_mean"). Values share memory with the model (save or copy them)."""
+        out: OrderedDict[str, Tensor] = OrderedDict()
+        for key, t in self._state_items():
+            out[prefix + key] = t if keep_vars else t.detach()
+        return out
+
+    def get_submodule(self, target: str) -> Module:
+        """The module at a dotted path, e.g. model.get_submodule("features.c1")."""
+        module = self
+        for i, part in enumerate(target.split(".") if target else []):
+            child = module._modules.get(part)
+            if child is None:
+                where = ".".join(target.split(".")[:i]) or type(self).__name__
+                raise AttributeError(
+                    f"get_submodule: {where} has no submodule '{part}' (it has: "
+                    f"{', '.join(module._modules) or 'none'})"
+                )
+            module = child
+        return module
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True):
+        """Copy values (Tensors or ndarrays) into the parameters and buffers, in place.
+
+        Every key must name a parameter or buffer of this model and every one of those must
+        be given (unless `strict=False`), and shapes must match (always). All problems are
+        reported in one error. Returns (missing_keys, unexpected_keys).
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict: expected a dict of name -> array (from state_dict() or "
+                f"mg.load), got {type(state_dict).__name__}"
+            )
+        own = OrderedDict(self._state_items())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        values, mismatched = {}, []
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if arr.shape != target.shape:
+                mismatched.append(
+                    f"{key}: checkpoint has shape {arr.shape}, model has {target.shape}"
+                )
+            else:
+                values[key] = arr
+        problems = [f"size mismatch for {m}" for m in mismatched]
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(f'"{k}"' for k in missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(f'"{k}"' for k in unexpected))
+        if problems:
+            hint = "Check that the checkpoint was saved from the same architecture" + (
+                "" if mismatched or not strict else ", or pass strict=False to load the rest"
+            )
+            raise RuntimeError(
+                f"load_state_dict into {type(self).__name__} failed, nothing was loaded:\n  "
+                + "\n  ".join(problems)
+                + f"\n{hint}."
+            )
+        for key, arr in values.items():
+            target = own[key]
+            target.data[...] = arr  # in place: an optimizer holding the tensor still sees it
+        return IncompatibleKeys(missing, unexpected)
+
+    # --- printing ------------------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The layer's settings inside its repr, e.g. 'in_features=3, out_features=2'."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
+            f"({name}): " + _indent(repr(module), 2) for name, module in self._modules.items()
+        ]
+        lines = extra_lines + child_lines
+        body = ""
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif lines:
+            body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{type(self).__name__}({body})"
+
+
+def _indent(text: str, spaces: int) -> str:
+    lines = text.split("\n")
+    return "\n".join(lines[:1] + [" " * spaces + line for line in lines[1:]])

@@ -1,0 +1,246 @@
+r"""`nn.summary(model, input_shape)`: the table of layers, output shapes and parameter counts.
+
+It runs one forward pass on a random batch (batch size 1 by default, under `no_grad`, in
+eval mode) with a forward hook on every module, and records what each layer produced.
+The parameter count of a layer is what it owns itself:
+
+    Linear(in, out):          in * out + out
+    Conv2d(C, O, K):          O * C/groups * KH * KW + O
+    BatchNorm(C):             2 * C (running statistics are buffers, not parameters)
+
+so the column adds up to the total. The layout follows Keras' `model.summary()` and
+torchinfo: total, trainable and non-trainable parameters, then their memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..tensor import Tensor, as_dtype
+from .module import Module
+
+__all__ = ["summary", "ModelSummary", "SummaryRow"]
+
+
+@dataclass
+class SummaryRow:
+    """One module call: its dotted name (as in named_modules), class, output shape, params."""
+
+    name: str
+    type: str
+    output_shape: Any
+    num_params: int | None  # None: the module has no parameters of its own but has children
+    trainable: int = 0
+    depth: int = 0
+
+
+@dataclass
+class ModelSummary:
+    """What `nn.summary` measured; `str(s)` is the table."""
+
+    model_name: str
+    input_shape: tuple
+    rows: list[SummaryRow]
+    total_params: int
+    trainable_params: int
+    param_bytes: int
+    buffer_count: int = 0
+    buffer_bytes: int = 0
+    output_shape: Any = None
+    width: int = field(default=80, repr=False)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return self.total_params - self.trainable_params
+
+    @property
+    def param_mb(self) -> float:
+        return self.param_bytes / 2**20
+
+    def __str__(self) -> str:
+        headers = ("Layer (name)", "Type", "Output shape", "Param #")
+        body = [
+            (
+                "  " * r.depth + r.name,
+                r.type,
+                _shape_text(r.output_shape),
+                "--" if r.num_params is None else f"{r.num_params:,}",
+            )
+            for r in self.rows
+        ]
+        widths = [max([len(h)] + [len(row[i]) for row in body]) for i, h in enumerate(headers)]
+        total_width = max(sum(widths) + 3 * 2, 60)
+        fmt = "  ".join(f"{{:{'>' if i == 3 else '<'}{w}}}" for i, w in enumerate(widths))
+        rule, thin = "=" * total_width, "-" * total_width
+        lines = [
+            f'Model: "{self.model_name}"   input: {_shape_text(self.input_shape)}',
+            rule,
+            fmt.format(*headers),
+            rule,
+        ]
+        lines += [fmt.format(*row) for row in body]
+        lines += [
+            rule,
+            f"Total params: {self.total_params:,}",
+            f"Trainable params: {self.trainable_params:,}",
+            f"Non-trainable params: {self.non_trainable_params:,}",
+            thin,
+            f"Params size (MB): {self.param_mb:.2f}",
+        ]
+        if self.buffer_count:
+            lines.append(
+                f"Buffers (running statistics, not parameters): {self.buffer_count:,} values, "
+                f"{self.buffer_bytes / 2**20:.2f} MB"
+            )
+        lines.append(rule)
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython / Jupyter
+        p.text(str(self))
+
+
+def _shape_text(shape: Any) -> str:
+    if shape is None:
+        return "--"
+    if isinstance(shape, tuple) and all(isinstance(n, (int, np.integer)) for n in shape):
+        return "[" + ", ".join(str(int(n)) for n in shape) + "]"
+    if isinstance(shape, (list, tuple)):
+        return "(" + ", ".join(_shape_text(s) for s in shape) + ")"
+    return str(shape)
+
+
+def _output_shape(out: Any) -> Any:
+    if isinstance(out, Tensor):
+        return tuple(out.shape)
+    if isinstance(out, (list, tuple)):
+        return [_output_shape(o) for o in out]
+    if isinstance(out, dict):
+        return {k: _output_shape(v) for k, v in out.items()}
+    return type(out).__name__
+
+
+def summary(
+    model: Module,
+    input_shape: Sequence[int] | Sequence[Sequence[int]] | None = None,
+    *,
+    batch_size: int = 1,
+    dtype: Any = None,
+    input_data: Any = None,
+    depth: int | None = None,
+    verbose: bool = True,
+) -> ModelSummary:
+    """Run `model` once on a random batch and tabulate every layer it called.
+
+    `input_shape` is the shape of ONE example, without the batch axis, as in Keras and
+    torchsummary: (3, 224, 224) for an RGB image (a list of shapes for several inputs).
+    Or give `input_data` (a Tensor, or a tuple of them) to use as it is. `depth` limits how
+    deep into nested modules the table goes (None: all). Prints the table unless
+    `verbose=False`; returns a `ModelSummary` (`.rows`, `.total_params`,
+    `.trainable_params`, `str()` is the table).
+
+    >>> s = summary(Sequential(Linear(4, 3), ReLU()), (4,), verbose=False)  # doctest: +SKIP
+    >>> s.total_params                                                      # doctest: +SKIP
+    15
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"nn.summary: expected an nn.Module, got {type(model).__name__}")
+    inputs = _make_inputs(input_shape, input_data, batch_size, dtype)
+
+    rows: list[SummaryRow] = []
+    names = {id(m): name for name, m in model.named_modules()}
+    counted: set[int] = set()
+    pending: dict[int, list[SummaryRow]] = {}
+
+    def before(module: Module, args: tuple) -> None:
+        name = names.get(id(module), "?")
+        level = 0 if not name else name.count(".") + 1
+        folded = depth is not None and level == depth and bool(module._modules)
+        # a row counts the parameters the module owns, or, at the depth limit, all inside it
+        own = list(module.parameters(recurse=folded))
+        if id(module) in counted:  # called again (shared): count its parameters once
+            n_params, trainable = (0, 0) if own else (None, 0)
+        else:
+            counted.add(id(module))
+            n_params = sum(p.numel() for p in own)
+            trainable = sum(p.numel() for p in own if p.requires_grad)
+            if not own and module._modules and not folded:
+                n_params = None
+        row = SummaryRow(name or "(model)", type(module).__name__, None, n_params, trainable)
+        row.depth = max(level - 1, 0)
+        if name == "" and not own:
+            row = None  # the model itself is a row only if it owns parameters directly
+        elif depth is not None and level > depth:
+            row = None
+        if row is not None:
+            rows.append(row)
+        pending.setdefault(id(module), []).append(row)
+
+    def after(module: Module, args: tuple, out: Any) -> None:
+        row = pending[id(module)].pop()
+        if row is not None:
+            row.output_shape = _output_shape(out)
+
+    handles = []
+    modes = {id(m): m.training for m in model.modules()}
+    try:
+        for m in model.modules():
+            handles.append(m.register_forward_pre_hook(before))
+            handles.append(m.register_forward_hook(after))
+        model.eval()
+        with no_grad():
+            out = model(*inputs)
+    finally:
+        for h in handles:
+            h.remove()
+        for m in model.modules():
+            object.__setattr__(m, "training", modes[id(m)])
+
+    params = list(model.parameters())
+    buffers = [b for b in model.buffers() if b.dtype.kind == "f"]
+    result = ModelSummary(
+        model_name=type(model).__name__,
+        input_shape=tuple(tuple(x.shape) for x in inputs)
+        if len(inputs) > 1
+        else tuple(inputs[0].shape),
+        rows=rows,
+        total_params=sum(p.numel() for p in params),
+        trainable_params=sum(p.numel() for p in params if p.requires_grad),
+        param_bytes=sum(p.data.nbytes for p in params),
+        buffer_count=sum(b.numel() for b in buffers),
+        buffer_bytes=sum(b.data.nbytes for b in buffers),
+        output_shape=_output_shape(out),
+    )
+    if verbose:
+        print(result)
+    return result
+
+
+def _make_inputs(input_shape: Any, input_data: Any, batch_size: int, dtype: Any) -> list:
+    if input_data is not None:
+        items = input_data if isinstance(input_data, (tuple, list)) else (input_data,)
+        return [x if isinstance(x, Tensor) else Tensor(np.asarray(x)) for x in items]
+    if input_shape is None:
+        raise TypeError(
+            "nn.summary: give input_shape, the shape of one example without the batch axis "
+            "(e.g. (1, 32, 32) for a 32x32 grayscale image), or input_data"
+        )
+    shapes = input_shape
+    if not isinstance(shapes[0], (tuple, list)):
+        shapes = [shapes]
+    dtype = as_dtype(dtype or np.float32)
+    rng = np.random.default_rng(0)  # a local generator: the summary leaves mg's seed alone
+    out = []
+    for shape in shapes:
+        if not all(isinstance(n, (int, np.integer)) and n > 0 for n in shape):
+            raise ValueError(
+                f"nn.summary: input_shape must be positive ints, got {tuple(shape)}; give the "
+                "shape of one example without the batch axis, e.g. (3, 224, 224)"
+            )
+        arr = rng.standard_normal((batch_size, *shape)).astype(dtype)
+        out.append(Tensor._constant(arr))
+    return out

@@ -1,0 +1,244 @@
+r"""The training loop, written once: `fit` runs the epochs, `evaluate` measures, `predict` lists.
+
+One training step is the four lines every deep-learning course shows:
+
+    optimizer.zero_grad()            # forget the last step's gradients
+    loss = loss_fn(model(x), y)      # forward: build the graph
+    loss.backward()                  # backward: d(loss)/d(parameter) for every parameter
+    optimizer.step()                 # move each parameter against its gradient
+
+`fit` adds what makes it usable: epochs, a progress bar, loss and accuracy per epoch for the
+training and validation sets (the returned history), and a clear stop when the loss is no
+longer a number.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .autograd import no_grad
+from .tensor import Tensor
+
+__all__ = ["fit", "evaluate", "predict", "Predictions", "format_epoch"]
+
+
+def _correct(out: Tensor, y: Tensor) -> int | None:
+    """How many rows of class scores `out` (N, K) pick the label in `y` (N,); None otherwise."""
+    if out.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or len(out) != len(y):
+        return None
+    return int((out.data.argmax(axis=1) == y.data).sum())
+
+
+def _set_mode(model: Any, training: bool) -> None:
+    if hasattr(model, "train"):
+        model.train(training)
+
+
+def _check_loss(loss: Any, where: str, lr: Any) -> float:
+    if not isinstance(loss, Tensor) or loss.data.size != 1:
+        shape = getattr(loss, "shape", type(loss).__name__)
+        raise ValueError(
+            f"fit: loss_fn must return one number (a Tensor with one element), got {shape} "
+            f"{where}; use a loss with reduction='mean', such as F.cross_entropy"
+        )
+    value = float(loss.item())
+    if not math.isfinite(value):
+        raise FloatingPointError(
+            f"fit: the loss became {value} {where} (learning rate {lr}). The parameters "
+            "diverged or the data holds nan/inf: lower the learning rate, check the inputs "
+            "(np.isfinite), or clip the gradients (nn.utils.clip_grad_norm_)."
+        )
+    return value
+
+
+def _pair(batch: Any, fn: str) -> tuple[Any, Any]:
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        got = f"a {type(batch).__name__}" + (
+            f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
+        )
+        raise TypeError(
+            f"{fn}: each batch must be a pair (inputs, targets), got {got}; build the loader "
+            "from a dataset whose samples are (x, y), e.g. TensorDataset(x, y)"
+        )
+    return batch[0], batch[1]
+
+
+def _bar(iterable: Iterable, total: int, desc: str, enabled: bool):
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, leave=False, unit="batch", file=sys.stdout)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.4f}"
+
+
+def fit(
+    model: Callable,
+    train_loader: Iterable,
+    loss_fn: Callable,
+    optimizer: Any,
+    epochs: int,
+    val_loader: Iterable | None = None,
+    callbacks: Sequence[Callable] = (),
+    progress: bool | None = None,
+    scheduler: Any = None,
+) -> dict[str, list]:
+    r"""Train `model` for `epochs` passes over `train_loader`; return the history per epoch.
+
+    Each batch `(x, y)`: zero the gradients, loss = loss_fn(model(x), y), backward, step.
+    After each epoch: evaluate on `val_loader` (if given, in eval mode, without a graph),
+    step the `scheduler` (if given), then call each callback as `callback(epoch, logs)`
+    with that epoch's numbers; a callback that returns True stops training early.
+
+    `progress`: a tqdm bar per epoch; by default only when stdout is a terminal.
+
+    Returns {"epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds"}: one
+    entry per epoch (val_* stay empty without a val_loader; accuracies are nan when the
+    outputs are not class scores (N, K) with integer labels (N,)). Training loss and
+    accuracy are averaged over the epoch's batches, weighted by batch size, as the model
+    changes (as Keras reports them).
+
+    Raises FloatingPointError naming the epoch and step when the loss is nan or infinite.
+    """
+    if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
+        raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs}")
+    if progress is None:
+        progress = sys.stdout.isatty()
+    history: dict[str, list] = {
+        k: [] for k in ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds")
+    }
+    steps = len(train_loader) if hasattr(train_loader, "__len__") else None
+    for epoch in range(1, int(epochs) + 1):
+        start = time.perf_counter()
+        lr = optimizer.param_groups[0]["lr"] if hasattr(optimizer, "param_groups") else None
+        _set_mode(model, True)
+        total_loss, total_correct, seen, acc_ok = 0.0, 0, 0, True
+        bar = _bar(train_loader, steps, f"epoch {epoch}/{epochs}", progress)
+        for step, batch in enumerate(bar, start=1):
+            x, y = _pair(batch, "fit")
+            optimizer.zero_grad()
+            out = model(x)
+            loss = loss_fn(out, y)
+            of = f" of {steps}" if steps else ""
+            value = _check_loss(loss, f"at epoch {epoch}, step {step}{of}", lr)
+            loss.backward()
+            optimizer.step()
+            n = len(x)
+            total_loss += value * n
+            seen += n
+            correct = _correct(out, y)
+            acc_ok = acc_ok and correct is not None
+            total_correct += correct or 0
+            if progress and step % 5 == 0:
+                bar.set_postfix(loss=f"{total_loss / seen:.4f}")
+        if progress:
+            bar.close()
+        if seen == 0:
+            raise ValueError(
+                "fit: the training loader gave no batches; is the dataset empty, or is "
+                "drop_last=True with a batch_size larger than the dataset?"
+            )
+        logs = {
+            "epoch": epoch,
+            "train_loss": total_loss / seen,
+            "train_acc": total_correct / seen if acc_ok else math.nan,
+        }
+        if val_loader is not None:
+            logs["val_loss"], logs["val_acc"] = evaluate(model, val_loader, loss_fn)
+        if scheduler is not None:
+            scheduler.step()
+        logs["lr"] = lr
+        logs["seconds"] = time.perf_counter() - start
+        for key, value in logs.items():
+            history[key].append(value)
+        stop = False
+        for callback in callbacks:
+            stop = bool(callback(epoch, dict(logs))) or stop
+        if stop:
+            break
+    return history
+
+
+def evaluate(model: Callable, loader: Iterable, loss_fn: Callable) -> tuple[float, float]:
+    """(mean loss, accuracy) over all batches of `loader`, in eval mode and without a graph.
+
+    The model's previous mode (train or eval) is restored afterwards. Accuracy is nan when
+    the outputs are not class scores (N, K) with integer labels (N,).
+    """
+    was_training = getattr(model, "training", True)
+    _set_mode(model, False)
+    total_loss, total_correct, seen, acc_ok = 0.0, 0, 0, True
+    try:
+        with no_grad():
+            for batch in loader:
+                x, y = _pair(batch, "evaluate")
+                out = model(x)
+                n = len(x)
+                total_loss += float(loss_fn(out, y).item()) * n
+                correct = _correct(out, y)
+                acc_ok = acc_ok and correct is not None
+                total_correct += correct or 0
+                seen += n
+    finally:
+        _set_mode(model, was_training)
+    if seen == 0:
+        raise ValueError("evaluate: the loader gave no batches (is the dataset empty?)")
+    return total_loss / seen, (total_correct / seen if acc_ok else math.nan)
+
+
+class Predictions(NamedTuple):
+    """Every label and every predicted class of a loader, in order (for a confusion matrix)."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+
+
+def predict(model: Callable, loader: Iterable) -> Predictions:
+    """Run the model over `loader` in eval mode; return (y_true, y_pred) as int64 arrays.
+
+    The predicted class is the argmax of the model's output (N, K) over K.
+    """
+    was_training = getattr(model, "training", True)
+    _set_mode(model, False)
+    y_true, y_pred = [], []
+    try:
+        with no_grad():
+            for batch in loader:
+                x, y = _pair(batch, "predict")
+                out = model(x)
+                if out.ndim != 2:
+                    raise ValueError(
+                        f"predict: expected class scores of shape (N, K) from the model, got "
+                        f"{out.shape}"
+                    )
+                y_pred.append(out.data.argmax(axis=1))
+                y_true.append(np.asarray(y.data if isinstance(y, Tensor) else y))
+    finally:
+        _set_mode(model, was_training)
+    if not y_true:
+        return Predictions(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return Predictions(
+        np.concatenate(y_true).astype(np.int64), np.concatenate(y_pred).astype(np.int64)
+    )
+
+
+def format_epoch(logs: dict[str, Any], epochs: int, val_name: str = "val") -> str:
+    """One line per epoch, as the CLI prints it (`val_name` labels the validation numbers)."""
+    parts = [
+        f"epoch {logs['epoch']:>{len(str(epochs))}}/{epochs}",
+        f"train loss {_fmt(logs['train_loss'])}",
+        f"acc {_fmt(logs['train_acc'])}",
+    ]
+    if logs.get("val_loss") is not None:
+        parts += [f"{val_name} loss {_fmt(logs['val_loss'])}", f"acc {_fmt(logs['val_acc'])}"]
+    parts.append(f"{logs['seconds']:.1f}s")
+    return " | ".join(parts)

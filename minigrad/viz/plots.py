@@ -1,0 +1,357 @@
+"""Training plots with matplotlib: curves, filters, feature maps, gradient norms, histograms,
+confusion matrices and decision boundaries.
+
+Every function builds a `matplotlib.figure.Figure` directly (the Agg canvas, never pyplot),
+so it works on machines without a display. Each returns the Figure (a notebook shows it) and,
+given `path=`, also writes it there (PNG, SVG or PDF from the extension). Pixel sizes are
+`figsize * DPI` exactly: no tight cropping.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from ..fileio import atomic_write
+
+DPI = 100
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _finish(fig: Figure, path: str | os.PathLike | None) -> Figure:
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as f:  # the file appears complete or not at all
+            fig.savefig(f, dpi=DPI, format=path.suffix.lstrip(".") or "png")
+    return fig
+
+
+def _array(x: Any, name: str, fn: str) -> np.ndarray:
+    if hasattr(x, "detach") and hasattr(x, "numpy"):
+        x = x.detach().numpy()
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{fn}: {name} must be numbers, got {type(x).__name__}") from None
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def plot_history(history: Mapping[str, Sequence[float]], path: str | None = None) -> Figure:
+    """Loss and accuracy per epoch, training and validation, from `train.fit`'s history.
+
+    history: {'epoch': [...], 'train_loss': [...], 'train_acc': [...], 'val_loss': [...],
+    'val_acc': [...]}; missing or empty series are left out (accuracies may be fractions
+    or percentages).
+    """
+    if not isinstance(history, Mapping) or not any(
+        len(history.get(k) or []) for k in ("train_loss", "val_loss", "train_acc", "val_acc")
+    ):
+        raise ValueError(
+            "plot_history: expected a dict with at least one of 'train_loss', 'val_loss', "
+            f"'train_acc', 'val_acc' (the history train.fit returns), got {history!r:.80}"
+        )
+    fig = _figure(10, 4)
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    for ax, what, label in ((ax_loss, "loss", "loss"), (ax_acc, "acc", "accuracy")):
+        for split, style in (("train", "-o"), ("val", "--s")):
+            ys = list(history.get(f"{split}_{what}") or [])
+            if not ys:
+                continue
+            xs = list(history.get("epoch") or range(1, len(ys) + 1))[: len(ys)]
+            name = "training" if split == "train" else "validation"
+            ax.plot(xs, ys, style, label=name, markersize=4)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(label)
+        ax.set_title(f"{label} per epoch")
+        ax.grid(alpha=0.3)
+        if ax.lines:
+            ax.legend()
+    return _finish(fig, path)
+
+
+def plot_filters(weight: Any, path: str | None = None, title: str | None = None) -> Figure:
+    """A grid of convolution filters, weight shape (C_out, C_in, KH, KW): one image each.
+
+    Multi-channel filters show their first input channel; colours are shared across filters
+    (blue negative, red positive, white zero) so their strengths can be compared.
+    """
+    w = _array(weight, "weight", "plot_filters")
+    if w.ndim != 4:
+        raise ValueError(
+            f"plot_filters: weight must have shape (C_out, C_in, KH, KW), got {w.shape}; "
+            "pass a conv layer's weight such as model.conv1.weight"
+        )
+    n = w.shape[0]
+    cols = min(n, 8)
+    rows = math.ceil(n / cols)
+    fig = _figure(1.3 * cols + 1.2, 1.4 * rows + 0.6)
+    lim = float(np.abs(w).max()) or 1.0
+    axes = np.atleast_1d(fig.subplots(rows, cols)).reshape(-1)
+    image = None
+    for i, ax in enumerate(axes):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.set_axis_off()
+            continue
+        image = ax.imshow(w[i, 0], cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.set_title(f"filter {i}", fontsize=9)
+    fig.colorbar(image, ax=axes.tolist(), shrink=0.8, label="weight")
+    extra = f" (input channel 0 of {w.shape[1]})" if w.shape[1] > 1 else ""
+    heading = title or f"{n} learned {w.shape[2]}x{w.shape[3]} filters{extra}"
+    fig.suptitle(f"{heading}\nred: positive weight, blue: negative, white: zero", fontsize=11)
+    return _finish(fig, path)
+
+
+def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int = 8) -> Figure:
+    """The input image and what each conv layer of `model` makes of it (one row per layer;
+    layers whose maps are 1x1 are left out).
+
+    x: one input, shape (C, H, W) or (1, C, H, W). Conv layers are found by their `weight`
+    having 4 dimensions; their outputs are recorded with forward hooks during one forward pass.
+    """
+    from ..autograd import no_grad
+    from ..tensor import Tensor
+
+    xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float32))
+    if xt.ndim == 3:
+        xt = xt.reshape(1, *xt.shape)
+    if xt.ndim != 4 or xt.shape[0] != 1:
+        raise ValueError(
+            f"plot_feature_maps: x must be one image of shape (C, H, W) or (1, C, H, W), got "
+            f"{tuple(xt.shape)}; pick one example, e.g. images[0]"
+        )
+    convs = [
+        (name, m)
+        for name, m in model.named_modules()
+        if getattr(getattr(m, "weight", None), "ndim", 0) == 4
+    ]
+    if not convs:
+        raise ValueError(
+            f"plot_feature_maps: {type(model).__name__} has no convolution layer "
+            "(a module whose weight has shape (C_out, C_in, KH, KW))"
+        )
+    maps: dict[str, np.ndarray] = {}
+    handles = [
+        m.register_forward_hook(lambda mod, inp, out, name=name: maps.__setitem__(name, out.data))
+        for name, m in convs
+    ]
+    was_training = getattr(model, "training", False)
+    try:
+        if hasattr(model, "eval"):
+            model.eval()
+        with no_grad():
+            model(xt)
+    finally:
+        for h in handles:
+            h.remove()
+        if was_training and hasattr(model, "train"):
+            model.train()
+    pictured = [(n, m) for n, m in convs if maps[n].shape[2] * maps[n].shape[3] > 1]
+    convs = pictured or convs  # a 1x1 map (LeNet's C5) is a single number: nothing to see
+    cols = 1 + min(max_maps, max(maps[n].shape[1] for n, _ in convs))
+    rows = len(convs)
+    fig = _figure(1.4 * cols, 1.6 * rows + 0.5)
+    axes = np.array(fig.subplots(rows, cols)).reshape(rows, cols)
+    for r, (name, _) in enumerate(convs):
+        fmap = maps[name][0]
+        for c in range(cols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                if r == 0:
+                    ax.imshow(xt.data[0, 0], cmap="gray")
+                    ax.set_title("input image", fontsize=9)
+                else:
+                    ax.set_axis_off()
+                continue
+            if c - 1 >= fmap.shape[0]:
+                ax.set_axis_off()
+                continue
+            ax.imshow(fmap[c - 1], cmap="viridis")
+            if c == 1:
+                shown = min(fmap.shape[0], cols - 1)
+                count = f"{fmap.shape[0]} maps" + (
+                    f", {shown} shown" if shown < fmap.shape[0] else ""
+                )
+                ax.set_ylabel(f"{name}\n{count}\n{fmap.shape[1]}x{fmap.shape[2]}", fontsize=9)
+            ax.set_title(f"channel {c - 1}", fontsize=8)
+    fig.suptitle(
+        "feature maps: the output of each convolution layer for this input (bright = large value)"
+    )
+    return _finish(fig, path)
+
+
+def plot_grad_norms(norms: Mapping[str, Any], path: str | None = None) -> Figure:
+    """Per-layer gradient norms: bars on a log scale (vanishing gradients are short bars).
+
+    norms: {layer name: a number, or a list of norms over training steps}. With lists, the
+    left panel shows each layer's norm over steps and the bars show the last step.
+    """
+    if not isinstance(norms, Mapping) or not norms:
+        raise ValueError(
+            "plot_grad_norms: expected a dict {layer name: gradient norm or list of norms}, "
+            f"got {norms!r:.80}"
+        )
+    series = {
+        k: np.atleast_1d(_array(v, f"norms[{k!r}]", "plot_grad_norms")) for k, v in norms.items()
+    }
+    over_time = any(s.size > 1 for s in series.values())
+    fig = _figure(11 if over_time else 7, 4.5)
+    if over_time:
+        ax_t, ax = fig.subplots(1, 2)
+        for name, s in series.items():
+            ax_t.plot(np.arange(1, s.size + 1), np.maximum(s, 1e-12), label=name)
+        ax_t.set_yscale("log")
+        ax_t.set_xlabel("training step")
+        ax_t.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_t.set_ylabel("gradient norm (log scale)")
+        ax_t.set_title("gradient norm per layer over training")
+        ax_t.grid(alpha=0.3)
+        ax_t.legend(fontsize=8)
+    else:
+        ax = fig.subplots()
+    last = np.array([max(float(s[-1]), 1e-12) for s in series.values()])
+    names = list(series)
+    colours = ["#2171b5" if v < 1e-4 else "#d7191c" if v > 1e2 else "#74c476" for v in last]
+    ax.barh(names[::-1], last[::-1], color=colours[::-1])
+    ax.set_xscale("log")
+    ax.set_xlim(left=min(last.min(), 1e-5) / 10, right=max(last.max(), 1e3) * 10)
+    ax.set_xlabel("gradient norm (log scale)")
+    when = "at the last step" if over_time else "per layer"
+    ax.set_title(f"gradient norm {when}\nblue: vanishing (< 1e-4), red: exploding (> 100)")
+    ax.grid(alpha=0.3, axis="x")
+    return _finish(fig, path)
+
+
+def plot_activation_histograms(
+    activations: Mapping[str, Any], path: str | None = None, bins: int = 50
+) -> Figure:
+    """One histogram per layer of the values it output (e.g. with and without batch norm)."""
+    if not isinstance(activations, Mapping) or not activations:
+        raise ValueError(
+            "plot_activation_histograms: expected a dict {layer name: array of activations}, "
+            f"got {activations!r:.80}"
+        )
+    n = len(activations)
+    cols = min(n, 4)
+    rows = math.ceil(n / cols)
+    fig = _figure(3 * cols, 2.6 * rows + 0.4)
+    axes = np.atleast_1d(fig.subplots(rows, cols)).reshape(-1)
+    for ax, (name, a) in zip(axes, activations.items()):
+        a = _array(a, f"activations[{name!r}]", "plot_activation_histograms").reshape(-1)
+        ax.hist(a, bins=bins, color="#6baed6", edgecolor="#2171b5", linewidth=0.3)
+        ax.set_title(f"{name}\nmean {a.mean():.2g}, std {a.std():.2g}", fontsize=9)
+        ax.set_xlabel("activation value", fontsize=8)
+        ax.set_ylabel("count", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in axes[n:]:
+        ax.set_axis_off()
+    fig.suptitle("distribution of each layer's outputs")
+    return _finish(fig, path)
+
+
+def plot_confusion_matrix(
+    y_true: Any, y_pred: Any, class_names: Sequence[str] | None = None, path: str | None = None
+) -> Figure:
+    """Counts of (true class, predicted class): the diagonal is right, the rest are mistakes."""
+    t = _array(y_true, "y_true", "plot_confusion_matrix").astype(np.int64).reshape(-1)
+    p = _array(y_pred, "y_pred", "plot_confusion_matrix").astype(np.int64).reshape(-1)
+    if t.shape != p.shape:
+        raise ValueError(
+            f"plot_confusion_matrix: y_true has {t.size} labels but y_pred has {p.size}; "
+            "pass one prediction per example"
+        )
+    k = int(max(t.max(initial=0), p.max(initial=0)) + 1)
+    if class_names is not None:
+        if len(class_names) < k:
+            raise ValueError(
+                f"plot_confusion_matrix: labels go up to {k - 1} but only {len(class_names)} "
+                "class_names were given"
+            )
+        k = len(class_names)
+    names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
+    m = np.zeros((k, k), dtype=np.int64)
+    np.add.at(m, (t, p), 1)
+    fig = _figure(1.0 + 0.5 * k + 1.5, 1.0 + 0.5 * k)
+    ax = fig.subplots()
+    image = ax.imshow(m, cmap="Blues")
+    for i in range(k):
+        for j in range(k):
+            if m[i, j]:
+                colour = "white" if m[i, j] > m.max() / 2 else "black"
+                ax.text(j, i, str(m[i, j]), ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(k), names)
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    acc = np.trace(m) / max(m.sum(), 1)
+    ax.set_title(f"confusion matrix (accuracy {acc:.1%})")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="examples")
+    return _finish(fig, path)
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], Any], X: Any, y: Any, path: str | None = None, steps: int = 200
+) -> Figure:
+    """The regions a 2-D classifier assigns to each class, with the training points on top.
+
+    predict: maps an array of points, shape (M, 2), to class labels (M,) or scores (M, K).
+    """
+    X = _array(X, "X", "plot_decision_boundary")
+    y = _array(y, "y", "plot_decision_boundary").reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y):
+        raise ValueError(
+            f"plot_decision_boundary: expected points X of shape (N, 2) and labels y of shape "
+            f"(N,), got {X.shape} and {y.shape}"
+        )
+    pad = 0.1 * (X.max(0) - X.min(0)) + 1e-9
+    lo, hi = X.min(0) - pad, X.max(0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], steps), np.linspace(lo[1], hi[1], steps))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    out = _array(predict(grid), "predict(points)", "plot_decision_boundary")
+    if out.ndim == 2 and out.shape[1] > 1:
+        out = out.argmax(1)
+    elif out.ndim == 2:
+        out = out[:, 0]
+    labels = np.unique(y)
+    if len(labels) == 2 and not np.array_equal(np.unique(out), np.unique(out).round()):
+        out = (out > (0.0 if out.min() < 0 else 0.5)).astype(np.float64)  # a score: threshold
+    fig = _figure(6, 5)
+    ax = fig.subplots()
+    ax.contourf(gx, gy, out.reshape(gx.shape), levels=len(labels), cmap="coolwarm", alpha=0.35)
+    scatter = ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=22)
+    ax.legend(*scatter.legend_elements(), title="class", loc="best", fontsize=8)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title("decision boundary: shaded = predicted class, dots = data")
+    return _finish(fig, path)
+
+
+__all__ = [
+    "plot_history",
+    "plot_filters",
+    "plot_feature_maps",
+    "plot_grad_norms",
+    "plot_activation_histograms",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+]

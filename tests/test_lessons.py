@@ -1,0 +1,180 @@
+"""The lessons: each one runs in quick mode and its assertions hold; the commands find them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from minigrad import lessons as lessons_module
+from minigrad.cli import main
+
+LESSONS = lessons_module.find_lessons()
+WROTE = re.compile(r"^\s*wrote (\S+)", re.MULTILINE)
+
+
+def lesson_env(out: Path) -> dict:
+    env = dict(os.environ)
+    env.update({"MINIGRAD_QUICK": "1", "MINIGRAD_LESSON_OUT": str(out), "MPLBACKEND": "Agg"})
+    return env
+
+
+def test_lessons_one_to_six_are_there_in_order():
+    numbers = [lesson.number for lesson in LESSONS]
+    assert numbers[:6] == [1, 2, 3, 4, 5, 6]
+    assert numbers == sorted(set(numbers))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[f"{x.number:02d}_{x.slug}" for x in LESSONS])
+def test_lesson_runs_in_quick_mode_and_writes_its_pictures(lesson, tmp_path):
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(lesson.path)],
+        env=lesson_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    seconds = time.perf_counter() - start
+    assert done.returncode == 0, f"lesson {lesson.number} failed:\n{done.stdout}\n{done.stderr}"
+    assert "quick mode" in done.stdout
+    assert f"Lesson {lesson.number} done" in done.stdout
+    pictures = [Path(p) for p in WROTE.findall(done.stdout)]
+    assert pictures, f"lesson {lesson.number} wrote no pictures"
+    for picture in pictures:
+        assert picture.parent == tmp_path, f"{picture} is outside the output folder"
+        assert picture.suffix in {".png", ".svg", ".dot"}
+        if picture.suffix == ".dot":  # Graphviz missing: the DOT source instead of a picture
+            assert picture.read_text().startswith("digraph")
+        else:
+            assert picture.stat().st_size > 1000, f"{picture} is empty or nearly"
+    assert not (tmp_path / "out").exists()  # nothing went to the default folder
+    print(f"lesson {lesson.number}: {seconds:.1f} s in quick mode")
+
+
+def test_every_lesson_is_percent_format_with_prose_first_and_exercises_last():
+    for lesson in LESSONS:
+        text = lesson.path.read_text(encoding="utf-8")
+        assert text.startswith("# %% [markdown]\n# # Lesson "), lesson.path
+        assert "# %%\n" in text
+        assert "## Exercises and what comes next" in text, lesson.path
+        assert f"lessons.start({lesson.number})" in text, lesson.path
+
+
+def test_exercise_ids_named_in_lessons_exist_for_that_lesson():
+    exercises = pytest.importorskip("minigrad.exercises")
+    named = 0
+    for lesson in LESSONS:
+        text = lesson.path.read_text(encoding="utf-8")
+        section = text.split("## Exercises and what comes next", 1)[1]
+        for exercise_id in re.findall(r"^# - `([a-z0-9-]+)`", section, re.MULTILINE):
+            exercise = exercises.get(exercise_id)
+            assert exercise.lesson == lesson.number, (exercise_id, lesson.number)
+            named += 1
+    assert named > 0
+
+
+def test_lessons_command_lists_every_lesson_with_a_summary(capsys):
+    assert main(["lessons"]) == 0
+    text = capsys.readouterr().out
+    for lesson in LESSONS:
+        line = next(x for x in text.splitlines() if x.strip().startswith(f"{lesson.number} "))
+        assert lesson.title in line
+        assert len(lesson.summary) > 30 and lesson.summary in line
+    assert "Derivatives and the scalar engine" in text
+
+
+def test_lesson_command_runs_quick_into_out_folder(tmp_path, capfd):
+    assert main(["lesson", "1", "--quick", "--out", str(tmp_path)]) == 0
+    assert "quick mode" in capfd.readouterr().out
+    suffix = ".png" if shutil.which("dot") else ".dot"
+    assert (tmp_path / f"chain_rule{suffix}").stat().st_size > 100
+    assert (tmp_path / f"used_twice{suffix}").stat().st_size > 100
+
+
+def test_lesson_command_passes_on_a_failing_exit_code(tmp_path, monkeypatch, capfd):
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "01_broken.py").write_text("# %% [markdown]\n# # Broken\n\n# %%\nassert 1 == 2\n")
+    monkeypatch.setenv(lessons_module.DIR_ENV, str(folder))
+    assert main(["lesson", "1", "--out", str(tmp_path / "o")]) != 0
+    assert "AssertionError" in capfd.readouterr().err
+
+
+def test_unknown_lesson_number_is_refused_with_the_list(capsys):
+    assert main(["lesson", "99"]) == 1
+    err = capsys.readouterr().err
+    assert "there is no lesson 99" in err and "1, 2, 3" in err
+
+
+def test_lessons_not_installed_says_where_to_get_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv(lessons_module.DIR_ENV, raising=False)
+    fake = tmp_path / "site-packages" / "minigrad" / "lessons.py"  # a wheel install: no lessons/
+    monkeypatch.setattr(lessons_module, "__file__", str(fake))
+    assert main(["lessons"]) == 1
+    err = capsys.readouterr().err
+    assert "not installed with this copy of minigrad" in err
+    assert "pip install -e ." in err and lessons_module.DIR_ENV in err
+
+
+def test_lessons_dir_override_without_lessons_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(lessons_module.DIR_ENV, str(tmp_path))
+    assert main(["lesson", "1"]) == 1
+    assert "holds no lesson scripts" in capsys.readouterr().err
+
+
+def test_notebook_is_written_with_markdown_and_code_cells(tmp_path, capsys):
+    pytest.importorskip("jupytext")
+    assert main(["lesson", "1", "--notebook", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "01_derivatives.ipynb"
+    assert str(path) in capsys.readouterr().out
+    notebook = json.loads(path.read_text())
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    cells = notebook["cells"]
+    kinds = {c["cell_type"] for c in cells}
+    assert kinds == {"markdown", "code"}
+    assert cells[0]["cell_type"] == "markdown"
+    assert "".join(cells[0]["source"]).startswith("# Lesson 1: Derivatives")
+    assert not (tmp_path / "chain_rule.png").exists()  # written, not run
+
+
+def test_notebook_without_jupytext_says_how_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "jupytext", None)  # import jupytext now raises ImportError
+    assert main(["lesson", "2", "--notebook", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "needs jupytext" in err and "pip install 'minigrad[notebooks]'" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_quick_mode_flag_values():
+    for value, quick in [("1", True), ("yes", True), ("0", False), ("", False), ("false", False)]:
+        os.environ[lessons_module.QUICK_ENV] = value
+        try:
+            assert lessons_module.is_quick() is quick
+        finally:
+            del os.environ[lessons_module.QUICK_ENV]
+
+
+def test_save_graph_falls_back_to_dot_source_without_graphviz(tmp_path, monkeypatch, capsys):
+    import minigrad as mg
+    from minigrad.viz import graph as graph_module
+
+    def no_dot(graph, fmt):
+        raise graph_module.GraphvizNotFound(graph_module.INSTALL_HINT)
+
+    monkeypatch.setattr(graph_module, "_pipe", no_dot)
+    a = mg.Value(2.0, label="a")
+    b = a * a
+    b.backward()
+    written = lessons_module.save_graph(mg.viz.draw(b), tmp_path / "g.png")
+    assert written == tmp_path / "g.dot"
+    assert "digraph" in written.read_text()
+    assert "install Graphviz" in capsys.readouterr().out

@@ -1,0 +1,405 @@
+"""mg.models against PyTorch: reference modules written here with PyTorch's (torchvision's) names,
+their state_dict loaded into the minigrad model by name, then the same outputs and gradients.
+
+torchvision is not used (nor needed): each reference network is spelled out below.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.functional as F
+from minigrad import models
+from minigrad.models.densenet import DenseNet
+from minigrad.models.googlenet import Inception, LocalResponseNorm
+from minigrad.models.vgg import CONFIGS, VGG
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def load_torch_weights(ours, theirs):
+    """What a learner does: PyTorch's state_dict, as arrays, into the minigrad model by name."""
+    state = {k: v.detach().cpu().numpy() for k, v in theirs.state_dict().items()}
+    result = ours.load_state_dict(state)
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    return ours
+
+
+def compare(torch, ours, theirs, x, target, mode, atol):
+    """Loss, input gradient and every parameter gradient in `mode` ('train' or 'eval')."""
+    getattr(ours, mode)()
+    getattr(theirs, mode)()
+    ours.zero_grad()
+    theirs.zero_grad()
+    dtype = mg.float64 if x.dtype == np.float64 else mg.float32
+    xm = mg.tensor(x, dtype=dtype, requires_grad=True)
+    xt = torch.tensor(x, requires_grad=True)
+    ym, yt = ours(xm), theirs(xt)
+    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=atol, rtol=0)
+    F.cross_entropy(ym, mg.tensor(target)).backward()
+    torch.nn.functional.cross_entropy(yt, torch.tensor(target)).backward()
+    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=atol, rtol=0)
+    theirs_params = dict(theirs.named_parameters())
+    assert [n for n, _ in ours.named_parameters()] == list(theirs_params)
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(
+            p.grad.data, theirs_params[name].grad.numpy(), atol=atol, rtol=0, err_msg=name
+        )
+
+
+def assert_same_buffers(ours, theirs, atol=1e-12):
+    theirs_buffers = dict(theirs.named_buffers())
+    for name, b in ours.named_buffers():
+        np.testing.assert_allclose(b.data, theirs_buffers[name].numpy(), atol=atol, err_msg=name)
+
+
+# --- LeNet-5 --------------------------------------------------------------------------------
+
+
+def make_torch_lenet5(torch):
+    """LeNet-5 in PyTorch with the key names minigrad's LeNet5 uses (features.c1, ...)."""
+    tnn = torch.nn
+
+    class TorchLeNet5(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = tnn.Sequential(
+                OrderedDict(
+                    c1=tnn.Conv2d(1, 6, 5), act1=tnn.Tanh(), s2=tnn.AvgPool2d(2),
+                    c3=tnn.Conv2d(6, 16, 5), act3=tnn.Tanh(), s4=tnn.AvgPool2d(2),
+                    c5=tnn.Conv2d(16, 120, 5), act5=tnn.Tanh(),
+                )
+            )  # fmt: skip
+            self.classifier = tnn.Sequential(
+                OrderedDict(
+                    flatten=tnn.Flatten(), f6=tnn.Linear(120, 84), act6=tnn.Tanh(),
+                    output=tnn.Linear(84, 10),
+                )
+            )  # fmt: skip
+
+        def forward(self, x):
+            return self.classifier(self.features(x))
+
+    return TorchLeNet5()
+
+
+def test_lenet5_loads_a_torch_state_dict_and_matches_in_float64(torch, rng):
+    theirs = make_torch_lenet5(torch)
+    ours = load_torch_weights(models.LeNet5().double(), theirs)
+    x = rng.standard_normal((4, 1, 32, 32))
+    compare(torch, ours, theirs, x, np.array([3, 1, 4, 1]), "train", atol=1e-10)
+
+
+def test_load_state_dict_takes_torch_tensors_directly(torch):
+    theirs = make_torch_lenet5(torch)
+    ours = models.LeNet5().double()
+    ours.load_state_dict(theirs.state_dict())  # torch tensors convert through np.asarray
+    np.testing.assert_array_equal(
+        ours.classifier.f6.weight.data, theirs.classifier.f6.weight.detach().numpy()
+    )
+
+
+def test_lenet5_loads_a_torch_state_dict_and_matches_in_float32(torch, rng):
+    theirs = make_torch_lenet5(torch).float()
+    ours = load_torch_weights(models.LeNet5(), theirs)
+    assert ours.features.c1.weight.dtype == np.float32
+    x = rng.standard_normal((4, 1, 32, 32)).astype(np.float32)
+    compare(torch, ours, theirs, x, np.array([0, 9, 2, 7]), "eval", atol=1e-5)
+
+
+# --- residual blocks and a small ResNet -----------------------------------------------------
+
+
+def torch_blocks(torch):
+    tnn = torch.nn
+
+    def shortcut(cin, cout, stride):
+        if stride == 1 and cin == cout:
+            return None
+        return tnn.Sequential(tnn.Conv2d(cin, cout, 1, stride, bias=False), tnn.BatchNorm2d(cout))
+
+    class TorchBasicBlock(tnn.Module):
+        def __init__(self, cin, cout, stride=1):
+            super().__init__()
+            self.conv1 = tnn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = tnn.BatchNorm2d(cout)
+            self.relu = tnn.ReLU()
+            self.conv2 = tnn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = tnn.BatchNorm2d(cout)
+            self.downsample = shortcut(cin, cout, stride)
+
+        def forward(self, x):
+            idt = x if self.downsample is None else self.downsample(x)
+            out = self.relu(self.bn1(self.conv1(x)))
+            return torch.relu(self.bn2(self.conv2(out)) + idt)
+
+    class TorchBottleneck(tnn.Module):  # torchvision's v1.5: the stride sits in the 3x3
+        def __init__(self, cin, cout, stride=1):
+            super().__init__()
+            w = cout // 4
+            self.conv1 = tnn.Conv2d(cin, w, 1, bias=False)
+            self.bn1 = tnn.BatchNorm2d(w)
+            self.conv2 = tnn.Conv2d(w, w, 3, stride, 1, bias=False)
+            self.bn2 = tnn.BatchNorm2d(w)
+            self.conv3 = tnn.Conv2d(w, cout, 1, bias=False)
+            self.bn3 = tnn.BatchNorm2d(cout)
+            self.relu = tnn.ReLU()
+            self.downsample = shortcut(cin, cout, stride)
+
+        def forward(self, x):
+            idt = x if self.downsample is None else self.downsample(x)
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.relu(self.bn2(self.conv2(out)))
+            return torch.relu(self.bn3(self.conv3(out)) + idt)
+
+    return TorchBasicBlock, TorchBottleneck
+
+
+@pytest.mark.parametrize("kind", ["BasicBlock", "Bottleneck"])
+@pytest.mark.parametrize("cin, cout, stride", [(8, 8, 1), (4, 8, 2)])
+def test_residual_blocks_load_torch_weights_and_match(torch, rng, kind, cin, cout, stride):
+    basic, bottleneck = torch_blocks(torch)
+    theirs = (basic if kind == "BasicBlock" else bottleneck)(cin, cout, stride)
+    with torch.no_grad():  # non-trivial running statistics and affine parameters
+        for m in theirs.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 1.5)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
+    ours = load_torch_weights(getattr(models, kind)(cin, cout, stride).double(), theirs)
+
+    for mode in ("train", "eval"):  # a weighted sum of the output maps as the loss
+        getattr(ours, mode)()
+        getattr(theirs, mode)()
+        ours.zero_grad()
+        theirs.zero_grad()
+        x = rng.standard_normal((2, cin, 8, 8))
+        w = rng.standard_normal((2, cout, 8 // stride, 8 // stride))
+        xm = mg.tensor(x, dtype=mg.float64, requires_grad=True)
+        xt = torch.tensor(x, requires_grad=True)
+        ym, yt = ours(xm), theirs(xt)
+        np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-10)
+        (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
+        (yt * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-10)
+        tp = dict(theirs.named_parameters())
+        for name, p in ours.named_parameters():
+            np.testing.assert_allclose(p.grad.data, tp[name].grad.numpy(), atol=1e-10)
+        assert_same_buffers(ours, theirs)  # running statistics moved the same way in train
+
+
+def make_torch_resnet_small(torch, layers=(1, 1, 1)):
+    """resnet_small in PyTorch: 3x3 stem, stages of BasicBlocks at 16, 32, 64 channels."""
+    tnn = torch.nn
+    basic, _ = torch_blocks(torch)
+
+    class TorchResNetSmall(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = tnn.Conv2d(1, 16, 3, 1, 1, bias=False)
+            self.bn1 = tnn.BatchNorm2d(16)
+            self.relu = tnn.ReLU()
+            self.maxpool = tnn.Identity()
+            channels = 16
+            for i, (n, width) in enumerate(zip(layers, (16, 32, 64))):
+                blocks = [basic(channels if j == 0 else width, width, 2 if i and not j else 1)
+                          for j in range(n)]  # fmt: skip
+                setattr(self, f"layer{i + 1}", tnn.Sequential(*blocks))
+                channels = width
+            self.avgpool = tnn.AdaptiveAvgPool2d(1)
+            self.fc = tnn.Linear(64, 10)
+
+        def forward(self, x):
+            x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+            x = self.layer3(self.layer2(self.layer1(x)))
+            return self.fc(torch.flatten(self.avgpool(x), 1))
+
+    return TorchResNetSmall()
+
+
+def test_resnet_small_loads_torch_weights_and_matches_in_train_and_eval(torch, rng):
+    theirs = make_torch_resnet_small(torch)
+    ours = load_torch_weights(models.resnet_small(layers=(1, 1, 1)).double(), theirs)
+    target = np.array([1, 7, 3])
+    compare(torch, ours, theirs, rng.standard_normal((3, 1, 16, 16)), target, "train", 1e-9)
+    assert_same_buffers(ours, theirs)
+    compare(torch, ours, theirs, rng.standard_normal((3, 1, 16, 16)), target, "eval", 1e-9)
+
+
+# --- a small VGG ----------------------------------------------------------------------------
+
+
+def make_torch_vgg_small(torch, dropout):
+    """vgg_small in PyTorch with torchvision's VGG layout (features / avgpool / classifier)."""
+    tnn = torch.nn
+    layers, c = [], 1
+    for v in CONFIGS["small"]:
+        if v == "M":
+            layers.append(tnn.MaxPool2d(2, 2))
+        else:
+            layers += [tnn.Conv2d(c, v, 3, padding=1), tnn.BatchNorm2d(v), tnn.ReLU()]
+            c = v
+
+    class TorchVGG(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = tnn.Sequential(*layers)
+            self.avgpool = tnn.AdaptiveAvgPool2d((2, 2))
+            self.classifier = tnn.Sequential(
+                tnn.Linear(128 * 4, 64), tnn.ReLU(), tnn.Dropout(dropout),
+                tnn.Linear(64, 64), tnn.ReLU(), tnn.Dropout(dropout),
+                tnn.Linear(64, 10),
+            )  # fmt: skip
+
+        def forward(self, x):
+            return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+    return TorchVGG()
+
+
+def test_vgg_small_loads_torch_weights_and_matches_in_eval(torch, rng):
+    theirs = make_torch_vgg_small(torch, dropout=0.3)
+    ours = load_torch_weights(models.vgg_small().double(), theirs)
+    x = rng.standard_normal((3, 1, 32, 32))
+    compare(torch, ours, theirs, x, np.array([0, 5, 9]), "eval", atol=1e-10)
+
+
+def test_small_vgg_matches_torch_in_train_mode_without_dropout(torch, rng):
+    """Dropout draws different masks in the two libraries, so train mode is compared at p=0;
+    an odd 20 x 20 input also exercises the adaptive pooling's uneven cells (20 -> 2 -> 2)."""
+    theirs = make_torch_vgg_small(torch, dropout=0.0)
+    ours = VGG(CONFIGS["small"], True, 10, 1, hidden=64, pool_size=2, dropout=0.0).double()
+    load_torch_weights(ours, theirs)
+    x = rng.standard_normal((3, 1, 20, 20))
+    compare(torch, ours, theirs, x, np.array([2, 2, 8]), "train", atol=1e-10)
+    assert_same_buffers(ours, theirs)
+
+
+# --- DenseNet, Inception, local response normalisation --------------------------------------
+
+
+def make_torch_densenet(torch, growth, blocks, init, bn_size, num_classes):
+    """torchvision's DenseNet layout, written out: features.denseblockK.denselayerJ.norm1 ..."""
+    tnn = torch.nn
+
+    class Layer(tnn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.norm1, self.relu1 = tnn.BatchNorm2d(c), tnn.ReLU()
+            self.conv1 = tnn.Conv2d(c, bn_size * growth, 1, bias=False)
+            self.norm2, self.relu2 = tnn.BatchNorm2d(bn_size * growth), tnn.ReLU()
+            self.conv2 = tnn.Conv2d(bn_size * growth, growth, 3, padding=1, bias=False)
+
+        def forward(self, x):
+            return self.conv2(self.relu2(self.norm2(self.conv1(self.relu1(self.norm1(x))))))
+
+    class Block(tnn.ModuleDict):
+        def forward(self, x):
+            feats = [x]
+            for layer in self.values():
+                feats.append(layer(torch.cat(feats, 1)))
+            return torch.cat(feats, 1)
+
+    class TorchDenseNet(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = tnn.Sequential(
+                OrderedDict(
+                    conv0=tnn.Conv2d(1, init, 7, 2, 3, bias=False), norm0=tnn.BatchNorm2d(init),
+                    relu0=tnn.ReLU(), pool0=tnn.MaxPool2d(3, 2, 1),
+                )
+            )  # fmt: skip
+            c = init
+            for i, n in enumerate(blocks):
+                block = Block({f"denselayer{j + 1}": Layer(c + j * growth) for j in range(n)})
+                self.features.add_module(f"denseblock{i + 1}", block)
+                c += n * growth
+                if i != len(blocks) - 1:
+                    self.features.add_module(
+                        f"transition{i + 1}",
+                        tnn.Sequential(
+                            OrderedDict(
+                                norm=tnn.BatchNorm2d(c), relu=tnn.ReLU(),
+                                conv=tnn.Conv2d(c, c // 2, 1, bias=False),
+                                pool=tnn.AvgPool2d(2, 2),
+                            )
+                        ),
+                    )  # fmt: skip
+                    c //= 2
+            self.features.add_module("norm5", tnn.BatchNorm2d(c))
+            self.classifier = tnn.Linear(c, num_classes)
+
+        def forward(self, x):
+            x = torch.relu(self.features(x))
+            return self.classifier(torch.flatten(tnn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+    return TorchDenseNet()
+
+
+def test_densenet_loads_torch_weights_and_matches_in_train_and_eval(torch, rng):
+    theirs = make_torch_densenet(torch, growth=4, blocks=(2, 3), init=8, bn_size=2, num_classes=5)
+    ours = DenseNet(4, (2, 3), 8, bn_size=2, num_classes=5, in_channels=1).double()
+    load_torch_weights(ours, theirs)
+    target = np.array([0, 4])
+    compare(torch, ours, theirs, rng.standard_normal((2, 1, 16, 16)), target, "train", 1e-9)
+    assert_same_buffers(ours, theirs)
+    compare(torch, ours, theirs, rng.standard_normal((2, 1, 16, 16)), target, "eval", 1e-9)
+
+
+def test_inception_block_matches_a_torch_reference(torch, rng):
+    tnn = torch.nn
+
+    class conv(tnn.Module):  # torchvision's BasicConv2d without batch norm: conv + ReLU
+        def __init__(self, c, o, k, p=0):
+            super().__init__()
+            self.conv = tnn.Conv2d(c, o, k, padding=p)
+            self.relu = tnn.ReLU()
+
+        def forward(self, x):
+            return self.relu(self.conv(x))
+
+    class TorchInception(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.branch1 = conv(6, 2, 1)
+            self.branch2 = tnn.Sequential(conv(6, 3, 1), conv(3, 4, 3, 1))
+            self.branch3 = tnn.Sequential(conv(6, 2, 1), conv(2, 3, 5, 2))
+            self.branch4 = tnn.Sequential(tnn.MaxPool2d(3, 1, 1), conv(6, 2, 1))
+
+        def forward(self, x):
+            branches = (self.branch1, self.branch2, self.branch3, self.branch4)
+            return torch.cat([b(x) for b in branches], 1)
+
+    theirs = TorchInception()
+    ours = load_torch_weights(Inception(6, 2, 3, 4, 2, 3, 2).double(), theirs)
+    x = rng.standard_normal((2, 6, 7, 7))
+    xm, xt = mg.tensor(x, dtype=mg.float64, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ym, yt = ours(xm), theirs(xt)
+    assert ym.shape == (2, 11, 7, 7)
+    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-12)
+    w = rng.standard_normal(ym.shape)
+    (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-12)
+    tp = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.data, tp[name].grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("size, channels", [(5, 8), (4, 3), (1, 2)])
+def test_local_response_norm_matches_torch(torch, rng, size, channels):
+    x = rng.standard_normal((2, channels, 3, 3)) * 3
+    ours = LocalResponseNorm(size, alpha=0.2, beta=0.75, k=2.0)
+    theirs = torch.nn.LocalResponseNorm(size, alpha=0.2, beta=0.75, k=2.0)
+    xm, xt = mg.tensor(x, dtype=mg.float64, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ym, yt = ours(xm), theirs(xt)
+    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-12)
+    w = rng.standard_normal(x.shape)
+    (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-12)
