@@ -12,11 +12,15 @@ demo: $(VENV)/.stamp-base graphviz
 	$(VENV)/bin/minigrad demo --out $(OUT)
 	$(VENV)/bin/minigrad train lenet --out $(OUT)
 
+# Two test processes (one per core), each with one BLAS thread: more threads than cores
+# only make them wait for each other.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(VENV)/.stamp-test graphviz
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 test-slow: $(VENV)/.stamp-test graphviz
-	$(PY) -m pytest -q -m slow $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q -n 2 -m slow $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check minigrad tests lessons benchmarks

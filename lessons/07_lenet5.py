@@ -36,15 +36,15 @@ mg.manual_seed(0)
 # The paper names its layers by kind: C for convolution, S for subsampling (pooling), F
 # for fully connected. The input is one 32x32 grey image.
 #
-# | layer  | what                        | output       |
-# |--------|-----------------------------|--------------|
-# | C1     | 6 filters, 5x5              | 6 x 28 x 28  |
-# | S2     | 2x2 pooling, stride 2       | 6 x 14 x 14  |
-# | C3     | 16 filters, 5x5, over 6 maps | 16 x 10 x 10 |
-# | S4     | 2x2 pooling, stride 2       | 16 x 5 x 5   |
-# | C5     | 120 filters, 5x5, over 16 maps | 120 x 1 x 1 |
-# | F6     | fully connected, 120 -> 84  | 84           |
-# | output | fully connected, 84 -> 10   | 10           |
+# | layer  | what                            | output       |
+# |--------|---------------------------------|--------------|
+# | C1     | 6 filters, 5x5                  | 6 x 28 x 28  |
+# | S2     | 2x2 pooling, stride 2           | 6 x 14 x 14  |
+# | C3     | 16 filters, 5x5, over 6 maps    | 16 x 10 x 10 |
+# | S4     | 2x2 pooling, stride 2           | 16 x 5 x 5   |
+# | C5     | 120 filters, 5x5, over 16 maps  | 120 x 1 x 1  |
+# | F6     | fully connected, 120 -> 84      | 84           |
+# | output | fully connected, 84 -> 10       | 10           |
 #
 # Two formulas from lesson 5 give every number. The output width of a convolution or
 # pooling is `(W - F + 2P) / S + 1`; a convolution has `F * F * C_in * C_out + C_out`
@@ -98,6 +98,11 @@ for name, (shape, n) in by_hand.items():
     assert rows[name].num_params == n, (name, rows[name].num_params, n)
 assert summary.total_params == total_by_hand == 61_706
 print("every output shape and parameter count above matches the formulas")
+try:  # C5 needs S4's maps to be exactly 5x5, so other image sizes are refused
+    model(mg.zeros(1, 1, 28, 28))
+    raise AssertionError("LeNet-5 should refuse 28x28 images")
+except ValueError as e:
+    print(f"a 28x28 image: ValueError: {str(e)[:75]}...")
 
 # %% [markdown]
 # Where do the parameters sit? C5 alone holds 78% of them (a fully connected layer in
@@ -162,8 +167,7 @@ assert history_classic["train_loss"][-1] < history_classic["train_loss"][0]
 # ## 3. What the network learned
 #
 # The six 5x5 filters of C1, after training. Each is a small pattern the layer looks for
-# everywhere in the image: many look like strokes or edges at some angle (red where the
-# filter wants ink, blue where it wants none).
+# everywhere in the image: red where the filter wants ink, blue where it wants none.
 
 # %%
 lessons.save_figure(plot_filters(model.features.c1.weight), out / "c1_filters.png")
@@ -200,7 +204,8 @@ assert matrix.sum() == len(test_set)
 assert np.isclose(np.trace(matrix) / matrix.sum(), accuracy_classic)
 off = matrix - np.diag(np.diag(matrix))
 worst = np.unravel_index(off.argmax(), off.shape)
-print(f"most frequent mistake: {off[worst]} true {worst[0]}s read as {worst[1]}")
+print(f"{off.sum()} mistakes; the most frequent: {off[worst]} x a {worst[0]} read as a {worst[1]}")
+assert off.sum() == len(test_set) - np.trace(matrix)
 
 # %% [markdown]
 # ## 4. Classic vs modern LeNet

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lesson 8: Batch normalization
 #
-# **The four formulas, train vs eval mode, two classic bugs, the derived backward, and why it helps.**
+# **Four formulas, train vs eval mode, two classic bugs, the derived backward, and why it helps.**
 #
 # Batch normalization (Ioffe and Szegedy, 2015) rescales every layer's inputs to mean 0
 # and variance 1, batch by batch, then lets the network choose its own scale and shift.
@@ -59,8 +59,12 @@ y = F.batch_norm(
 )
 print("feature std before:", x.std(axis=0).round(3), " after x_hat:", x_hat.std(axis=0).round(3))
 assert np.allclose(y.numpy(), y_numpy, atol=1e-5)
-assert np.allclose(x_hat.mean(axis=0), 0, atol=1e-6) and np.allclose(x_hat.std(axis=0), 1, atol=1e-3)
-assert np.allclose(y_numpy.mean(axis=0), beta) and np.allclose(y_numpy.std(axis=0), gamma, atol=1e-3)
+assert np.allclose(x_hat.mean(axis=0), 0, atol=1e-6) and np.allclose(
+    x_hat.std(axis=0), 1, atol=1e-3
+)
+assert np.allclose(y_numpy.mean(axis=0), beta) and np.allclose(
+    y_numpy.std(axis=0), gamma, atol=1e-3
+)
 # gamma = sqrt(var + eps), beta = mu gives back the input: nothing is lost
 undone = np.sqrt(var + eps) * x_hat + mu
 assert np.allclose(undone, x)
@@ -102,7 +106,9 @@ with mg.no_grad():
     train_a, train_b = bn(pair_a)[0].numpy(), bn(pair_b)[0].numpy()
     bn.eval()
     eval_a, eval_b, eval_alone = bn(pair_a)[0].numpy(), bn(pair_b)[0].numpy(), bn(batch[:1])[0]
-print(f"example 0 in two different batches: train mode differs by {abs(train_a - train_b).max():.2f}")
+print(
+    f"example 0 in two different batches: train mode differs by {abs(train_a - train_b).max():.2f}"
+)
 print(f"                                    eval mode differs by {abs(eval_a - eval_b).max():.2f}")
 assert abs(train_a - train_b).max() > 0.5
 assert np.array_equal(eval_a, eval_b) and np.array_equal(eval_a, eval_alone.numpy())
@@ -125,7 +131,10 @@ assert abs(trace[-50:, 0].mean() - 5.0) < 0.3 and abs(trace[-50:, 1].mean() - 4.
 assert abs(trace[0, 0] - 0.5) < 0.1  # one step: a tenth of the way from 0 to 5
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
-for ax, column, truth, name in [(axes[0], 0, 5.0, "running_mean"), (axes[1], 1, 4.0, "running_var")]:
+for ax, column, truth, name in [
+    (axes[0], 0, 5.0, "running_mean"),
+    (axes[1], 1, 4.0, "running_var"),
+]:
     ax.plot(np.arange(1, steps + 1), trace[:, column], color="#2962c4", label=name)
     ax.axhline(truth, color="#d9531e", linestyle="--", label=f"true value ({truth:g})")
     ax.set(xlabel="training step (one batch of 32)", title=f"{name}, momentum 0.1")
@@ -216,7 +225,8 @@ lessons.save_graph(
 #
 #     dL/dbeta  = sum_i g_i
 #     dL/dgamma = sum_i g_i * x_hat_i
-#     dL/dx_i   = gamma / (m * sqrt(var + eps)) * (m * g_i - sum_j g_j - x_hat_i * sum_j g_j x_hat_j)
+#     dL/dx_i   = gamma / (m * sqrt(var + eps))
+#                 * (m * g_i - sum_j g_j - x_hat_i * sum_j g_j x_hat_j)
 #
 # We compute it in numpy and compare with what the engine derived, in float64.
 
@@ -250,7 +260,10 @@ for name, engine, closed in [
     ("gamma", gt.grad, grad_gamma),
     ("beta", bt.grad, grad_beta),
 ]:
-    print(f"  dL/d{name:5s}: largest difference engine vs closed form {abs(engine.numpy() - closed).max():.1e}")
+    print(
+        f"  dL/d{name:5s}: engine vs closed form, largest difference "
+        f"{abs(engine.numpy() - closed).max():.1e}"
+    )
     assert np.allclose(engine.numpy(), closed, rtol=1e-10, atol=1e-12)
 assert mg.gradcheck(lambda a, w, b: F.batch_norm(a, None, None, w, b, training=True), [xt, gt, bt])
 
@@ -259,8 +272,10 @@ assert mg.gradcheck(lambda a, w, b: F.batch_norm(a, None, None, w, b, training=T
 # does not change if you shift the whole batch or scale it, so the gradient has no
 # component in those directions. Over the batch, `dL/dx` sums to 0 (shifting every `x_i`
 # by the same amount changes nothing) and is orthogonal to `x_hat` (scaling the centred
-# batch changes nothing, apart from the tiny effect of `eps`). If we forgot the paths through `mu` and `var` and treated
-# them as constants, we would get `g * gamma / sqrt(var + eps)`, which has neither property.
+# batch changes nothing, apart from the tiny effect of `eps`). If we forgot the paths
+# through `mu` and `var` and treated them as constants, we would get
+# `g * gamma / sqrt(var + eps)`, which has neither property. (The graph above shows the
+# first fact too: the mean of `x`'s gradient is 0, up to rounding.)
 
 # %%
 naive = g64 * gamma64 / np.sqrt(x64.var(axis=0) + eps)
@@ -319,7 +334,7 @@ for name, use_bn in [("plain", False), ("batch norm", True)]:
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     order = np.random.default_rng(0)
     losses[name] = []
-    for step in range(steps):
+    for _ in range(steps):
         idx = order.choice(len(x_train), 64, replace=False)
         loss = F.cross_entropy(model(mg.tensor(x_train[idx])), y_train[idx])
         opt.zero_grad()
@@ -330,7 +345,10 @@ for name, use_bn in [("plain", False), ("batch norm", True)]:
     with mg.no_grad():
         accuracy = float((model(x_test).numpy().argmax(1) == y_test).mean())
     nets[name] = (model, accuracy)
-    print(f"  {name:10s}: last 20 steps' loss {np.mean(losses[name][-20:]):.3f}, test accuracy {accuracy:.1%}")
+    print(
+        f"  {name:10s}: last 20 steps' loss {np.mean(losses[name][-20:]):.3f}, "
+        f"test accuracy {accuracy:.1%}"
+    )
 
 acc_plain, acc_bn = nets["plain"][1], nets["batch norm"][1]
 assert np.mean(losses["batch norm"][-20:]) < 0.5 * np.mean(losses["plain"][-20:])
@@ -353,8 +371,9 @@ lessons.save_figure(fig, out / "with_and_without_bn.png")
 # Why? Look at what each layer outputs for the test images, after training (all units and
 # images together, on the sigmoid's full range 0 to 1). In the plain network the outputs
 # crowd into a narrow band around the middle, and what variation is left is mostly each
-# unit's own constant: the variation *between images* (printed below) falls by about ten
-# times per layer, until the last layers say the same thing for every image. There is
+# unit's own constant: the variation *between images* (printed below) shrinks several
+# times at each of the first layers, until the last layers say the same thing for every
+# image. There is
 # nothing left for the classifier to read, and the gradient arriving back at the first
 # layers is tiny. With batch norm every sigmoid receives inputs of mean `beta` and spread
 # `gamma`, so its outputs use the whole range at every depth.
@@ -368,7 +387,9 @@ for name in ("plain", "batch norm"):
 fig = plot_activation_histograms(shown)
 for ax in fig.axes:
     ax.set_xlim(0, 1)  # the sigmoid's whole range, the same in every panel
-fig.suptitle("outputs of sigmoid layers 1, 4, 7, 10 on the test digits: plain (top), batch norm (bottom)")
+fig.suptitle(
+    "outputs of sigmoid layers 1, 4, 7, 10 on the test digits: plain (top), batch norm (bottom)"
+)
 lessons.save_figure(fig, out / "activation_histograms.png")
 
 
@@ -380,7 +401,9 @@ def spread(a):
 print("spread of each sigmoid's output between test images, layer 1 .. 10:")
 for name in ("plain", "batch norm"):
     print(f"  {name:10s}", " ".join(f"{spread(a):.3f}" for a in acts[name]))
-assert spread(acts["plain"][-1]) < 0.1 * spread(acts["plain"][0])  # fades with depth
+plain_spreads = [spread(a) for a in acts["plain"]]
+assert all(plain_spreads[k + 1] < plain_spreads[k] / 3 for k in range(3))  # shrinks fast
+assert plain_spreads[-1] < 0.1 * plain_spreads[0]  # and stays gone
 assert spread(acts["batch norm"][-1]) > 10 * spread(acts["plain"][-1])
 
 # %% [markdown]
@@ -417,7 +440,9 @@ model.train()  # the bug
 acc_train_mode = sorted_accuracy(model)
 model.eval()
 drift = abs(model[1].running_mean.numpy() - running_before).max()
-print(f"test accuracy, one digit per batch: eval mode {acc_eval:.1%}, train mode {acc_train_mode:.1%}")
+print(
+    f"test accuracy, one digit per batch: eval mode {acc_eval:.1%}, train mode {acc_train_mode:.1%}"
+)
 print(f"and the 'evaluation' in train mode moved the running means by up to {drift:.3f}")
 assert np.isclose(acc_eval, acc_bn)
 assert acc_train_mode < acc_eval - 0.3

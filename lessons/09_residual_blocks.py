@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lesson 9: Residual blocks
 #
-# **Vanishing gradients in a deep plain network, identity and projection shortcuts, the bottleneck, a small ResNet.**
+# **Vanishing gradients, identity and projection shortcuts, the bottleneck, a small ResNet.**
 #
 # Stack enough layers and a network stops learning: the gradient that reaches the first
 # layers has been multiplied by so many small factors that nothing is left. ResNet (He,
@@ -118,16 +118,27 @@ lessons.save_figure(fig, out / "gradient_norms.png")
 # every block multiplies the gradient by its two weight matrices and two ReLU masks, and
 # with these (PyTorch-default) weights each block shrinks it: after 20 blocks almost
 # nothing reaches the first layers, so they cannot learn. In the residual network each
-# block's output is `F(x) + x`, whose derivative is `dF/dx + 1`: the `+ 1` carries the
-# gradient from the loss to every block undiminished, whatever the convolutions do.
+# block's output is `F(x) + x`, whose derivative is `dF/dx + 1`: the `+ 1` is a path
+# around the block's convolutions, along which the gradient reaches the first layers
+# without being multiplied by any weight.
 #
 # Better starting weights (He initialisation) or batch norm (lesson 8) keep a plain
 # network's gradient alive at the start too. Even so, the ResNet paper found that deep
 # plain networks with batch norm trained *worse* than shallower ones (higher training
-# error, so not overfitting): with a shortcut, "change nothing" is the easy default for a
-# block (all-zero weights give `F(x) = 0`, so `y = x`), and extra depth can only help.
-# Without it, a stack of layers must learn even the identity.
-#
+# error, so not overfitting). With a shortcut, "change nothing" is the easy default for a
+# block: all-zero weights give `F(x) = 0`, so `y = relu(x) = x` (its input already came
+# out of a ReLU), and extra depth costs nothing. Without it, a stack of layers must learn
+# even the identity.
+
+# %%
+idle = ResidualBlock(16)
+for p in idle.parameters():
+    p.data[...] = 0
+h = F.relu(mg.tensor(np.random.default_rng(2).normal(size=(2, 16, 8, 8))))
+assert np.array_equal(idle(h).numpy(), h.numpy())  # a residual block at zero: the identity
+assert not np.array_equal(PlainBlock.forward(idle, h).numpy(), h.numpy())  # plain: all zeros
+
+# %% [markdown]
 # ## 2. When the shape changes: the projection shortcut
 #
 # `F(x) + x` needs `F(x)` and `x` to have the same shape. A ResNet halves the image size
@@ -235,7 +246,9 @@ train_set, test_set = data.load_digits(size=size)
 mg.manual_seed(0)
 resnet = models.resnet_small(layers=stages)
 summary = nn.summary(resnet, (1, size, size), depth=1)
-n_projections = sum(1 for m in resnet.modules() if isinstance(m, models.BasicBlock) and m.downsample)
+n_projections = sum(
+    1 for m in resnet.modules() if isinstance(m, models.BasicBlock) and m.downsample
+)
 assert n_projections == 2  # at the start of stages 2 and 3
 assert summary.output_shape == (1, 10)
 assert sum(p.numel() for p in resnet.layer2[0].parameters()) == 14_528  # section 2's block
@@ -243,6 +256,29 @@ if stages == (2, 2, 2):
     assert summary.total_params == 174_970
 
 test_loader = data.DataLoader(test_set, batch_size=256)
+x_test, y_test = test_set.tensors
+
+
+def with_batch_statistics(model):
+    """Test accuracy using each batch norm's statistics of the test set itself (train mode),
+    leaving the running statistics as they were."""
+    saved = [b.numpy().copy() for b in model.buffers()]
+    model.train()
+    with mg.no_grad():
+        correct = model(x_test).numpy().argmax(1) == y_test.numpy()
+    for b, value in zip(model.buffers(), saved):
+        b.data[...] = value
+    return float(correct.mean())
+
+
+batch_stats_accuracy = []
+
+
+def report(epoch, logs):
+    print("  " + train.format_epoch(logs, epochs, val_name="test"))
+    batch_stats_accuracy.append(with_batch_statistics(resnet))
+
+
 opt = optim.Adam(resnet.parameters(), lr=3e-3)
 history = train.fit(
     resnet,
@@ -251,14 +287,35 @@ history = train.fit(
     opt,
     epochs,
     test_loader,
-    [lambda epoch, logs: print("  " + train.format_epoch(logs, epochs, val_name="test"))],
+    [report],
     scheduler=optim.CosineAnnealingLR(opt, T_max=epochs),
 )
 lessons.save_figure(plot_history(history), out / "resnet_training.png")
 accuracy = history["val_acc"][-1]
 floor = 0.8 if quick else 0.95
-print(f"small ResNet ({len([m for m in resnet.modules() if isinstance(m, nn.Conv2d)])} convolutions): test accuracy {accuracy:.1%}")
+print(
+    f"small ResNet ({sum(isinstance(m, nn.Conv2d) for m in resnet.modules())} convolutions): "
+    f"test accuracy {accuracy:.1%}"
+)
 assert accuracy >= floor, f"accuracy {accuracy:.1%} below {floor:.0%}"
+
+# %% [markdown]
+# Why is the test accuracy so low after the first epoch, when the training accuracy is
+# already high? Batch norm (lesson 8): in eval mode each layer normalises with its running
+# averages, and during the first epoch the weights change so fast that those averages,
+# blended over many earlier steps, lag behind the network. Normalised with the test
+# batch's own statistics instead, the same network after the same first epoch does far
+# better; once the weights settle, the running averages catch up and the two agree to
+# within a few points.
+
+# %%
+first, last = batch_stats_accuracy[0], batch_stats_accuracy[-1]
+print(
+    f"after epoch 1: {history['val_acc'][0]:.1%} with the running statistics, {first:.1%} with "
+    f"the test set's own; after the last epoch: {accuracy:.1%} and {last:.1%}"
+)
+assert first > history["val_acc"][0] + 0.2
+assert abs(last - accuracy) < 0.05
 
 # %% [markdown]
 # ## Exercises and what comes next

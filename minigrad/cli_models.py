@@ -1,9 +1,9 @@
 """`minigrad summary NAME`: the layer table of a ready-made network (as Keras or torchinfo print).
 
-minigrad summary resnet18                       ImageNet layout, 3 x 224 x 224
-minigrad summary lenet5                         1 x 32 x 32
-minigrad summary vgg16 --input-shape 3 64 64    a smaller image (same parameter count)
-minigrad summary resnet50 --num-classes 10 --depth 2
+    minigrad summary resnet18                       ImageNet layout, 3 x 224 x 224
+    minigrad summary lenet5                         1 x 32 x 32
+    minigrad summary vgg16 --input-shape 3 64 64    a smaller image (same parameter count)
+    minigrad summary resnet50 --num-classes 10 --depth 2
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ def run_summary(args: argparse.Namespace) -> int:
         )
     if args.num_classes is not None and args.num_classes < 1:
         raise SystemExit(f"minigrad summary: --num-classes must be >= 1, got {args.num_classes}")
+    if args.batch_size < 1:
+        raise SystemExit(f"minigrad summary: --batch-size must be >= 1, got {args.batch_size}")
     if args.depth is not None and args.depth < 1:
         raise SystemExit(f"minigrad summary: --depth must be >= 1, got {args.depth}")
     shape = tuple(args.input_shape) if args.input_shape else None
@@ -58,8 +60,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "--num-classes",
         type=int,
         default=None,
+        metavar="K",
         help="output classes (default: the model's; 1000 for ImageNet models)",
     )
-    p.add_argument("--batch-size", type=int, default=1, help="batch size of the traced input")
-    p.add_argument("--depth", type=int, default=None, help="show nested layers down to DEPTH")
+    p.add_argument(
+        "--batch-size", type=int, default=1, metavar="N", help="batch size of the traced input"
+    )
+    p.add_argument(
+        "--depth", type=int, default=None, metavar="D", help="show nested layers down to depth D"
+    )
     p.set_defaults(func=run_summary)

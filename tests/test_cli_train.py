@@ -59,6 +59,7 @@ def test_same_seed_gives_the_same_weights(tmp_path, capsys):
         (["lenet", "--data", "cifar"], "argument --data: invalid choice: 'cifar'"),
         (["lenet", "--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
         (["lenet", "--seed", "one"], "argument --seed: invalid int value: 'one'"),
+        (["lenet", "--threads", "0"], "argument --threads: expected a positive integer"),
     ],
 )
 def test_bad_arguments_get_argparse_messages(args, message, capsys):

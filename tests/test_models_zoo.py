@@ -12,7 +12,7 @@ import minigrad as mg
 import minigrad.functional as F
 from minigrad import models, nn
 from minigrad.cli import main
-from minigrad.models.googlenet import INCEPTION_CONFIGS, GoogLeNetOutputs
+from minigrad.models.googlenet import INCEPTION_CONFIGS
 from minigrad.models.vgg import CONFIGS
 
 
@@ -170,7 +170,7 @@ def test_googlenet_auxiliary_heads_train_and_disappear_in_eval():
     assert count(model.aux1) == 512 * 128 + 128 + 2048 * 1024 + 1024 + 1024 * 5 + 5
     x, y = mg.randn(2, 3, 47, 47), mg.tensor([1, 4])
     out = model(x)
-    assert isinstance(out, GoogLeNetOutputs)
+    assert isinstance(out, models.GoogLeNetOutputs)
     assert out.logits.shape == out.aux1.shape == out.aux2.shape == (2, 5)
     loss = F.cross_entropy(out.logits, y) + 0.3 * (
         F.cross_entropy(out.aux1, y) + F.cross_entropy(out.aux2, y)
@@ -233,6 +233,17 @@ def test_too_small_inputs_get_a_clear_error(name):
         model(mg.zeros(1, c, small, small))
     with pytest.raises(ValueError, match=f"input has {c + 1} channels, expected {c}"):
         model(mg.zeros(1, c + 1, size, size))
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+def test_summary_works_for_every_model(name):
+    size, model = SMALL[name], small_model(name)
+    s = nn.summary(model, (model.in_channels, size, size), verbose=False)
+    assert s.total_params == count(model)
+    assert sum(r.num_params or 0 for r in s.rows) == s.total_params  # each weight once
+    assert s.output_shape == (1, model.num_classes)
+    folded = nn.summary(model, (model.in_channels, size, size), depth=1, verbose=False)
+    assert sum(r.num_params or 0 for r in folded.rows) == s.total_params
 
 
 def test_lenet5_requires_exactly_32x32():
@@ -344,6 +355,8 @@ def test_cli_summary_unknown_name_lists_the_valid_ones():
         main(["summary", "resnet999"])
     with pytest.raises(SystemExit, match="too small.*at least 63"):
         main(["summary", "alexnet", "--input-shape", "3", "32", "32"])
+    with pytest.raises(SystemExit, match="--batch-size must be >= 1, got 0"):
+        main(["summary", "lenet5", "--batch-size", "0"])
     with pytest.raises(ValueError, match="unknown model"):
         models.create("resnet999")
 
@@ -358,7 +371,7 @@ def digits():
     return load_digits()
 
 
-@pytest.mark.parametrize("name, n, steps", [("resnet_small", 8, 5), ("vgg_small", 16, 12)])
+@pytest.mark.parametrize("name, n, steps", [("resnet_small", 8, 4), ("vgg_small", 16, 12)])
 def test_small_variants_fit_a_batch_of_digits(digits, name, n, steps):
     """A few Adam steps on n digits drive the training loss down (the slow test trains fully)."""
     from minigrad import optim
@@ -379,8 +392,9 @@ def test_small_variants_fit_a_batch_of_digits(digits, name, n, steps):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["resnet_small", "vgg_small"])
-def test_small_variants_learn_the_digits(digits, name):
+@pytest.mark.parametrize("name, epochs", [("resnet_small", 4), ("vgg_small", 3)])
+def test_small_variants_learn_the_digits(digits, name, epochs):
+    """Measured: resnet_small 95.0% after 4 epochs, vgg_small 96.4% after 3 (test digits)."""
     from minigrad import optim
     from minigrad.data import DataLoader
 
@@ -388,7 +402,7 @@ def test_small_variants_learn_the_digits(digits, name):
     train, test = digits
     model = models.create(name)
     opt = optim.Adam(model.parameters(), lr=2e-3)
-    for _ in range(2):
+    for _ in range(epochs):
         model.train()
         for x, y in DataLoader(train, batch_size=32, shuffle=True):
             loss = F.cross_entropy(model(mg.tensor(x)), mg.tensor(y))

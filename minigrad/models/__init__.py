@@ -25,7 +25,7 @@ from collections.abc import Callable
 from ..nn import Module
 from .alexnet import AlexNet, alexnet
 from .densenet import DenseNet, densenet121
-from .googlenet import GoogLeNet, Inception, googlenet
+from .googlenet import INCEPTION_CONFIGS, GoogLeNet, GoogLeNetOutputs, Inception, googlenet
 from .lenet import LeNet5
 from .nin import NiN, nin
 from .resnet import BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50, resnet_small
@@ -102,7 +102,9 @@ __all__ = [
     "VGG",
     "NiN",
     "GoogLeNet",
+    "GoogLeNetOutputs",
     "Inception",
+    "INCEPTION_CONFIGS",
     "DenseNet",
     "alexnet",
     "vgg11",

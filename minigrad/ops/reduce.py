@@ -61,8 +61,12 @@ class Amax(Function):
         self.dims = dims
         self.keepdim = keepdim
         out = np.amax(x, axis=dims, keepdims=True)
-        self.share = (x == out).astype(x.dtype)
-        self.share /= np.sum(self.share, axis=dims, keepdims=True)
+        hit = x == out  # where the maximum is; a tie marks several elements
+        count = hit.sum(axis=dims, keepdims=True)
+        if count.max(initial=0) > 1:  # ties: each maximal element gets 1/k of the gradient
+            self.share = hit.astype(x.dtype) / np.maximum(count, 1).astype(x.dtype)
+        else:  # no ties (the usual case): the boolean mask is the share, no division needed
+            self.share = hit  # (a NaN maximum matches nothing: it gets no gradient)
         return out if keepdim else np.squeeze(out, axis=dims)
 
     def backward(self, grad):
