@@ -439,7 +439,7 @@ lessons.save_figure(fig, out / "regularisers.png")
 # - count VGG-16's 138,357,544 parameters from its list of stages, the way the exercises
 #   `lenet-counts` (lesson 7) and `resblock-params` (lesson 9) count LeNet-5 and one block;
 # - compute the parameters of Inception block 4a from its row of the GoogLeNet table
-#   (`models.googlenet.INCEPTION_CONFIGS`) with the formula of section 2;
+#   (`models.INCEPTION_CONFIGS`) with the formula of section 2;
 # - train the small CNN of section 5 with dropout and shifted images together.
 #
 # What comes next is yours: `minigrad summary resnet50` (or any name in `models.NAMES`)

@@ -1,9 +1,9 @@
 """`minigrad summary NAME`: the layer table of a ready-made network (as Keras or torchinfo print).
 
-    minigrad summary resnet18                       ImageNet layout, 3 x 224 x 224
-    minigrad summary lenet5                         1 x 32 x 32
-    minigrad summary vgg16 --input-shape 3 64 64    a smaller image (same parameter count)
-    minigrad summary resnet50 --num-classes 10 --depth 2
+minigrad summary resnet18                       ImageNet layout, 3 x 224 x 224
+minigrad summary lenet5                         1 x 32 x 32
+minigrad summary vgg16 --input-shape 3 64 64    a smaller image (same parameter count)
+minigrad summary resnet50 --num-classes 10 --depth 2
 """
 
 from __future__ import annotations

@@ -324,6 +324,7 @@ def test_summary_of_resnet18_at_224(resnet18):
     assert rows["layer4.1.bn2"].output_shape == (1, 512, 7, 7)
     assert rows["layer3.0.downsample.0"].num_params == 256 * 128
     assert rows["fc"].output_shape == (1, 1000) and rows["fc"].num_params == 513_000
+    assert rows["conv1"].activation_bytes == 64 * 112 * 112 * 4  # float32, batch 1
     assert sum(r.num_params or 0 for r in s.rows) == 11_689_512
 
 
@@ -431,3 +432,36 @@ def test_small_variants_learn_the_digits(digits, name, epochs):
 )
 def test_vgg_variant_counts(name, expected):
     assert count(models.create(name)) == expected
+
+
+# --- activation memory in the summary ---------------------------------------------------------
+
+
+def test_summary_reports_the_activation_bytes_a_training_step_keeps():
+    s = nn.summary(models.LeNet5(), (1, 32, 32), batch_size=4, verbose=False)
+    rows = {r.name: r for r in s.rows}
+    assert rows["features.c1"].activation_bytes == 4 * 6 * 28 * 28 * 4  # float32 output
+    assert rows["features.s4"].activation_bytes == 4 * 16 * 5 * 5 * 4
+    assert rows["classifier.flatten"].activation_bytes == 0  # a view of c5's output
+    assert rows["features"].activation_bytes is None  # a container: its layers have rows
+    leaves = [r for r in s.rows if r.activation_bytes is not None]
+    assert s.activation_bytes == sum(r.activation_bytes for r in leaves) == 233_632
+    assert s.input_bytes == 4 * 32 * 32 * 4
+    assert s.total_bytes == s.input_bytes + s.activation_bytes + 61_706 * 4
+    text = str(s)
+    assert "Activations (B)" in text and "75,264" in text
+    assert "Activations kept for backward (MB): 0.22" in text
+    assert "Estimated total size (MB): 0.47" in text
+
+
+def test_activation_bytes_fold_with_depth_and_grow_with_the_batch():
+    one = nn.summary(models.resnet_small(), (1, 32, 32), verbose=False)
+    folded = nn.summary(models.resnet_small(), (1, 32, 32), depth=1, verbose=False)
+    eight = nn.summary(models.resnet_small(), (1, 32, 32), batch_size=8, verbose=False)
+    assert folded.activation_bytes == one.activation_bytes
+    assert sum(r.activation_bytes for r in folded.rows) == one.activation_bytes
+    assert {r.name: r.activation_bytes for r in folded.rows}["maxpool"] == 0  # Identity
+    assert eight.activation_bytes == 8 * one.activation_bytes
+    model64 = models.resnet_small().double()
+    double = nn.summary(model64, (1, 32, 32), dtype=mg.float64, verbose=False)
+    assert double.activation_bytes == 2 * one.activation_bytes

@@ -119,3 +119,24 @@ def test_plot_decision_boundary_png(tmp_path):
     check_png(fig, tmp_path / "d.png", (600, 500))
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
         plots.plot_decision_boundary(lambda p: p[:, 0], X[:, :1], y)
+
+
+def test_decision_boundary_gives_every_one_of_three_classes_a_visible_colour():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2))
+
+    def sector(p):  # three 120-degree sectors: labels 5, 6, 7
+        return (np.arctan2(p[:, 1], p[:, 0]) // (2 * np.pi / 3)).astype(int) % 3 + 5
+
+    fig = plots.plot_decision_boundary(sector, X, sector(X))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    colours = []
+    for point in [(1.5, 1.5), (-2.5, 0.5), (1.5, -1.5)]:  # inside each sector, away from dots
+        px, py = ax.transData.transform(point)
+        colours.append(pixels[pixels.shape[0] - int(py), int(px)])
+    for c in colours:
+        assert c.min() < 235, f"a class region is painted (almost) white: {c}"
+    assert len({tuple(c) for c in colours}) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["5", "6", "7"]

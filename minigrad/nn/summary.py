@@ -10,6 +10,15 @@ The parameter count of a layer is what it owns itself:
 
 so the column adds up to the total. The layout follows Keras' `model.summary()` and
 torchinfo: total, trainable and non-trainable parameters, then their memory.
+
+The "Activations" column is the memory a training step keeps for the backward pass: the
+output of every innermost layer (a layer with no sublayers), in bytes, for the batch the
+summary ran with. A container row shows "--" (its layers are listed below it), or, when
+`depth` folds it, the sum of the layers inside it; each array is counted once (an Identity
+or a view such as Flatten adds nothing). It is a lower bound, as torchinfo's is: the
+engine also keeps some intermediates inside layers (a convolution's unfolded columns) and
+dropout's masks, which the summary (run in eval mode) does not see. It grows linearly with
+the batch size.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ class SummaryRow:
     num_params: int | None  # None: the module has no parameters of its own but has children
     trainable: int = 0
     depth: int = 0
+    activation_bytes: int | None = None  # None: a container whose layers have their own rows
 
 
 @dataclass
@@ -52,6 +62,8 @@ class ModelSummary:
     buffer_count: int = 0
     buffer_bytes: int = 0
     output_shape: Any = None
+    input_bytes: int = 0
+    activation_bytes: int = 0  # outputs of the innermost layers, kept for backward
     width: int = field(default=80, repr=False)
 
     @property
@@ -62,20 +74,27 @@ class ModelSummary:
     def param_mb(self) -> float:
         return self.param_bytes / 2**20
 
+    @property
+    def total_bytes(self) -> int:
+        """Input, kept activations, parameters and buffers: the memory of a training step
+        before gradients (add param_bytes again for the parameters' gradients)."""
+        return self.input_bytes + self.activation_bytes + self.param_bytes + self.buffer_bytes
+
     def __str__(self) -> str:
-        headers = ("Layer (name)", "Type", "Output shape", "Param #")
+        headers = ("Layer (name)", "Type", "Output shape", "Param #", "Activations (B)")
         body = [
             (
                 "  " * r.depth + r.name,
                 r.type,
                 _shape_text(r.output_shape),
                 "--" if r.num_params is None else f"{r.num_params:,}",
+                "--" if r.activation_bytes is None else f"{r.activation_bytes:,}",
             )
             for r in self.rows
         ]
         widths = [max([len(h)] + [len(row[i]) for row in body]) for i, h in enumerate(headers)]
-        total_width = max(sum(widths) + 3 * 2, 60)
-        fmt = "  ".join(f"{{:{'>' if i == 3 else '<'}{w}}}" for i, w in enumerate(widths))
+        total_width = max(sum(widths) + 4 * 2, 60)
+        fmt = "  ".join(f"{{:{'>' if i >= 3 else '<'}{w}}}" for i, w in enumerate(widths))
         rule, thin = "=" * total_width, "-" * total_width
         lines = [
             f'Model: "{self.model_name}"   input: {_shape_text(self.input_shape)}',
@@ -90,6 +109,8 @@ class ModelSummary:
             f"Trainable params: {self.trainable_params:,}",
             f"Non-trainable params: {self.non_trainable_params:,}",
             thin,
+            f"Input size (MB): {self.input_bytes / 2**20:.2f}",
+            f"Activations kept for backward (MB): {self.activation_bytes / 2**20:.2f}",
             f"Params size (MB): {self.param_mb:.2f}",
         ]
         if self.buffer_count:
@@ -97,6 +118,7 @@ class ModelSummary:
                 f"Buffers (running statistics, not parameters): {self.buffer_count:,} values, "
                 f"{self.buffer_bytes / 2**20:.2f} MB"
             )
+        lines.append(f"Estimated total size (MB): {self.total_bytes / 2**20:.2f}")
         lines.append(rule)
         return "\n".join(lines)
 
@@ -112,6 +134,24 @@ def _shape_text(shape: Any) -> str:
     if isinstance(shape, (list, tuple)):
         return "(" + ", ".join(_shape_text(s) for s in shape) + ")"
     return str(shape)
+
+
+def _arrays(out: Any) -> list[np.ndarray]:
+    """The arrays of every Tensor in a (possibly nested) output."""
+    if isinstance(out, Tensor):
+        return [out.data]
+    if isinstance(out, (list, tuple)):
+        return [a for o in out for a in _arrays(o)]
+    if isinstance(out, dict):
+        return [a for o in out.values() for a in _arrays(o)]
+    return []
+
+
+def _memory_root(arr: np.ndarray) -> np.ndarray:
+    """The array that owns the memory a view looks at."""
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
 
 
 def _output_shape(out: Any) -> Any:
@@ -155,6 +195,10 @@ def summary(
     names = {id(m): name for name, m in model.named_modules()}
     counted: set[int] = set()
     pending: dict[int, list[SummaryRow]] = {}
+    kept = {"bytes": 0, "seen": set()}  # activation bytes so far; memory already counted
+    starts: dict[int, list[int]] = {}
+    # keep every output alive until the end, so that no id() is reused by a new array
+    outputs: list[Any] = []
 
     def before(module: Module, args: tuple) -> None:
         name = names.get(id(module), "?")
@@ -179,11 +223,24 @@ def summary(
         if row is not None:
             rows.append(row)
         pending.setdefault(id(module), []).append(row)
+        starts.setdefault(id(module), []).append(kept["bytes"])
 
     def after(module: Module, args: tuple, out: Any) -> None:
         row = pending[id(module)].pop()
+        start = starts[id(module)].pop()
+        is_leaf = not module._modules
+        if is_leaf:  # the innermost layers' outputs are what backward needs
+            outputs.append(out)
+            for arr in _arrays(out):
+                root = _memory_root(arr)
+                if id(root) not in kept["seen"]:
+                    kept["seen"].add(id(root))
+                    kept["bytes"] += root.nbytes
         if row is not None:
             row.output_shape = _output_shape(out)
+            folded = depth is not None and row.depth + 1 >= depth
+            if is_leaf or folded:
+                row.activation_bytes = kept["bytes"] - start
 
     handles = []
     modes = {id(m): m.training for m in model.modules()}
@@ -214,6 +271,8 @@ def summary(
         buffer_count=sum(b.numel() for b in buffers),
         buffer_bytes=sum(b.data.nbytes for b in buffers),
         output_shape=_output_shape(out),
+        input_bytes=sum(x.data.nbytes for x in inputs),
+        activation_bytes=kept["bytes"],
     )
     if verbose:
         print(result)

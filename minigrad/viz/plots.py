@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -337,9 +339,30 @@ def plot_decision_boundary(
         out = (out > (0.0 if out.min() < 0 else 0.5)).astype(np.float64)  # a score: threshold
     fig = _figure(6, 5)
     ax = fig.subplots()
-    ax.contourf(gx, gy, out.reshape(gx.shape), levels=len(labels), cmap="coolwarm", alpha=0.35)
-    scatter = ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=22)
-    ax.legend(*scatter.legend_elements(), title="class", loc="best", fontsize=8)
+    if len(labels) <= 2:
+        ax.contourf(gx, gy, out.reshape(gx.shape), levels=len(labels), cmap="coolwarm", alpha=0.35)
+        scatter = ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=22)
+    else:  # one distinct colour per class: a diverging map would paint a middle class white
+        k = len(labels)
+        cmap = ListedColormap(
+            colormaps["tab10"].colors[:k] if k <= 10 else colormaps["tab20"].colors[:k]
+        )
+        region = np.searchsorted(labels, out).reshape(gx.shape)
+        ax.contourf(gx, gy, region, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.35)
+        scatter = ax.scatter(
+            X[:, 0],
+            X[:, 1],
+            c=np.searchsorted(labels, y),
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=k - 0.5,
+            edgecolors="k",
+            s=22,
+        )
+    handles, names = scatter.legend_elements()
+    if len(labels) > 2:  # the colours index the sorted labels: name them by label
+        names = [f"{label:g}" for label in labels]
+    ax.legend(handles, names, title="class", loc="best", fontsize=8)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title("decision boundary: shaded = predicted class, dots = data")
