@@ -11,18 +11,14 @@ conv3x3 - BN (training) - ReLU - conv3x3 - BN + identity - ReLU.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import gc
-import pstats
-import statistics
 
 import numpy as np
 from bench_lenet import (
     add_clock_argument,
     blas_threads,
     limit_threads,
+    run,
     set_clock,
-    timed,
     tune_malloc,
 )
 
@@ -89,29 +85,6 @@ def resnet_case(lib, fn, arrays):
             t.grad = None
 
     return step
-
-
-def run(name: str, steps: dict, repeat: int, profile: bool) -> None:
-    for _ in range(3):
-        for step in steps.values():
-            step()
-    times: dict[str, list[float]] = {k: [] for k in steps}
-    gc.collect()
-    for _ in range(repeat):
-        for k, step in steps.items():
-            times[k].append(timed(step))
-    med = {k: statistics.median(t) * 1e3 for k, t in times.items()}
-    line = f"{name:32s} minigrad {med['minigrad']:7.2f} ms"
-    if "torch" in med:
-        line += f"   torch {med['torch']:7.2f} ms   ratio {med['minigrad'] / med['torch']:.2f}x"
-    print(line, flush=True)
-    if profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(10):
-            steps["minigrad"]()
-        prof.disable()
-        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
 
 
 def main(argv: list[str] | None = None) -> int:

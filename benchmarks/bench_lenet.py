@@ -142,16 +142,21 @@ def bench(batch: int, repeat: int, torch, profile: bool) -> None:
         steps["torch"] = lambda: torch_step(torch, t_params, t_x, t_labels)
         first["torch"] = steps["torch"]()
         assert abs(first["minigrad"] - first["torch"]) < 1e-4, first  # the same computation
+    run(f"LeNet-5 step, batch {batch:4d}:", steps, repeat, profile)
+
+
+def run(name: str, steps: dict, repeat: int, profile: bool) -> None:
+    """Warm up, time the steps alternately, print medians and the ratio minigrad/torch."""
     for _ in range(3):  # warm up caches and allocators
         for step in steps.values():
             step()
-    times: dict[str, list[float]] = {name: [] for name in steps}
+    times: dict[str, list[float]] = {k: [] for k in steps}
     gc.collect()
     for _ in range(repeat):
-        for name, step in steps.items():
-            times[name].append(timed(step))
-    med = {name: statistics.median(t) * 1e3 for name, t in times.items()}
-    line = f"LeNet-5 step, batch {batch:4d}: minigrad {med['minigrad']:7.2f} ms"
+        for k, step in steps.items():  # alternate, so a drift affects both
+            times[k].append(timed(step))
+    med = {k: statistics.median(t) * 1e3 for k, t in times.items()}
+    line = f"{name:32s} minigrad {med['minigrad']:7.2f} ms"
     if "torch" in med:
         line += f"   torch {med['torch']:7.2f} ms   ratio {med['minigrad'] / med['torch']:.2f}x"
     print(line, flush=True)
