@@ -159,6 +159,13 @@ def load(path: str | os.PathLike) -> Any:
         raise FileNotFoundError(f"mg.load: no file at {path!r}; check the path")
     if os.path.isdir(path):
         raise IsADirectoryError(f"mg.load: {path!r} is a folder, not a checkpoint file")
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if not (magic.startswith(b"PK") or magic.startswith(b"\x93NUMPY")):  # zip, or one .npy
+        raise CheckpointError(
+            f"mg.load: {path!r} is not a checkpoint: an .npz file starts like a zip archive "
+            f"('PK'), this one starts with {magic!r}. Was it written by mg.save?"
+        )
     try:
         archive = np.load(path, allow_pickle=False)
         if isinstance(archive, np.ndarray):  # a single .npy array
