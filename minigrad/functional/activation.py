@@ -1,0 +1,66 @@
+"""Activations: relu, sigmoid, tanh, elu, leaky_relu, prelu, softmax and log_softmax."""
+
+from __future__ import annotations
+
+from ..autograd import composite
+from ..tensor import Tensor, where
+from ._checks import _tensor
+
+
+def relu(input: Tensor) -> Tensor:
+    r"""max(x, 0); the gradient is 1 where x > 0, else 0."""
+    return _tensor(input, "relu").relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    r"""1 / (1 + e^-x), computed without overflow."""
+    return _tensor(input, "sigmoid").sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    r"""(e^x - e^-x) / (e^x + e^-x)."""
+    return _tensor(input, "tanh").tanh()
+
+
+@composite("elu")
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    r"""x for x > 0, alpha (e^x - 1) otherwise."""
+    x = _tensor(input, "elu")
+    positive = x.data > 0
+    negative_part = where(positive, 0.0, x)  # e^x of this never overflows
+    return where(positive, x, (negative_part.exp() - 1.0) * alpha)
+
+
+@composite("leaky_relu")
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    r"""x for x > 0, negative_slope * x otherwise."""
+    x = _tensor(input, "leaky_relu")
+    return where(x.data > 0, x, x * negative_slope)
+
+
+@composite("prelu")
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    r"""x for x > 0, a * x otherwise, with a learned slope a per channel (weight (C,) or (1,))."""
+    x = _tensor(input, "prelu")
+    a = _tensor(weight, "prelu", "weight")
+    if a.ndim != 1 or (a.shape[0] != 1 and (x.ndim < 2 or a.shape[0] != x.shape[1])):
+        channels = x.shape[1] if x.ndim >= 2 else 1
+        raise ValueError(
+            f"prelu: weight has shape {a.shape}, expected (1,) or ({channels},) (one slope "
+            f"per channel of input shape {x.shape})"
+        )
+    if a.shape[0] != 1:
+        a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
+    return where(x.data > 0, x, x * a)
+
+
+@composite("softmax")
+def softmax(input: Tensor, dim: int = -1) -> Tensor:
+    r"""e^x / sum(e^x) along dim, computed as e^(x - max) so it never overflows."""
+    return _tensor(input, "softmax").softmax(dim)
+
+
+@composite("log_softmax")
+def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
+    r"""x - logsumexp(x) along dim: finite even for logits of magnitude 1e4."""
+    return _tensor(input, "log_softmax").log_softmax(dim)

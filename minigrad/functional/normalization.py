@@ -1,0 +1,123 @@
+"""Normalisation and dropout: batch_norm (with the running statistics) and dropout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import autograd
+from ..autograd import composite
+from ..factory import default_generator
+from ..tensor import Tensor
+from ._checks import _check_float, _tensor
+
+
+@composite("batch_norm")
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | np.ndarray | None,
+    running_var: Tensor | np.ndarray | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    r"""Normalise each channel to mean 0 and variance 1, then scale and shift.
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1), for input
+    (N, C), (N, C, L) or (N, C, H, W). In training the mean and the *biased* variance
+    come from this batch, and the running statistics are updated in place as PyTorch does:
+
+        running_mean = (1 - momentum) running_mean + momentum mean
+        running_var  = (1 - momentum) running_var  + momentum var * n / (n - 1)   (unbiased)
+
+    In evaluation the running statistics are used instead. The gradient (through the
+    batch mean and variance too) is derived by the engine.
+    """
+    x = _tensor(input, "batch_norm")
+    _check_float("batch_norm", x)
+    if x.ndim < 2:
+        raise ValueError(
+            f"batch_norm: expected input (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}"
+        )
+    c = x.shape[1]
+    shape = (1, c) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector over the input
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):  # fmt: skip
+        if t is not None and tuple(np.shape(t.data if isinstance(t, Tensor) else t)) != (c,):
+            raise ValueError(
+                f"batch_norm: {name} has shape {np.shape(getattr(t, 'data', t))}, expected "
+                f"({c},): one number per channel of input shape {x.shape}"
+            )
+    dims = (0,) + tuple(range(2, x.ndim))
+    if training:
+        count = x.numel() // c
+        if count <= 1:
+            raise ValueError(
+                f"batch_norm: training needs more than one value per channel to estimate a "
+                f"variance, got input shape {x.shape}; use a larger batch or eval mode"
+            )
+        if momentum is None:
+            raise ValueError(
+                "batch_norm: momentum=None (a cumulative average) needs the number of batches "
+                "seen, which nn.BatchNorm keeps; pass a number such as 0.1 here"
+            )
+        mean = x.mean(dims, keepdim=True)
+        centred = x - mean
+        var = (centred**2).mean(dims, keepdim=True)  # biased: divides by n
+        with autograd.no_grad():
+            if running_mean is not None:
+                _blend(running_mean, mean.data.reshape(c), momentum)
+            if running_var is not None:
+                _blend(running_var, var.data.reshape(c) * (count / (count - 1)), momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError(
+                "batch_norm: evaluation (training=False) needs running_mean and running_var; "
+                "pass them, or training=True to use the batch statistics"
+            )
+        mean = _as_constant(running_mean, x.dtype).reshape(shape)
+        var = _as_constant(running_var, x.dtype).reshape(shape)
+        centred = x - mean
+    scale = (var + eps) ** -0.5  # (1, C, 1, 1): small, so the big tensor is touched once
+    if weight is not None:
+        scale = scale * _tensor(weight, "batch_norm", "weight").reshape(shape)
+    y = centred * scale
+    if bias is not None:
+        y = y + _tensor(bias, "batch_norm", "bias").reshape(shape)
+    return y
+
+
+def _blend(running: Any, batch: np.ndarray, momentum: float) -> None:
+    """running <- (1 - momentum) running + momentum batch, in place (Tensor or ndarray)."""
+    arr = running.data if isinstance(running, Tensor) else running
+    arr *= 1.0 - momentum
+    arr += (momentum * batch).astype(arr.dtype, copy=False)
+
+
+def _as_constant(x: Any, dtype: Any) -> Tensor:
+    arr = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return Tensor._constant(arr.astype(dtype, copy=False))
+
+
+@composite("dropout")
+def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    r"""Zero each element with probability p and scale the rest by 1/(1 - p) (inverted dropout).
+
+    The expected value of every element is unchanged, so evaluation (training=False)
+    is the identity. Random numbers come from mg.default_generator() (mg.manual_seed).
+    """
+    x = _tensor(input, "dropout")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p is a probability and must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    _check_float("dropout", x)
+    if p == 1.0:
+        return x * 0.0
+    draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float64
+    keep = default_generator().random(x.shape, dtype=draw_dtype) >= p
+    mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+    return x * Tensor._constant(mask)
