@@ -433,18 +433,25 @@ lessons.save_figure(fig, out / "regularisers.png")
 #
 # ## Exercises and what comes next
 #
-# This lesson has no graded exercises of its own yet (`minigrad exercises list` shows
-# those of lessons 1 to 9). Three to try by hand, each checkable with `nn.summary`:
+# Two to try by hand, each checkable with `nn.summary` or by running it:
 #
 # - count VGG-16's 138,357,544 parameters from its list of stages, the way the exercises
 #   `lenet-counts` (lesson 7) and `resblock-params` (lesson 9) count LeNet-5 and one block;
-# - compute the parameters of Inception block 4a from its row of the GoogLeNet table
-#   (`models.INCEPTION_CONFIGS`) with the formula of section 2;
 # - train the small CNN of section 5 with dropout and shifted images together.
 #
 # What comes next is yours: `minigrad summary resnet50` (or any name in `models.NAMES`)
 # prints a network's table, `minigrad train lenet` trains LeNet-5 on the digits or on MNIST,
 # and every model here trains on the digits with `train.fit`, as in lessons 7 and 9.
+#
+# Exercises for this lesson (`minigrad exercises start ID` writes a file for you to fill
+# in, `minigrad exercises check ID` grades it, `minigrad exercises hint ID` helps):
+#
+# - `stacked-3x3`: the receptive field and parameters of n stacked 3x3 convolutions
+#   against one big kernel that sees the same window (section 2, VGG);
+# - `inception-params`: an Inception block's parameters and output channels from its row
+#   of the GoogLeNet table, checked against `models.Inception` for all nine blocks;
+# - `dense-channels`: DenseNet's channels through dense blocks and transitions;
+# - `inverted-dropout`: dropout's forward in numpy, training and eval mode (section 3).
 
 # %%
 print("Lesson 10 done: every claim above was checked.")

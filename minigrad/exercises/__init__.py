@@ -21,6 +21,7 @@ from . import (
     l07_lenet,
     l08_batchnorm,
     l09_residual,
+    l10_architectures,
 )
 from .core import NOT_YET, Exercise, Mistake, Result, Wrong, run_checks, run_source
 
@@ -35,6 +36,7 @@ _MODULES = (
     l07_lenet,
     l08_batchnorm,
     l09_residual,
+    l10_architectures,
 )
 
 EXERCISES: dict[str, Exercise] = {
