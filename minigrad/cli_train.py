@@ -171,7 +171,7 @@ def _pictures(out: Path, stem: str, history: dict, y_true, y_pred) -> None:
     from .viz.plots import plot_confusion_matrix, plot_history
 
     curves = out / f"{stem}_history.png"
-    plot_history(history, path=curves)
+    plot_history(history, path=curves, val_label="test")  # the held-out split is the test set
     print(f"training curves: {curves}")
     confusion = out / f"{stem}_confusion.png"
     plot_confusion_matrix(y_true, y_pred, class_names=[str(k) for k in range(10)], path=confusion)

@@ -140,3 +140,12 @@ def test_decision_boundary_gives_every_one_of_three_classes_a_visible_colour():
         assert c.min() < 235, f"a class region is painted (almost) white: {c}"
     assert len({tuple(c) for c in colours}) == 3
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["5", "6", "7"]
+
+
+def test_history_names_the_held_out_curve_as_asked():
+    history = {"epoch": [1, 2], "train_loss": [1.0, 0.5], "val_loss": [1.2, 0.7]}
+    fig = plots.plot_history(history, val_label="test")
+    names = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert names == ["training", "test"]
+    default = plots.plot_history(history).axes[0].get_legend().get_texts()
+    assert [t.get_text() for t in default] == ["training", "validation"]

@@ -54,12 +54,17 @@ def _array(x: Any, name: str, fn: str) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def plot_history(history: Mapping[str, Sequence[float]], path: str | None = None) -> Figure:
+def plot_history(
+    history: Mapping[str, Sequence[float]],
+    path: str | None = None,
+    val_label: str = "validation",
+) -> Figure:
     """Loss and accuracy per epoch, training and validation, from `train.fit`'s history.
 
     history: {'epoch': [...], 'train_loss': [...], 'train_acc': [...], 'val_loss': [...],
     'val_acc': [...]}; missing or empty series are left out (accuracies may be fractions
-    or percentages).
+    or percentages). val_label names the held-out curves ("test" when the held-out split is
+    the test set, as in `minigrad train`).
     """
     if not isinstance(history, Mapping) or not any(
         len(history.get(k) or []) for k in ("train_loss", "val_loss", "train_acc", "val_acc")
@@ -76,7 +81,7 @@ def plot_history(history: Mapping[str, Sequence[float]], path: str | None = None
             if not ys:
                 continue
             xs = list(history.get("epoch") or range(1, len(ys) + 1))[: len(ys)]
-            name = "training" if split == "train" else "validation"
+            name = "training" if split == "train" else val_label
             ax.plot(xs, ys, style, label=name, markersize=4)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
