@@ -201,7 +201,12 @@ class Function:
     def apply(cls, *inputs: Any, **params: Any) -> Any:
         """Run `forward` on the inputs' arrays and wrap the result as a node of the graph."""
         fn = cls()
-        data = fn.forward(*[t.data for t in inputs], **params)
+        if len(inputs) == 2 and not params:  # add, mul, ...: the common case, spelled out
+            # (building and unpacking a list of arrays costs more than numpy's work on a
+            # small array: 10% of a chain of 1-element ops, benchmarks/bench_engine.py)
+            data = fn.forward(inputs[0].data, inputs[1].data)
+        else:
+            data = fn.forward(*[t.data for t in inputs], **params)
         node_type = type(inputs[0])
         if not _GradMode.enabled:
             return node_type._constant(data)
@@ -292,9 +297,10 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
                 node._accumulate(grad)
             elif node in captured:
                 captured[node] = grad
-            if not node._parents:  # a leaf
+            parents = node._parents
+            if not parents:  # a leaf
                 continue
-            for parent, g in zip(node._parents, node._backward(grad)):  # the chain rule
+            for parent, g in zip(parents, node._backward(grad)):  # the chain rule
                 if g is not None and parent.requires_grad:
                     if parent in pending:  # reached before, through another child
                         pending[parent] = pending[parent] + g

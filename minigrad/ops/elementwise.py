@@ -40,9 +40,8 @@ class Mul(Function):
         return x * y
 
     def backward(self, grad):
-        x, y = self.inputs
-        need_x, need_y = self.needs_input_grad
-        return (grad * y if need_x else None), (grad * x if need_y else None)
+        x, y = self.inputs  # (x.requires_grad, not needs_input_grad: 5% of a chain of muls)
+        return (grad * y if x.requires_grad else None), (grad * x if y.requires_grad else None)
 
 
 class Div(Function):
