@@ -27,6 +27,30 @@ def need(mod: ModuleType, name: str) -> Any:
     return getattr(mod, name)
 
 
+def answer_dict(mod: ModuleType, all_filled: bool = False) -> dict:
+    """What the learner's `answers()` returns, which must be a dict.
+
+    With all_filled, every value must already be filled in (see `filled`).
+    """
+    got = need(mod, "answers")()
+    if not isinstance(got, dict):
+        raise Wrong("answers() must return a dict")
+    if all_filled:
+        for key in got:
+            filled(got, key)
+    return got
+
+
+def filled(got: dict, key: str) -> Any:
+    """got[key]; a failure if it is missing, or still the stub's `...` (alone or in a tuple)."""
+    if key not in got:
+        raise Wrong(f"answers() has no {key!r}")
+    value = got[key]
+    if value is Ellipsis or (isinstance(value, tuple) and Ellipsis in value):
+        raise NotImplementedError(f"{key} is still ...")
+    return value
+
+
 def array(x: Any, what: str) -> np.ndarray:
     """The learner's result as a float64 ndarray (Tensors, lists and numbers accepted)."""
     if x is None:

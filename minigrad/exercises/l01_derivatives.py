@@ -6,7 +6,7 @@ import math
 
 from ..scalar import Value
 from .core import Exercise, Mistake, Wrong
-from .helpers import diagnose, need, number
+from .helpers import answer_dict, diagnose, filled, need, number
 
 # --------------------------------------------------------------------------------------------
 
@@ -67,12 +67,7 @@ def _engine_grads() -> dict:
 
 
 def _answer(m, key: str) -> float:
-    got = need(m, "answers")()
-    if not isinstance(got, dict) or key not in got:
-        raise Wrong(f"answers() must return a dict with the key {key!r}")
-    if got[key] is Ellipsis:
-        raise NotImplementedError(f"{key} is still ...")
-    return number(got[key], key)
+    return number(filled(answer_dict(m), key), key)
 
 
 def _chain_check(key: str):
@@ -177,19 +172,10 @@ def _neuron_check(key: str, var: str, other: str | None):
                         f"swapped: dn/d{var} is {other} (the other factor), not {swapped}",
                     )
                 )
-        got = _answer_n(m, key)
+        got = _answer(m, key)
         diagnose(got, want, key.replace("_", "/"), mistakes)
 
     return run
-
-
-def _answer_n(m, key: str) -> float:
-    got = need(m, "answers")()
-    if not isinstance(got, dict) or key not in got:
-        raise Wrong(f"answers() must return a dict with the key {key!r}")
-    if got[key] is Ellipsis:
-        raise NotImplementedError(f"{key} is still ...")
-    return number(got[key], key)
 
 
 for _key, _var, _other in (

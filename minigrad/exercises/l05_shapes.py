@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .core import Exercise, Mistake, Wrong
-from .helpers import cases_diagnose, integer, need
+from .helpers import answer_dict, cases_diagnose, filled, integer, need
 
 output_size = Exercise(
     id="output-size",
@@ -256,26 +256,11 @@ def answers() -> dict:
 _KERAS = {"conv1": 208, "conv2": 2080, "conv3": 8256, "dense": 8645}
 
 
-def _keras_answers(m) -> dict:
-    got = need(m, "answers")()
-    if not isinstance(got, dict):
-        raise Wrong("answers() must return a dict")
-    return got
-
-
-def _keras_value(got: dict, key: str):
-    if key not in got:
-        raise Wrong(f"answers() has no {key!r}")
-    if got[key] is Ellipsis or (isinstance(got[key], tuple) and Ellipsis in got[key]):
-        raise NotImplementedError(f"{key} is still ...")
-    return got[key]
-
-
 @keras_model.check("each convolution's parameter count")
 def _keras_convs(m) -> None:
-    got = _keras_answers(m)
+    got = answer_dict(m)
     for name, c_in, c_out in (("conv1", 3, 16), ("conv2", 16, 32), ("conv3", 32, 64)):
-        n = integer(_keras_value(got, name), name)
+        n = integer(filled(got, name), name)
         want = _KERAS[name]
         if n == want:
             continue
@@ -288,7 +273,7 @@ def _keras_convs(m) -> None:
 
 @keras_model.check("the Dense layer after global average pooling")
 def _keras_dense(m) -> None:
-    n = integer(_keras_value(_keras_answers(m), "dense"), "dense")
+    n = integer(filled(answer_dict(m), "dense"), "dense")
     if n == 8645:
         return
     if n == 64 * 133:
@@ -303,13 +288,13 @@ def _keras_dense(m) -> None:
 
 @keras_model.check("the total is 19,189 and the last pooled map is 27 x 27 x 64")
 def _keras_total(m) -> None:
-    got = _keras_answers(m)
-    total = integer(_keras_value(got, "total"), "total")
+    got = answer_dict(m)
+    total = integer(filled(got, "total"), "total")
     if total != 19189:
-        parts = sum(integer(_keras_value(got, k), k) for k in _KERAS)
+        parts = sum(integer(filled(got, k), k) for k in _KERAS)
         extra = " (it is not the sum of your four layers)" if parts != total else ""
         raise Wrong(f"total is {total}, expected 19,189{extra}")
-    shape = _keras_value(got, "last_pool_shape")
+    shape = filled(got, "last_pool_shape")
     if not isinstance(shape, (tuple, list)) or len(shape) != 3:
         raise Wrong("last_pool_shape should be (H, W, C), three ints")
     shape = tuple(integer(s, "last_pool_shape") for s in shape)

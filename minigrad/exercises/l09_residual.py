@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import Exercise, Mistake, Wrong
-from .helpers import integer, need
+from .helpers import answer_dict, integer, need
 
 _RB = {"conv1": 73728, "bn1": 256, "conv2": 147456, "bn2": 256, "shortcut": 8448}
 
@@ -66,19 +66,9 @@ def answers() -> dict:
 )
 
 
-def _rb_answers(m) -> dict:
-    got = need(m, "answers")()
-    if not isinstance(got, dict):
-        raise Wrong("answers() must return a dict")
-    for key, value in got.items():
-        if value is Ellipsis or (isinstance(value, tuple) and Ellipsis in value):
-            raise NotImplementedError(f"{key} is still ...")
-    return got
-
-
 @resblock_params.check("each part: conv1, bn1, conv2, bn2 and the projection shortcut")
 def _rb_parts(m) -> None:
-    got = _rb_answers(m)
+    got = answer_dict(m, all_filled=True)
     for name, want in _RB.items():
         if name not in got:
             raise Wrong(f"answers() has no {name!r}")
@@ -110,7 +100,7 @@ def _rb_parts(m) -> None:
 
 @resblock_params.check("the total (230,144) and the output shape")
 def _rb_total(m) -> None:
-    got = _rb_answers(m)
+    got = answer_dict(m, all_filled=True)
     total = integer(got.get("total"), "total")
     if total != 230144:
         parts = sum(integer(got.get(k, 0), k) for k in _RB)
