@@ -39,3 +39,12 @@ def test_out_that_is_a_file_is_refused(tmp_path):
     f.write_text("x")
     with pytest.raises(SystemExit, match="exists and is not a folder"):
         main(["demo", "--out", str(f)])
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_a_traceback():
+    exe = Path(sys.executable).parent / "minigrad"
+    out = subprocess.run(
+        f"'{exe}' summary resnet18 | head -1", shell=True, capture_output=True, text=True
+    )
+    assert out.stdout.strip()  # the first line arrived
+    assert "Traceback" not in out.stderr and "BrokenPipeError" not in out.stderr
