@@ -13,14 +13,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from bench_lenet import (
-    add_clock_argument,
-    blas_threads,
-    limit_threads,
-    run,
-    set_clock,
-    tune_malloc,
-)
+from common import add_common_arguments, run, session
 
 import minigrad as mg
 import minigrad.functional as F
@@ -89,32 +82,12 @@ def resnet_case(lib, fn, arrays):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--profile", action="store_true", help="cProfile the minigrad side")
     parser.add_argument("--only", default=None, help="run only cases whose name contains this")
-    parser.add_argument(
-        "--tune-malloc", action="store_true", help="keep freed memory in the process (glibc)"
-    )
-    add_clock_argument(parser)
+    add_common_arguments(parser, repeat=20)
     args = parser.parse_args(argv)
-    set_clock(args.clock, args.threads)
-    if args.tune_malloc:
-        print("malloc tuned:", tune_malloc())
-    with limit_threads(args.threads):
-        threads = blas_threads()
-        try:
-            import torch
-
-            torch.set_num_threads(threads)
+    with session(args) as torch:
+        if torch is not None:
             torch_lib = lambda a, requires_grad=False: torch.tensor(a, requires_grad=requires_grad)
-        except ImportError:
-            torch = None
-            print("PyTorch is not installed: printing minigrad's times only")
-        print(
-            f"float32, {threads} thread(s) each, {args.clock} clock, medians of {args.repeat} "
-            "alternating runs"
-        )
         rng = np.random.default_rng(0)
         for name, x_shape, w_shape, kwargs, input_grad in CONV_CASES:
             if args.only and args.only not in name:

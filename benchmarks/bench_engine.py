@@ -23,6 +23,7 @@ import statistics
 import time
 
 import numpy as np
+from common import blas_threads
 
 import minigrad as mg
 
@@ -36,15 +37,6 @@ CHAINS = {
     "mul": (1, lambda y: y * 1.0001),  # 1.0001 ** 10_000 = e: no underflow to slow denormals
     "mul, add, tanh": (3, lambda y: (y * 0.9 + 0.1).tanh()),
 }
-
-
-def blas_threads() -> int | None:
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
-    counts = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-    return max(counts) if counts else None
 
 
 # --------------------------------------------------------------------------------------------
