@@ -14,8 +14,8 @@ import numpy as np
 
 import minigrad as mg
 import minigrad.functional as F
-from minigrad.cli_demo import neuron
-from minigrad.cli_graph import lenet_step
+from minigrad.cli.demo import neuron
+from minigrad.cli.graph import lenet_step
 from minigrad.viz import draw, plots, save
 
 HERE = Path(__file__).resolve().parent

@@ -290,7 +290,7 @@ def test_clusters_are_labelled_by_module_name_and_repr():
 
 @pytest.fixture(scope="module")
 def lenet_step():
-    from minigrad.cli_graph import lenet_step
+    from minigrad.cli.graph import lenet_step
 
     return lenet_step(batch_size=2)
 

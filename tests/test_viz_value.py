@@ -11,7 +11,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import Value
-from minigrad.cli_demo import neuron
+from minigrad.cli.demo import neuron
 
 
 def small_graph():

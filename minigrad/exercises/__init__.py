@@ -2,7 +2,7 @@
 
 Each lesson module (`l01_derivatives`, ...) defines its exercises: the stub a learner
 starts from, the checks, the hints, the reference solution and the realistic mistakes
-the checks diagnose. `minigrad exercises` (in `minigrad/cli_exercises.py`) is the
+the checks diagnose. `minigrad exercises` (in `minigrad/cli/exercises.py`) is the
 learner's door to them; `run_checks` is the checker itself.
 """
 

@@ -79,7 +79,7 @@ def _blas_threads(threads: int):
 
 def _datasets(args: argparse.Namespace):
     """(train, test, description) for --data; a missing MNIST folder ends the command."""
-    from . import data
+    from .. import data
 
     if args.data == "digits":
         train, test = data.load_digits(size=32)
@@ -98,14 +98,14 @@ def _datasets(args: argparse.Namespace):
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from . import functional as F
-    from . import optim
-    from .cli import out_dir
-    from .data import DataLoader
-    from .factory import manual_seed
-    from .models import LeNet5
-    from .serialization import save
-    from .train import fit, format_epoch, predict
+    from .. import functional as F
+    from .. import optim
+    from ..data import DataLoader
+    from ..factory import manual_seed
+    from ..models import LeNet5
+    from ..serialization import save
+    from ..train import fit, format_epoch, predict
+    from .common import out_dir
 
     epochs = args.epochs or (QUICK["epochs"] if args.quick else DEFAULTS[args.data]["epochs"])
     batch_size = args.batch_size or DEFAULTS[args.data]["batch_size"]
@@ -168,7 +168,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _pictures(out: Path, stem: str, history: dict, y_true, y_pred) -> None:
-    from .viz.plots import plot_confusion_matrix, plot_history
+    from ..viz.plots import plot_confusion_matrix, plot_history
 
     curves = out / f"{stem}_history.png"
     plot_history(history, path=curves, val_label="test")  # the held-out split is the test set

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .scalar import Value
-from .viz import GraphvizNotFound, draw, save
+from ..scalar import Value
+from ..viz import GraphvizNotFound, draw, save
 
 
 def neuron() -> Value:
@@ -26,7 +26,7 @@ def neuron() -> Value:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from .cli import out_dir
+    from .common import out_dir
 
     out = out_dir(args.out)
     o = neuron()

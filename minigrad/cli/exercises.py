@@ -35,7 +35,7 @@ def _folder(args: argparse.Namespace, create: bool = False) -> Path:
 
 
 def _exercise(exercise_id: str):
-    from .exercises import get
+    from ..exercises import get
 
     try:
         ex = get(exercise_id)
@@ -50,7 +50,7 @@ def _exercise(exercise_id: str):
 
 
 def _progress(folder: Path):
-    from .exercises.progress import Progress
+    from ..exercises.progress import Progress
 
     progress = Progress(folder)
     if progress.warning:
@@ -59,7 +59,7 @@ def _progress(folder: Path):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .exercises import all_exercises
+    from ..exercises import all_exercises
 
     folder = _folder(args)
     progress = _progress(folder) if folder.is_dir() else None
@@ -112,7 +112,7 @@ def _dir_flag(args: argparse.Namespace) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .exercises import all_exercises
+    from ..exercises import all_exercises
 
     folder = _folder(args)
     if args.id is None:  # every exercise started in this folder
@@ -136,7 +136,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_one(ex, folder: Path, args: argparse.Namespace) -> bool:
     """Grade one exercise, print each check, record progress; True when all checks pass."""
-    from .exercises import run_checks
+    from ..exercises import run_checks
 
     path = folder / ex.filename
     print(f"{ex.id}: {ex.title}  ({path})")

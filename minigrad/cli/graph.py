@@ -20,11 +20,11 @@ def lenet_step(batch_size: int = 8, seed: int = 0) -> tuple[Any, Any, Any, Any]:
 
     Backward has run inside `retain_grads()`, so every node of the graph has its gradient.
     """
-    from . import autograd, factory
-    from . import functional as F
-    from .data import load_digits
-    from .models import LeNet5
-    from .tensor import Tensor
+    from .. import autograd, factory
+    from .. import functional as F
+    from ..data import load_digits
+    from ..models import LeNet5
+    from ..tensor import Tensor
 
     factory.manual_seed(seed)
     model = LeNet5()
@@ -38,7 +38,7 @@ def lenet_step(batch_size: int = 8, seed: int = 0) -> tuple[Any, Any, Any, Any]:
 
 
 def run_graph(args: argparse.Namespace) -> int:
-    from .viz import GraphvizNotFound, save
+    from ..viz import GraphvizNotFound, save
 
     if args.batch_size < 1:
         raise SystemExit(f"minigrad graph: --batch-size must be at least 1, got {args.batch_size}")
@@ -67,7 +67,7 @@ def run_graph(args: argparse.Namespace) -> int:
 
 
 def _draw(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> Any:
-    from .viz import draw
+    from ..viz import draw
 
     return draw(
         loss,

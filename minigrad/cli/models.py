@@ -12,8 +12,8 @@ import argparse
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from . import models
-    from .nn import summary
+    from .. import models
+    from ..nn import summary
 
     if args.name not in models.REGISTRY:
         raise SystemExit(
@@ -40,7 +40,7 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from .models import NAMES
+    from ..models import NAMES
 
     p = sub.add_parser(
         "summary",

@@ -1,4 +1,5 @@
-"""The `minigrad` command. Each feature module adds its own subcommands.
+"""The `minigrad` command (also `python -m minigrad`). Each module of this package adds its
+own subcommands.
 
 A module listed in COMMAND_MODULES defines `add_commands(subparsers)`, which adds
 subparsers whose `func(args) -> int` runs the command.
@@ -10,17 +11,16 @@ import argparse
 import importlib
 import os
 import sys
-from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 COMMAND_MODULES = [
-    "minigrad.cli_demo",
-    "minigrad.lessons",
-    "minigrad.cli_graph",
-    "minigrad.cli_models",
-    "minigrad.cli_train",
-    "minigrad.cli_exercises",
+    "minigrad.cli.demo",
+    "minigrad.cli.lessons",
+    "minigrad.cli.graph",
+    "minigrad.cli.models",
+    "minigrad.cli.train",
+    "minigrad.cli.exercises",
 ]
 
 
@@ -50,15 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a reader that stopped early (`| head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         return 141
-
-
-def out_dir(path: str) -> Path:
-    """Create (if needed) and return an output folder, with a clear error if it is a file."""
-    p = Path(path)
-    if p.exists() and not p.is_dir():
-        raise SystemExit(f"minigrad: --out {path} exists and is not a folder")
-    p.mkdir(parents=True, exist_ok=True)
-    return p
 
 
 if __name__ == "__main__":  # pragma: no cover
