@@ -9,7 +9,7 @@ A lesson is a plain Python script in percent format (`# %% [markdown]` cells for
     minigrad lesson 1 --notebook            # as a Jupyter notebook (needs jupytext)
 
 Where the lessons live. They are teaching material, kept in one place, `lessons/` beside
-the `minigrad/` package (the layout DESIGN.md fixes). A checkout or an editable install
+the `minigrad/` package (see docs/architecture.md). A checkout or an editable install
 (`pip install -e .`) finds them there. A wheel installed from an index ships only the
 library; then `MINIGRAD_LESSONS_DIR` can point at a copy of the folder, and without it the
 command says where to get them.
