@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out
 
-.PHONY: demo test test-slow lint bench assets graphviz clean
+.PHONY: demo test test-slow lint bench assets imports graphviz clean
 
 demo: $(VENV)/.stamp-base graphviz
 	$(VENV)/bin/minigrad demo --out $(OUT)
@@ -27,6 +27,11 @@ lint: $(VENV)/.stamp-test
 
 assets: $(VENV)/.stamp-base graphviz
 	$(PY) assets/build.py
+
+# Which minigrad module imports which, and the cycles among them (there should be none).
+imports:
+	$(PYTHON) tests/import_graph.py
+	$(PYTHON) tests/import_graph.py --cycles
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/bench_engine.py
