@@ -159,12 +159,23 @@ class Function:
       sets ``saves_output = True`` (held weakly: outputs never keep their graph alive).
 
     ``Cls.apply(*tensors, **params)`` runs the op and records it in the graph.
+
+    In-place changes (``x.add_(1)``, ``x[0] = 5``) can overwrite values a backward needs.
+    So that this is caught instead of giving a wrong gradient, an op declares which inputs
+    its backward reads, in ``reads_inputs`` (or ``reads_input(i)`` when it depends on which
+    inputs want gradients); the graph records the *version* of every input (how many
+    in-place changes its memory has seen) and backward refuses to run when one it reads
+    has changed since (see inplace.py).
     """
 
     saves_output = False
+    reads_inputs: tuple[int, ...] = ()  # inputs whose values backward reads
     saved: tuple = ()  # what save_for_backward kept; emptied once backward has used it
     released = False  # True after a backward without retain_graph freed what it needed
     params: dict = {}  # the keyword arguments of apply (never changed in place)
+    versions: tuple | None = None  # the inputs' versions when recorded; None: all were 0
+    out_version = 0  # the output's version when it was made (an in-place op sets it)
+    rebased_at = 0  # > 0: made by an in-place change, which took the tensor to this version
     # `apply` also sets `inputs` (the input Tensors) and `scope` on every recorded node.
     # (Each attribute stored per node costs memory and garbage-collector time: a chain of
     # a million nodes holds a million of each.)
@@ -184,6 +195,10 @@ class Function:
     def needs_input_grad(self) -> tuple[bool, ...]:
         """Which inputs want a gradient: backward may skip the others (and save the work)."""
         return tuple([t.requires_grad for t in self.inputs])
+
+    def reads_input(self, i: int) -> bool:
+        """Does backward read the values of input `i` (so changing it in place breaks it)?"""
+        return i in self.reads_inputs
 
     @property
     def name(self) -> str:

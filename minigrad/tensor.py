@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import autograd
+from . import autograd, inplace
 from .autograd import Function, run_backward
 from .ops.elementwise import (
     Abs,
@@ -40,6 +40,7 @@ from .ops.elementwise import (
 from .ops.matmul import MatMul
 from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
 from .ops.reduce import Amax, Sum, SumTo
+from .ops.write import Clone, SetRegion
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -67,9 +68,21 @@ def _array(data: Any, dtype: Any = None) -> np.ndarray:
     """The ndarray a Tensor holds: floats default to float32, ints to int64."""
     if isinstance(data, Tensor):
         data = data.data
+    try:
+        arr = np.array(data) if dtype is None else np.array(data, dtype=as_dtype(dtype))
+    except ValueError as e:
+        place = _ragged(data)
+        if place is None:
+            raise ValueError(f"mg.tensor: cannot make a tensor from this data ({e})") from None
+        where_, lengths = place
+        raise ValueError(
+            f"mg.tensor: the nested lists are ragged: the items of data{where_} have lengths "
+            f"{lengths} (None marks a number among lists). A tensor is rectangular: every "
+            "list at one depth must have the same length. Pad the short rows, or keep them "
+            "as separate tensors."
+        ) from None
     if dtype is not None:
-        return np.array(data, dtype=as_dtype(dtype))
-    arr = np.array(data)
+        return arr
     if arr.dtype.kind == "f" or arr.dtype == object:
         try:
             return arr.astype(DEFAULT_DTYPE)
@@ -85,6 +98,20 @@ def _array(data: Any, dtype: Any = None) -> np.ndarray:
             f"got data of dtype {arr.dtype}"
         )
     return arr
+
+
+def _ragged(data: Any, where: str = "") -> tuple[str, list] | None:
+    """Where nested lists stop being rectangular: ("[1]", [2, 1]) or None if they do not."""
+    if not isinstance(data, (list, tuple)):
+        return None
+    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+    if len(set(lengths)) > 1:
+        return where, lengths
+    for i, x in enumerate(data):
+        found = _ragged(x, f"{where}[{i}]")
+        if found:
+            return found
+    return None
 
 
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -132,6 +159,8 @@ class Tensor:
         "_parents",
         "_keep_grad",
         "name",
+        "_counter",  # the VersionCounter of its memory (None until changed or viewed)
+        "_view",  # for a view: (base, steps from base to it, such as (("getitem", 0),))
         "__weakref__",
     )
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
@@ -144,6 +173,7 @@ class Tensor:
         self._parents: tuple = ()
         self._keep_grad = False
         self.name = ""
+        self._counter = self._view = None
         if requires_grad:
             self.requires_grad_()
 
@@ -160,6 +190,7 @@ class Tensor:
         t._parents = ()
         t._keep_grad = False
         t.name = ""
+        t._counter = t._view = None
         return t
 
     @classmethod
@@ -168,7 +199,22 @@ class Tensor:
         t.requires_grad = True
         t._fn = fn
         t._parents = fn.inputs
+        for x in fn.inputs:  # note the inputs' versions, for backward to check (inplace.py)
+            if x._counter is not None:  # else version 0, which fn.versions = None stands for
+                fn.versions = inplace.versions(fn.inputs)
+                break
         return t
+
+    def _as_view_of(self, base: Tensor, step: tuple) -> Tensor:
+        """Mark this result of a movement op as a view of `base` if it shares its memory."""
+        owner = self.data.base
+        if owner is not None and (owner is base.data or owner is base.data.base):
+            self._counter = inplace.counter(base)
+            if base._view is None:  # base owns its memory, or is detach()'s alias
+                self._view = (base, (step,))
+            else:  # a view of a view: steps from the same base
+                self._view = (base._view[0], base._view[1] + (step,))
+        return self
 
     # --- what the graph walk calls ------------------------------------------------------------
 
@@ -180,6 +226,13 @@ class Tensor:
                 "the first backward. Pass retain_graph=True to the first .backward() if you "
                 "need to go through the graph twice, or recompute the forward pass."
             )
+        for x in fn.inputs:  # (a tensor without a version counter was never changed in place)
+            if x._counter is not None:
+                inplace.check_versions(self, fn)
+                break
+        else:
+            if self._counter is not None and fn.saves_output:
+                inplace.check_versions(self, fn)
         grads = fn.backward(grad)
         if not isinstance(grads, tuple):
             grads = (grads,)
@@ -231,12 +284,7 @@ class Tensor:
                 )
             grad = Tensor._constant(np.ones_like(self.data))
         else:
-            grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=self.dtype)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward: grad has shape {grad.shape} but the tensor has shape "
-                    f"{self.shape}; they must be equal"
-                )
+            grad = _seed(self, grad, "backward: grad")
         keep = create_graph if retain_graph is None else retain_graph
         run_backward([self], [grad], retain_graph=keep, create_graph=create_graph)
 
@@ -258,8 +306,22 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """The same data (shared, not copied) as a new leaf with no history."""
-        return Tensor._constant(self.data)
+        """The same data (shared, not copied) as a new leaf with no history.
+
+        It shares the version too: changing it in place is seen by the graph of `self`.
+        """
+        alias = Tensor._constant(self.data)
+        alias._counter = inplace.counter(self)
+        return alias
+
+    def clone(self) -> Tensor:
+        """A copy in memory of its own (differentiable: the gradient passes through)."""
+        return Clone.apply(self)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (shared with views)."""
+        return inplace.version(self)
 
     @property
     def grad_fn(self) -> Function | None:
@@ -399,7 +461,7 @@ class Tensor:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
         if a.data.dtype != b.data.dtype:
-            a, b = _match_kinds(a, b)
+            a, b = _promote(a, b)
         if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
             _check_broadcast(op, a.shape, b.shape)
         return a, b
@@ -681,7 +743,7 @@ class Tensor:
             ) from None
         if target == self.shape:
             return self
-        return Reshape.apply(self, shape=target)
+        return Reshape.apply(self, shape=target)._as_view_of(self, ("reshape", target))
 
     view = reshape
 
@@ -695,7 +757,7 @@ class Tensor:
         dims = tuple(d % self.ndim for d in dims)
         if dims == tuple(range(self.ndim)):
             return self
-        return Permute.apply(self, dims=dims)
+        return Permute.apply(self, dims=dims)._as_view_of(self, ("permute", dims))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two axes (PyTorch's `transpose`; numpy's full reversal is `.T`)."""
@@ -722,7 +784,7 @@ class Tensor:
         if shape == self.shape:
             return self
         _check_broadcast(op, self.shape, shape, target=True)
-        return BroadcastTo.apply(self, shape=shape)
+        return BroadcastTo.apply(self, shape=shape)._as_view_of(self, ("broadcast_to", shape))
 
     def expand(self, *sizes: Any) -> Tensor:
         """Broadcast to `sizes`; -1 keeps a dimension's size (PyTorch's `expand`)."""
@@ -770,9 +832,10 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         index = _index(index)
         try:
-            return GetItem.apply(self, index=index)
+            out = GetItem.apply(self, index=index)
         except IndexError as e:  # numpy's message, plus what a learner needs to find the bug
             raise IndexError(f"getitem: {e} (indexing a tensor of shape {self.shape})") from None
+        return out._as_view_of(self, ("getitem", index))
 
     def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
         """Constant padding, widths given as PyTorch's F.pad: (left, right, top, bottom, ...)
@@ -802,10 +865,132 @@ class Tensor:
     def matmul(self, other: Any) -> Tensor:
         return matmul(self, other)
 
+    # --- in-place changes (inplace.py: versions, and how a recorded change rewrites the graph)
+
+    def _change(self, name: str, compute: Any, *operands: Any, cast: bool = False) -> Tensor:
+        return inplace.change(self, name, compute, operands, cast)
+
+    def add_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """self += alpha * other, in place."""
+        return self._change("add_", lambda t, o: t + (o if alpha == 1 else o * alpha), other)
+
+    def sub_(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """self -= alpha * other, in place."""
+        return self._change("sub_", lambda t, o: t - (o if alpha == 1 else o * alpha), other)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._change("mul_", lambda t, o: t * o, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._change("div_", lambda t, o: t / o, other)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._change("pow_", lambda t, e: t**e, exponent)
+
+    def neg_(self) -> Tensor:
+        return self._change("neg_", lambda t: -t)
+
+    def abs_(self) -> Tensor:
+        return self._change("abs_", lambda t: t.abs())
+
+    def exp_(self) -> Tensor:
+        return self._change("exp_", lambda t: t.exp())
+
+    def log_(self) -> Tensor:
+        return self._change("log_", lambda t: t.log())
+
+    def sqrt_(self) -> Tensor:
+        return self._change("sqrt_", lambda t: t.sqrt())
+
+    def sigmoid_(self) -> Tensor:
+        return self._change("sigmoid_", lambda t: t.sigmoid())
+
+    def tanh_(self) -> Tensor:
+        return self._change("tanh_", lambda t: t.tanh())
+
+    def relu_(self) -> Tensor:
+        return self._change("relu_", lambda t: t.relu())
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return self._change("clamp_", lambda t: t.clamp(min, max))
+
+    clip_ = clamp_
+
+    def clamp_min_(self, min: float) -> Tensor:
+        return self._change("clamp_min_", lambda t: t.clamp(min, None))
+
+    def clamp_max_(self, max: float) -> Tensor:
+        return self._change("clamp_max_", lambda t: t.clamp(None, max))
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy `src` (broadcast to this shape, converted to this dtype) into this tensor.
+
+        The gradient flows to `src`; the old values get none (they are overwritten)."""
+        return self._change("copy_", _overwritten, src, cast=True)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Set every element to `value` (a number or a 0-d tensor)."""
+        if isinstance(value, Tensor) and value.ndim != 0:
+            raise RuntimeError(
+                f"fill_: value must be a number or a 0-d tensor, got a tensor of shape "
+                f"{value.shape}; use copy_ to copy a tensor into this one"
+            )
+        return self._change("fill_", _overwritten, value, cast=True)
+
     def zero_(self) -> Tensor:
-        """Set every element to zero in place (used on `.grad`); records nothing."""
-        self.data[...] = 0
-        return self
+        """Set every element to zero (e.g. `p.grad.zero_()` between training steps)."""
+        return self.fill_(0)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of N(mean, std^2), from `generator` or minigrad's (manual_seed)."""
+        if not std >= 0:
+            raise RuntimeError(f"normal_: std must be >= 0, got {std}")
+        samples = _generator(generator).normal(mean, std, size=self.shape)
+        return self._change("normal_", _overwritten, samples, cast=True)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of U(a, b) (PyTorch calls the bounds `from` and `to`)."""
+        if not a <= b:
+            raise RuntimeError(f"uniform_: expects a range [a, b) with a <= b, got a={a} > b={b}")
+        samples = _generator(generator).uniform(a, b, size=self.shape)
+        return self._change("uniform_", _overwritten, samples, cast=True)
+
+    def __iadd__(self, other: Any) -> Tensor:  # x += y changes x itself, as in PyTorch
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def __ipow__(self, exponent: Any) -> Tensor:
+        return self.pow_(exponent)
+
+    def __imatmul__(self, other: Any) -> Tensor:
+        raise RuntimeError(
+            "In-place matmul is not supported (x @= w would change x's shape): "
+            "write x = x @ w instead"
+        )
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """x[index] = value, in place; differentiable: the gradient reaches `value` from the
+        written places and the old x from the others."""
+        index = _index(index)
+        value = self._lift(value, "setitem")
+        steps = (("getitem", index),)
+        try:
+            self._change(
+                "setitem", lambda t, v: SetRegion.apply(t, v, steps=steps), value, cast=True
+            )
+        except (ValueError, IndexError) as e:  # numpy's message, with what was written where
+            raise type(e)(
+                f"setitem: {e} (writing a value of shape {value.shape} into a tensor of "
+                f"shape {self.shape})"
+            ) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -857,14 +1042,48 @@ def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
     )
 
 
-def _match_kinds(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """An integer or bool tensor meeting a float one takes its dtype, as in PyTorch (numpy
-    would turn int64 with float32 into float64)."""
-    if a.data.dtype.kind != "f" and b.data.dtype.kind == "f":
-        a = a.to(b.dtype)
-    elif b.data.dtype.kind != "f" and a.data.dtype.kind == "f":
-        b = b.to(a.dtype)
-    return a, b
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating point
+
+
+def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """Both tensors converted to the dtype of their result, by PyTorch's rules (not numpy's).
+
+    * A tensor of a higher category (bool < integer < float) decides: int64 with float32
+      gives float32 (numpy would give float64).
+    * A 0-d tensor does not raise the precision of a tensor with dimensions in its category:
+      float32 with a 0-d float64 gives float32; only a higher category counts (int64 with a
+      0-d float64 gives float64). Python numbers never do (see `_lift`).
+    * Otherwise the wider dtype: float32 with float64 gives float64.
+    """
+    da, db = a.data.dtype, b.data.dtype
+    ca, cb = _CATEGORY.get(da.kind, 3), _CATEGORY.get(db.kind, 3)
+    if (a.ndim == 0) != (b.ndim == 0):
+        dims, zero = (a, b) if b.ndim == 0 else (b, a)
+        c_dims, c_zero = (ca, cb) if b.ndim == 0 else (cb, ca)
+        dtype = dims.dtype if c_zero <= c_dims else zero.dtype
+    elif ca != cb:
+        dtype = da if ca > cb else db
+    else:
+        dtype = np.promote_types(da, db)
+    return a.to(dtype), b.to(dtype)
+
+
+def _overwritten(t: Tensor, value: Any) -> Tensor:
+    r"""`value` (broadcast to t's shape, in t's dtype) in place of t's values.
+
+    Written as where(False, t, value): its gradient is 0 for the old values and the whole
+    gradient for `value` (summed over what was broadcast).
+    """
+    value = t._lift(value, "copy_")
+    if value.dtype != t.dtype:
+        value = value.to(t.dtype)
+    return Where.apply(t, value, mask=np.False_)
+
+
+def _generator(generator: Any) -> np.random.Generator:
+    from .factory import default_generator  # factory builds on this module
+
+    return default_generator() if generator is None else generator
 
 
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
@@ -878,20 +1097,46 @@ def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     return g.sum_to(shape)
 
 
+def _seed(out: Tensor, grad: Any, what: str) -> Tensor:
+    """The gradient given for `out` (backward's grad, mg.grad's grad_outputs), checked."""
+    grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=out.dtype)
+    if grad.shape != out.shape:
+        raise ValueError(
+            f"{what} has shape {grad.shape} but the output it belongs to has shape "
+            f"{out.shape}; they must be equal (it is d(final)/d(output), one number per "
+            "element of the output)"
+        )
+    return grad if grad.dtype == out.dtype else grad.to(out.dtype)
+
+
 def _index(index: Any) -> Any:
-    """Turn tensors, lists and boolean masks in an index into what numpy expects."""
+    """Turn tensors, lists and boolean masks in an index into what numpy expects.
+
+    Index arrays are copied: the graph keeps them for backward, and a later in-place change
+    of the tensor or array they came from must not change where the gradient goes. An index
+    of plain integers and slices ends with `...`, so that x[0] of a 1-d tensor is a 0-d view
+    of x (numpy would return a copy, a scalar) and changing it in place changes x.
+    """
     items = index if isinstance(index, tuple) else (index,)
-    out = []
+    out: list = []
+    basic = True
     for item in items:
         if isinstance(item, Tensor):
             item = item.data
-        if isinstance(item, list):
-            item = np.asarray(item)
-        if isinstance(item, np.ndarray) and item.dtype == bool:
-            out.extend(np.nonzero(item))  # a mask selects these positions
-            continue
+        if isinstance(item, (list, np.ndarray)):
+            item = np.array(item)
+            basic = False
+            if item.dtype == bool:
+                out.extend(np.nonzero(item))  # a mask selects these positions
+                continue
+        elif isinstance(item, (bool, np.bool_)) or not (
+            item is None or item is Ellipsis or isinstance(item, (slice, int, np.integer))
+        ):
+            basic = False  # a bool, or something numpy will judge
         out.append(item)
-    return tuple(out) if isinstance(index, tuple) or len(out) != 1 else out[0]
+    if basic and Ellipsis not in out:
+        out.append(Ellipsis)
+    return tuple(out) if len(out) != 1 else out[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -926,13 +1171,14 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of x where `condition` holds, else of y. The condition gets no gradient."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    # a condition tensor is copied: backward keeps it, and it may be changed in place later
+    cond = condition.data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool:
         cond = cond.astype(bool)
     if not isinstance(x, Tensor):
         x = y._lift(x) if isinstance(y, Tensor) else Tensor(x)
     y = x._lift(y, "where")
-    x, y = _match_kinds(x, y)
+    x, y = _promote(x, y)
     _check_broadcast("where", x.shape, y.shape)
     _check_broadcast("where", np.broadcast_shapes(x.shape, y.shape), cond.shape)
     return Where.apply(x, y, mask=cond)
@@ -1009,20 +1255,26 @@ def grad(
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
+    elif isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(
+            f"mg.grad: got {len(outputs)} outputs and {len(grad_outputs)} grad_outputs; give "
+            "one grad_output per output (None for an output with one element)"
+        )
     roots, seeds = [], []
-    for out, g in zip(outputs, grad_outputs):
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not out.requires_grad:
             raise RuntimeError("mg.grad: an output does not require grad (no graph to walk)")
         if g is None:
             if out.data.size != 1:
                 raise RuntimeError(
-                    f"mg.grad: output of shape {out.shape} is not a scalar; pass grad_outputs"
+                    f"mg.grad: output {i} has shape {out.shape}, it is not a scalar; pass "
+                    "grad_outputs, one tensor of each output's shape"
                 )
             g = Tensor._constant(np.ones_like(out.data))
         roots.append(out)
-        seeds.append(g if isinstance(g, Tensor) else Tensor(g, dtype=out.dtype))
+        seeds.append(_seed(out, g, f"mg.grad: grad_outputs[{i}]"))
     for x in inputs:
         if not x.requires_grad:
             raise RuntimeError("mg.grad: an input does not require grad")

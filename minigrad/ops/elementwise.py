@@ -36,6 +36,9 @@ class Sub(Function):
 class Mul(Function):
     r"""z = x * y;   dz/dx = y,   dz/dy = x"""
 
+    def reads_input(self, i):  # x is needed for y's gradient, y for x's
+        return self.inputs[1 - i].requires_grad
+
     def forward(self, x, y):
         return x * y
 
@@ -46,6 +49,9 @@ class Mul(Function):
 
 class Div(Function):
     r"""z = x / y;   dz/dx = 1 / y,   dz/dy = -x / y^2"""
+
+    def reads_input(self, i):  # y always; x only for y's gradient
+        return i == 1 or self.inputs[1].requires_grad
 
     def forward(self, x, y):
         return x / y
@@ -69,6 +75,8 @@ class Neg(Function):
 class PowScalar(Function):
     r"""z = x^k for a number k;   dz/dx = k x^(k-1)"""
 
+    reads_inputs = (0,)
+
     def forward(self, x, k):
         self.k = k
         return x**k
@@ -87,6 +95,8 @@ class PowScalar(Function):
 
 class Pow(Function):
     r"""z = x^y for tensors;   dz/dx = y x^(y-1),   dz/dy = x^y ln x   (needs x > 0 for dy)"""
+
+    reads_inputs = (0, 1)
 
     def forward(self, x, y):
         return x**y
@@ -114,6 +124,8 @@ class Exp(Function):
 class Log(Function):
     r"""z = ln x;   dz/dx = 1 / x"""
 
+    reads_inputs = (0,)
+
     def forward(self, x):
         return np.log(x)
 
@@ -123,6 +135,8 @@ class Log(Function):
 
 class Abs(Function):
     r"""z = |x|;   dz/dx = sign(x)   (0 at x = 0, as PyTorch)"""
+
+    reads_inputs = (0,)
 
     def forward(self, x):
         return np.abs(x)

@@ -17,6 +17,9 @@ from ..autograd import Function
 class MatMul(Function):
     r"""Z = X @ Y;   dZ/dX = grad @ Y^T,   dZ/dY = X^T @ grad"""
 
+    def reads_input(self, i):  # X is needed for Y's gradient, Y for X's
+        return self.inputs[1 - i].requires_grad
+
     def forward(self, x, y):
         return np.matmul(x, y)
 
