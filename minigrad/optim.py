@@ -2,9 +2,11 @@ r"""Optimizers and learning-rate schedules: what turns gradients into better par
 
 An optimizer holds the parameters in `param_groups` (a list of dicts: the tensors under
 `"params"` and that group's hyperparameters, such as `"lr"`), plus per-parameter `state`
-(momentum buffers, moving averages). `step()` reads each parameter's `.grad` and updates
-`.data` in place; nothing it does is recorded in a graph. The update rules, argument names
-and defaults are PyTorch's, and the tests check every update against PyTorch step by step.
+(momentum buffers, moving averages), keyed by the parameter tensors themselves. `step()`
+reads each parameter's `.grad` and updates the parameter in place: the same tensor, the
+same memory, its version bumped (as an in-place change inside no_grad would); nothing it
+does is recorded in a graph. The update rules, argument names and defaults are PyTorch's,
+and the tests check every update against PyTorch step by step.
 
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     for x, y in loader:
@@ -24,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from . import inplace
 from .autograd import enable_grad
+from .nn.module import zero_grad
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "LRScheduler", "StepLR", "CosineAnnealingLR"]
@@ -94,20 +98,24 @@ class Optimizer:
         self.param_groups.append(full)
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
+        """Every hyperparameter is a number in its range, or a bool where a flag belongs."""
         name = type(self).__name__
-        if group["lr"] < 0:
-            raise ValueError(f"{name}: lr must be >= 0, got {group['lr']}")
-        if group.get("weight_decay", 0) < 0:
-            raise ValueError(f"{name}: weight_decay must be >= 0, got {group['weight_decay']}")
+        for key, value in group.items():
+            if key in ("params", "initial_lr"):
+                continue
+            if key in _FLAGS:
+                _check_flag(name, key, value)
+            elif key == "betas":
+                _check_betas(name, value)
+            else:
+                _check_number(name, key, value, minimum=_MINIMUM.get(key))
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients (set `.grad` to None, or fill it with zeros)."""
+        """Forget the gradients: set `.grad` to None (PyTorch's default), or with
+        set_to_none=False fill each in place with zeros (the same tensor stays)."""
         for group in self.param_groups:
             for p in group["params"]:
-                if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad = Tensor._constant(np.zeros_like(p.data))
+                zero_grad(p, set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, in place (never recorded in a graph).
@@ -130,6 +138,7 @@ class Optimizer:
                         f"gradient of shape {g.shape}; they must be equal"
                     )
                 self._update(p.data, g, self.state.setdefault(p, {}), group)
+                inplace.count_write(p)  # changed in place: a graph that saved p will say so
         return loss
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
@@ -202,6 +211,33 @@ class Optimizer:
         return "\n".join(lines + [")"])
 
 
+_FLAGS = ("nesterov", "amsgrad")
+_MINIMUM = {"lr": 0.0, "momentum": 0.0, "weight_decay": 0.0, "eps": 0.0}
+
+
+def _check_number(owner: str, key: str, value: Any, minimum: float | None = None) -> None:
+    """`value` must be a real number (not a bool, not None), >= `minimum` if given."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{owner}: {key} must be a number, got {value!r}")
+    if minimum is not None and not value >= minimum:  # (NaN fails too)
+        raise ValueError(f"{owner}: {key} must be >= {minimum:g}, got {value}")
+
+
+def _check_flag(owner: str, key: str, value: Any) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {key} must be True or False, got {value!r}")
+
+
+def _check_betas(owner: str, betas: Any) -> None:
+    ok = isinstance(betas, (tuple, list)) and len(betas) == 2
+    if ok:
+        for b in betas:
+            _check_number(owner, "betas", b)
+        ok = all(0.0 <= b < 1.0 for b in betas)
+    if not ok:
+        raise ValueError(f"{owner}: betas must be two numbers in [0, 1), got {betas!r}")
+
+
 def _number(v: Any) -> Any:
     """Plain Python numbers back from 0-d arrays (as a loaded .npz gives them)."""
     if isinstance(v, np.ndarray) and v.shape == ():
@@ -229,8 +265,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
         weight_decay: float = 0.0,
     ) -> None:
-        if momentum < 0:
-            raise ValueError(f"SGD: momentum must be >= 0, got {momentum}")
+        _check_number("SGD", "momentum", momentum, minimum=0.0)
+        _check_number("SGD", "dampening", dampening)
+        _check_flag("SGD", "nesterov", nesterov)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
                 f"SGD: nesterov=True needs momentum > 0 and dampening = 0, got momentum="
@@ -281,11 +318,7 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
     ) -> None:
-        name = type(self).__name__
-        if not all(0.0 <= b < 1.0 for b in betas) or len(betas) != 2:
-            raise ValueError(f"{name}: betas must be two numbers in [0, 1), got {betas}")
-        if eps < 0:
-            raise ValueError(f"{name}: eps must be >= 0, got {eps}")
+        _check_betas(type(self).__name__, betas)
         defaults = dict(
             lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
         )
@@ -345,33 +378,49 @@ class AdamW(Adam):
 
 
 class LRScheduler:
-    """Sets each group's `lr` from its starting value and the epoch count `last_epoch`.
+    """Changes each group's `lr` once per epoch (`step()`), counting epochs in `last_epoch`.
 
-    A subclass writes `lr_at(base_lr, epoch)`. Building a scheduler counts as epoch 0
-    (the lr stays at its starting value), as in PyTorch.
+    A subclass writes `next_lr(lr, base_lr)`: the learning rate of epoch `last_epoch` from
+    that of the epoch before (`lr`) and the group's starting one (`base_lr`). Working from
+    the current lr (PyTorch's "chainable" form) means a schedule resumes right whatever the
+    order of restoring (scheduler built before or after `optimizer.load_state_dict`, its own
+    state loaded or not), and keeps changes made to the lr from outside. Building a
+    scheduler is epoch 0 and leaves the lr as it is, as in PyTorch.
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        name = type(self).__name__
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
-                f"{type(self).__name__}: expected an optimizer such as optim.SGD(...), "
+                f"{name}: expected an optimizer such as optim.SGD(...), "
                 f"got {type(optimizer).__name__}"
             )
+        if isinstance(last_epoch, bool) or not isinstance(last_epoch, (int, np.integer)):
+            raise TypeError(f"{name}: last_epoch must be an int, got {last_epoch!r}")
         self.optimizer = optimizer
-        for group in optimizer.param_groups:
-            group.setdefault("initial_lr", group["lr"])
+        for i, group in enumerate(optimizer.param_groups):
+            if last_epoch == -1:
+                group.setdefault("initial_lr", group["lr"])
+            elif "initial_lr" not in group:
+                raise KeyError(
+                    f"{name}: last_epoch={last_epoch} resumes a schedule, but param_groups[{i}] "
+                    "has no 'initial_lr'; load the optimizer's state_dict first, or leave "
+                    "last_epoch out to start a new schedule"
+                )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
+        self.last_epoch = int(last_epoch)
+        self._step_count = 0
         self.step()
 
-    def lr_at(self, base_lr: float, epoch: int) -> float:
+    def next_lr(self, lr: float, base_lr: float) -> float:
         raise NotImplementedError  # pragma: no cover - interface
 
     def step(self) -> None:
         """Move to the next epoch and set its learning rate in every group."""
+        self._step_count += 1
         self.last_epoch += 1
         for group, base in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = self.lr_at(base, self.last_epoch)
+            group["lr"] = self.next_lr(group["lr"], base)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list[float]:
@@ -382,25 +431,34 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict()` saved (the lr itself is the optimizer's state)."""
         self.__dict__.update({k: _number(v) for k, v in state_dict.items()})
 
 
 class StepLR(LRScheduler):
     r"""Multiply the learning rate by `gamma` every `step_size` epochs.
 
-    lr(epoch) = base_lr * gamma ** (epoch // step_size)
+    lr(epoch) = base_lr * gamma ** (epoch // step_size), computed as one multiplication
+    by gamma at each epoch that is a multiple of step_size
     """
 
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        if int(step_size) != step_size or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size}")
+        if (
+            isinstance(step_size, bool)
+            or not isinstance(step_size, (int, np.integer))
+            or step_size < 1
+        ):
+            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size!r}")
+        _check_number("StepLR", "gamma", gamma)
         self.step_size, self.gamma = int(step_size), gamma
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr: float, epoch: int) -> float:
-        return base_lr * self.gamma ** (epoch // self.step_size)
+    def next_lr(self, lr: float, base_lr: float) -> float:
+        if self.last_epoch == 0 or self.last_epoch % self.step_size:
+            return lr
+        return lr * self.gamma
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -408,16 +466,27 @@ class CosineAnnealingLR(LRScheduler):
 
     lr(epoch) = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
     (Past T_max it climbs back up, as PyTorch's does; usually T_max is the number of epochs.)
+    Computed as PyTorch does, from the epoch before: lr - eta_min is scaled by the ratio of
+    (1 + cos) at this epoch and the last.
     """
 
     def __init__(
         self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
+        _check_number("CosineAnnealingLR", "T_max", T_max)
         if T_max <= 0:
             raise ValueError(f"CosineAnnealingLR: T_max must be > 0 epochs, got {T_max}")
+        _check_number("CosineAnnealingLR", "eta_min", eta_min)
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr: float, epoch: int) -> float:
-        cos = (1 + math.cos(math.pi * epoch / self.T_max)) / 2
-        return self.eta_min + (base_lr - self.eta_min) * cos
+    def next_lr(self, lr: float, base_lr: float) -> float:
+        epoch, t_max, low = self.last_epoch, self.T_max, self.eta_min
+        if self._step_count == 1:  # building the scheduler keeps the lr
+            return lr
+        if (epoch - 1 - t_max) % (2 * t_max) == 0:  # at the bottom: cos stops being a ratio
+            return lr + (base_lr - low) * (1 - math.cos(math.pi / t_max)) / 2
+        ratio = (1 + math.cos(math.pi * epoch / t_max)) / (
+            1 + math.cos(math.pi * (epoch - 1) / t_max)
+        )
+        return ratio * (lr - low) + low

@@ -133,7 +133,12 @@ class Value:
             raise ValueError(
                 f"Value **: {x} ** {k} is not a real number (negative base, fractional power)"
             )
-        local = k * x ** (k - 1) if k != 0 else 0.0
+        if k == 0:
+            local = 0.0
+        elif x == 0.0 and k < 1:  # x^k is vertical at 0 (sqrt): an infinite slope, as PyTorch
+            local = math.inf
+        else:
+            local = k * x ** (k - 1)
         return Value(x**k, "", (self,), f"**{k:g}", (local,))
 
     def __rpow__(self, base: float) -> Value:  # base ** self, base a positive number

@@ -9,8 +9,11 @@ like a state_dict even with plain numpy:
     np.load("ckpt.npz").files   ->  ['model.conv1.weight', ..., '__minigrad__']
 
 The `__minigrad__` entry is a small JSON text that records the original structure (nested
-dicts and lists, int keys, Tensors vs arrays, Python numbers and strings), so `mg.load`
-gives back what was saved.
+dicts and lists, int keys, Tensors vs arrays, Python numbers and strings) and the name of
+the entry holding each array, so `mg.load` gives back what was saved, whatever the keys:
+any string round-trips. In entry names, characters outside letters, digits and `._- `
+are escaped (%2F for "/", so that unzipping a checkpoint never writes outside its folder),
+and a name already taken (the key "a.b" and the nested keys "a", "b") gets a suffix "~1".
 
 Saving is atomic: the archive is written to a temporary file in the same folder and then
 renamed over the target (`os.replace`, one step on every OS). If anything fails midway
@@ -25,6 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -88,14 +92,18 @@ def _store(arr: np.ndarray, path: list[str], arrays: dict[str, np.ndarray]) -> s
             f"mg.save: the array at {_where(path)} has dtype {arr.dtype}; only numeric, bool "
             "and string arrays can be stored (object arrays would need pickle)"
         )
-    key = ".".join(path) if path else "value"
-    if key in arrays or key == MANIFEST:
-        raise ValueError(
-            f"mg.save: two entries would both be stored under '{key}' (a dotted key and a "
-            "nested dict that spell the same path); rename one of them"
-        )
-    arrays[key] = arr
-    return key
+    name = ".".join(_escape(part) for part in path) if path else "value"
+    unique, n = name, 0
+    while unique in arrays or unique == MANIFEST:
+        n += 1
+        unique = f"{name}~{n}"
+    arrays[unique] = arr
+    return unique
+
+
+def _escape(key: str) -> str:
+    """A key as (part of) an entry name: letters, digits, `._- ` kept, the rest %-escaped."""
+    return quote(key, safe="._- ") if not (key.isalnum() and key.isascii()) else key
 
 
 def _decode(node: Any, arrays: Mapping[str, np.ndarray]) -> Any:
@@ -143,8 +151,11 @@ def save(obj: Any, path: str | os.PathLike) -> None:
             f"mg.save: {path!r} is a folder; give a file name such as "
             f"{os.path.join(path, 'checkpoint.npz')!r}"
         )
-    with atomic_write(path) as f:
-        np.savez(f, **arrays)
+    with atomic_write(path) as f, zipfile.ZipFile(f, "w", allowZip64=True) as archive:
+        for name, arr in arrays.items():  # what np.savez does, without keyword arguments:
+            # a key such as "file" or "allow_pickle" is an entry like any other
+            with archive.open(name + ".npy", "w", force_zip64=True) as entry:
+                np.lib.format.write_array(entry, np.asanyarray(arr), allow_pickle=False)
 
 
 # --------------------------------------------------------------------------------------------

@@ -460,6 +460,8 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
+        if op == "sub" and bool_ in (a.data.dtype, b.data.dtype):
+            _no_bool_arithmetic("Subtraction, the `-` operator,")
         if a.data.dtype != b.data.dtype:
             a, b = _promote(a, b)
         if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
@@ -491,6 +493,8 @@ class Tensor:
         return Div.apply(*self._pair(other, "div", reflected=True))
 
     def __neg__(self) -> Tensor:
+        if self.data.dtype == bool_:
+            _no_bool_arithmetic("Negation, the `-` operator,")
         return Neg.apply(self)
 
     # PyTorch's method names for the operators
@@ -1066,6 +1070,13 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     else:
         dtype = np.promote_types(da, db)
     return a.to(dtype), b.to(dtype)
+
+
+def _no_bool_arithmetic(what: str) -> None:
+    raise TypeError(
+        f"{what} with a bool tensor is not supported (as in PyTorch). To invert a mask use "
+        "~mask; to count, convert first: mask.long() or mask.float()"
+    )
 
 
 def _overwritten(t: Tensor, value: Any) -> Tensor:

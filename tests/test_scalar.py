@@ -154,3 +154,15 @@ def test_gradcheck_catches_a_wrong_local_derivative():
 
     with pytest.raises(mg.GradcheckError, match="numerical 3, analytical 1.5"):
         mg.gradcheck(broken_square, [1.5])
+
+
+@pytest.mark.parametrize("k", [0.5, 0.25, 1.0, 1.5, 2.0, 0.0])
+def test_powers_of_zero_match_torch(torch, k):
+    """0 ** k for k >= 0 is a number; its slope is infinite for 0 < k < 1 (sqrt at 0)."""
+    a = Value(0.0)
+    b = a**k
+    b.backward()
+    t = torch.tensor(0.0, requires_grad=True)
+    (t**k).backward()
+    assert b.data == (t**k).item()
+    assert a.grad == t.grad.item()

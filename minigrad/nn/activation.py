@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import functional as F
 from ..tensor import Tensor
-from .module import Module, Parameter
+from .module import Module, Parameter, filled, layer_dtype
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "ELU", "LeakyReLU", "PReLU", "Softmax", "LogSoftmax"]
 
@@ -79,13 +79,16 @@ class PReLU(Module):
     r"""x if x > 0, else a * x, with the slope `a` learned: one for all channels
     (num_parameters=1) or one per channel (num_parameters=C, channels on dim 1)."""
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None) -> None:
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__()
         if not isinstance(num_parameters, (int, np.integer)) or num_parameters < 1:
             raise ValueError(f"PReLU: num_parameters must be >= 1, got {num_parameters!r}")
         self.num_parameters = int(num_parameters)
         self.init = init
-        self.weight = Parameter(np.full((self.num_parameters,), init, np.dtype(dtype or "f4")))
+        dtype = layer_dtype("PReLU", dtype, device)
+        self.weight = Parameter(filled((self.num_parameters,), init, dtype))
 
     def forward(self, x: Tensor) -> Tensor:
         n = self.num_parameters

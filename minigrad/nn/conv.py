@@ -13,7 +13,7 @@ import numpy as np
 from .. import functional as F
 from ..tensor import Tensor
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, filled, layer_dtype
 
 __all__ = ["Conv2d"]
 
@@ -54,6 +54,7 @@ class Conv2d(Module):
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
@@ -91,11 +92,11 @@ class Conv2d(Module):
         else:
             self.padding = _pair(padding, "padding", 0)
         kh, kw = self.kernel_size
-        dtype = np.dtype(dtype or np.float32)
+        dtype = layer_dtype("Conv2d", dtype, device)
         shape = (self.out_channels, self.in_channels // self.groups, kh, kw)
-        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        self.weight = Parameter(filled(shape, 0.0, dtype))
         if bias:
-            self.bias = Parameter(np.zeros((self.out_channels,), dtype=dtype))
+            self.bias = Parameter(filled((self.out_channels,), 0.0, dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

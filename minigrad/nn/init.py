@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import no_grad
 from ..factory import default_generator
 from ..tensor import Tensor
 
@@ -84,11 +85,11 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
-    """Write into the tensor's array in place (no graph: initialisation is not learning)."""
+    """Write into the tensor in place, in its dtype (no graph: initialisation is not learning)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    tensor.data[...] = values
-    return tensor
+    with no_grad():
+        return tensor.copy_(values)
 
 
 def _rng(generator: np.random.Generator | None) -> np.random.Generator:

@@ -13,13 +13,9 @@ import numpy as np
 from .. import functional as F
 from ..tensor import Tensor
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, filled, layer_dtype
 
 __all__ = ["Linear", "Identity"]
-
-
-def _empty(shape: tuple[int, ...], dtype: Any) -> Parameter:
-    return Parameter(np.zeros(shape, dtype=np.dtype(dtype or np.float32)))
 
 
 class Linear(Module):
@@ -33,7 +29,12 @@ class Linear(Module):
     """
 
     def __init__(
-        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         for name, n in (("in_features", in_features), ("out_features", out_features)):
@@ -41,9 +42,10 @@ class Linear(Module):
                 raise ValueError(f"Linear: {name} must be a whole number >= 0, got {n!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
-        self.weight = _empty((self.out_features, self.in_features), dtype)
+        dtype = layer_dtype("Linear", dtype, device)
+        self.weight = Parameter(filled((self.out_features, self.in_features), 0.0, dtype))
         if bias:
-            self.bias = _empty((self.out_features,), dtype)
+            self.bias = Parameter(filled((self.out_features,), 0.0, dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import autograd
-from ..tensor import Tensor, as_dtype
+from .. import autograd, inplace
+from ..tensor import DEFAULT_DTYPE, Tensor, as_dtype
 
 __all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
@@ -51,6 +51,7 @@ class Parameter(Tensor):
                 data = data.detach()
             super().__init__(data.data, dtype=data.dtype, requires_grad=requires_grad)
             self.data = data.data  # share memory with the tensor it wraps, like PyTorch
+            self._counter = inplace.counter(data)  # and so its version
         else:
             super().__init__(data, requires_grad=requires_grad)
 
@@ -66,6 +67,44 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def zero_grad(p: Tensor, set_to_none: bool) -> None:
+    """Forget one parameter's gradient as PyTorch does (module.zero_grad, optimizer.zero_grad)."""
+    if p.grad is None:
+        return
+    if set_to_none:
+        p.grad = None
+    else:
+        if p.grad.grad_fn is not None:  # made with create_graph=True: detach it first
+            p.grad = p.grad.detach()
+        else:
+            p.grad.requires_grad_(False)
+        p.grad.zero_()
+
+
+def layer_dtype(layer: str, dtype: Any, device: Any) -> np.dtype:
+    """The dtype a layer makes its parameters and buffers in: float32 unless `dtype` says.
+
+    `device` is accepted as in PyTorch, but minigrad computes on the CPU only.
+    """
+    if device is not None and str(device) != "cpu":
+        raise ValueError(
+            f"{layer}: device={device!r} is not available: minigrad computes with numpy on the "
+            "CPU only; leave device out (or pass 'cpu')"
+        )
+    dtype = as_dtype(DEFAULT_DTYPE if dtype is None else dtype)
+    if dtype.kind != "f":
+        raise TypeError(
+            f"{layer}: dtype must be a floating-point type such as mg.float32 or mg.float64 "
+            f"(parameters need gradients), got {dtype}"
+        )
+    return dtype
+
+
+def filled(shape: tuple[int, ...], value: float, dtype: np.dtype) -> Tensor:
+    """A tensor of `shape` filled with `value`, in exactly `dtype` (for parameters, buffers)."""
+    return Tensor(np.full(shape, value), dtype=dtype)
 
 
 class RemovableHandle:
@@ -113,6 +152,7 @@ class Module:
     """
 
     training: bool
+    _optional_buffers: tuple[str, ...] = ()  # may be missing from a state_dict being loaded
 
     def __init__(self) -> None:
         set_ = object.__setattr__
@@ -354,14 +394,10 @@ class Module:
         return self.train(False)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients of all parameters (set `.grad` to None, PyTorch's default)."""
+        """Forget the gradients of all parameters: set `.grad` to None (PyTorch's default),
+        or with set_to_none=False fill it with zeros in place (the same tensor stays)."""
         for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad = Tensor._constant(np.zeros_like(p.data))
+            zero_grad(p, set_to_none)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter. Returns the module."""
@@ -431,8 +467,10 @@ class Module:
         """Copy values (Tensors or ndarrays) into the parameters and buffers, in place.
 
         Every key must name a parameter or buffer of this model and every one of those must
-        be given (unless `strict=False`), and shapes must match (always). All problems are
-        reported in one error. Returns (missing_keys, unexpected_keys).
+        be given (unless `strict=False`); values must be numbers of the right shape (always;
+        they are converted to the model's dtypes). Everything is checked before anything is
+        copied, so a failed load changes nothing, and all problems are reported in one error.
+        Returns (missing_keys, unexpected_keys), as PyTorch.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(
@@ -440,37 +478,36 @@ class Module:
                 f"mg.load), got {type(state_dict).__name__}"
             )
         own = OrderedDict(self._state_items())
-        missing = [k for k in own if k not in state_dict]
+        optional = {  # buffers a checkpoint may leave out (PyTorch's older checkpoints do)
+            f"{prefix}.{name}" if prefix else name
+            for prefix, module in self.named_modules()
+            for name in module._optional_buffers
+        }
+        missing = [k for k in own if k not in state_dict and k not in optional]
         unexpected = [k for k in state_dict if k not in own]
-        values, mismatched = {}, []
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
-            if arr.shape != target.shape:
-                mismatched.append(
-                    f"{key}: checkpoint has shape {arr.shape}, model has {target.shape}"
-                )
-            else:
-                values[key] = arr
-        problems = [f"size mismatch for {m}" for m in mismatched]
+        values, bad_values = {}, []
+        for key, target in own.items():  # check everything first: load all or nothing
+            if key in state_dict:
+                problem, values[key] = _checked_value(key, state_dict[key], target)
+                if problem:
+                    bad_values.append(problem)
+        problems = list(bad_values)
         if strict and missing:
             problems.append("missing keys: " + ", ".join(f'"{k}"' for k in missing))
         if strict and unexpected:
             problems.append("unexpected keys: " + ", ".join(f'"{k}"' for k in unexpected))
         if problems:
             hint = "Check that the checkpoint was saved from the same architecture" + (
-                "" if mismatched or not strict else ", or pass strict=False to load the rest"
+                "" if bad_values or not strict else ", or pass strict=False to load the rest"
             )
             raise RuntimeError(
                 f"load_state_dict into {type(self).__name__} failed, nothing was loaded:\n  "
                 + "\n  ".join(problems)
                 + f"\n{hint}."
             )
-        for key, arr in values.items():
-            target = own[key]
-            target.data[...] = arr  # in place: an optimizer holding the tensor still sees it
+        with autograd.no_grad():  # in place: an optimizer holding the tensor still sees it
+            for key, arr in values.items():
+                own[key].copy_(arr)
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing ------------------------------------------------------------------------------
@@ -492,6 +529,24 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{type(self).__name__}({body})"
+
+
+def _checked_value(key: str, value: Any, target: Tensor) -> tuple[str, Any]:
+    """(problem, array): what is wrong with a state_dict value for `target`, or its array."""
+    try:
+        arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+    except (TypeError, ValueError) as e:
+        return f"{key}: the value is not an array ({type(value).__name__}: {e})", None
+    if arr.dtype.kind not in "biuf":
+        return (
+            f"{key}: the value has dtype {arr.dtype}, not numbers "
+            f"(the model's {target.dtype} tensor needs numbers)"
+        ), None
+    if arr.shape != target.shape:
+        return (
+            f"size mismatch for {key}: checkpoint has shape {arr.shape}, model has {target.shape}"
+        ), None
+    return "", arr
 
 
 def _indent(text: str, spaces: int) -> str:

@@ -19,14 +19,16 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..autograd import no_grad
 from ..tensor import Tensor
-from .module import Module, Parameter
+from .module import Module, Parameter, filled, layer_dtype
 
 __all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
 class _BatchNorm(Module):
     _shapes = ""  # the accepted input layouts, for messages
+    _optional_buffers = ("num_batches_tracked",)  # PyTorch < 0.4.1 did not save it
 
     def __init__(
         self,
@@ -35,6 +37,7 @@ class _BatchNorm(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
@@ -42,21 +45,21 @@ class _BatchNorm(Module):
             raise TypeError(f"{type(self).__name__}: num_features must be an int")
         if num_features < 1:
             raise ValueError(f"{type(self).__name__}: num_features must be >= 1")
-        dtype = np.dtype(dtype or np.float32)
+        dtype = layer_dtype(type(self).__name__, dtype, device)
         self.num_features = int(num_features)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
         if affine:
-            self.weight = Parameter(np.ones(num_features, dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype))
+            self.weight = Parameter(filled((num_features,), 1.0, dtype))
+            self.bias = Parameter(filled((num_features,), 0.0, dtype))
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype)))
-            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype)))
+            self.register_buffer("running_mean", filled((num_features,), 0.0, dtype))
+            self.register_buffer("running_var", filled((num_features,), 1.0, dtype))
             self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
         else:
             self.register_buffer("running_mean", None)
@@ -65,15 +68,17 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            with no_grad():
+                self.running_mean.zero_()
+                self.running_var.fill_(1)
+                self.num_batches_tracked.zero_()
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
         if self.affine:
-            self.weight.data[...] = 1
-            self.bias.data[...] = 0
+            with no_grad():
+                self.weight.fill_(1)
+                self.bias.zero_()
 
     def _check_input(self, x: Any) -> None:
         name = f"{type(self).__name__}({self.num_features})"
@@ -98,7 +103,7 @@ class _BatchNorm(Module):
         self._check_input(x)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.add_(1)
             if self.momentum is None:  # cumulative average: weight 1/n for the n-th batch
                 factor = 1.0 / float(self.num_batches_tracked.data)
         use_batch_stats = self.training or self.running_mean is None

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..autograd import no_grad
 from ..tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -50,12 +51,14 @@ def clip_grad_norm_(
         )
     coef = max_norm / (total + 1e-6)
     if coef < 1.0:
-        for g in grads:
-            g.data *= np.asarray(coef, dtype=g.data.dtype)
+        with no_grad():
+            for g in grads:
+                g.mul_(coef)
     return Tensor(total, dtype=dtype)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
     """Clip every gradient element to [-clip_value, clip_value], in place."""
-    for g in _grads(parameters):
-        np.clip(g.data, -clip_value, clip_value, out=g.data)
+    with no_grad():
+        for g in _grads(parameters):
+            g.clamp_(-clip_value, clip_value)
