@@ -584,3 +584,24 @@ def test_every_primitive_declares_what_its_backward_reads():
             a.add_(1.0)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             loss.backward()
+
+
+def test_a_view_made_in_no_grad_and_changed_with_grad_on_is_an_ordinary_view(torch):
+    """Documented difference: PyTorch forbids this as ambiguous; minigrad treats the view
+    like any view, so the change reaches the base's graph (never a wrong gradient)."""
+
+    def prog(lib):
+        x, z = leaf(lib), leaf(lib, 2.0)
+        y = x * 1.0
+        with lib.no_grad():
+            v = y[0]
+        v.mul_(z)
+        (y * y).sum().backward()
+        return y, x.grad, z.grad
+
+    with pytest.raises(RuntimeError, match="no_grad"):
+        prog(torch)
+    y, x_grad, z_grad = prog(mg)
+    x0 = np.array(X)
+    np.testing.assert_allclose(x_grad.numpy(), [2 * x0[0] * 4, 2 * x0[1]])
+    np.testing.assert_allclose(z_grad.item(), (2 * (x0[0] * 2) * x0[0]).sum())
