@@ -460,9 +460,9 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if op == "sub" and bool_ in (a.data.dtype, b.data.dtype):
-            _no_bool_arithmetic("Subtraction, the `-` operator,")
         if a.data.dtype != b.data.dtype:
+            if op == "sub" and "b" in (a.data.dtype.kind, b.data.dtype.kind):
+                _no_bool_arithmetic("Subtraction, the `-` operator,")
             a, b = _promote(a, b)
         if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
             _check_broadcast(op, a.shape, b.shape)
@@ -475,10 +475,10 @@ class Tensor:
         return Add.apply(*self._pair(other, "add", reflected=True))
 
     def __sub__(self, other: Any) -> Tensor:
-        return Sub.apply(*self._pair(other, "sub"))
+        return _subtract(*self._pair(other, "sub"))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return Sub.apply(*self._pair(other, "sub", reflected=True))
+        return _subtract(*self._pair(other, "sub", reflected=True))
 
     def __mul__(self, other: Any) -> Tensor:
         return Mul.apply(*self._pair(other, "mul"))
@@ -1070,6 +1070,15 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     else:
         dtype = np.promote_types(da, db)
     return a.to(dtype), b.to(dtype)
+
+
+def _subtract(a: Tensor, b: Tensor) -> Tensor:
+    try:
+        return Sub.apply(a, b)
+    except TypeError:  # numpy refuses bool - bool (checked only then: this is a hot path)
+        if a.data.dtype == bool_:
+            _no_bool_arithmetic("Subtraction, the `-` operator,")
+        raise
 
 
 def _no_bool_arithmetic(what: str) -> None:
