@@ -6,22 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .rng import default_generator, manual_seed  # noqa: F401 (mg.manual_seed is here too)
 from .tensor import DEFAULT_DTYPE, Tensor, as_dtype
-
-
-class _RNG:
-    generator = np.random.default_rng()
-
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Seed minigrad's random numbers (randn, rand, dropout, initialisation, shuffling)."""
-    _RNG.generator = np.random.default_rng(seed)
-    return _RNG.generator
-
-
-def default_generator() -> np.random.Generator:
-    """The generator every random function in minigrad draws from."""
-    return _RNG.generator
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -90,19 +76,19 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     dtype = as_dtype(dtype or DEFAULT_DTYPE)
-    arr = _RNG.generator.standard_normal(_shape(size), dtype=np.float64).astype(dtype)
+    arr = default_generator().standard_normal(_shape(size), dtype=np.float64).astype(dtype)
     return _make(arr, requires_grad)
 
 
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples from the uniform distribution on [0, 1)."""
     dtype = as_dtype(dtype or DEFAULT_DTYPE)
-    arr = _RNG.generator.random(_shape(size), dtype=np.float64).astype(dtype)
+    arr = default_generator().random(_shape(size), dtype=np.float64).astype(dtype)
     return _make(arr, requires_grad)
 
 
 def randint(low: int, high: int, size: Any, dtype: Any = None) -> Tensor:
-    arr = _RNG.generator.integers(low, high, size=_shape((size,)))
+    arr = default_generator().integers(low, high, size=_shape((size,)))
     return Tensor._constant(arr.astype(as_dtype(dtype or np.int64)))
 
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import autograd, inplace
+from . import autograd, inplace, rng
 from .autograd import Function, run_backward
 from .ops.elementwise import (
     Abs,
@@ -1101,9 +1101,7 @@ def _overwritten(t: Tensor, value: Any) -> Tensor:
 
 
 def _generator(generator: Any) -> np.random.Generator:
-    from .factory import default_generator  # factory builds on this module
-
-    return default_generator() if generator is None else generator
+    return rng.default_generator() if generator is None else generator
 
 
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
