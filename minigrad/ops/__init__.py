@@ -8,4 +8,5 @@
 | movement.py    | Reshape Permute BroadcastTo GetItem IndexAdd Pad Concat                     |
 | matmul.py      | MatMul                                                                      |
 | window.py      | Unfold Fold (im2col and col2im: each is the other's backward)               |
+| write.py       | Clone SetRegion (x.clone(); x[index] = v and in-place changes of views)     |
 """
