@@ -13,7 +13,7 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | conv.py          | Conv2d                                                             |
 | pooling.py       | MaxPool2d, AvgPool2d, AdaptiveAvgPool2d                            |
 | activation.py    | ReLU, Sigmoid, Tanh, ELU, LeakyReLU, PReLU, Softmax, LogSoftmax    |
-| normalization.py | BatchNorm1d, BatchNorm2d                                           |
+| normalization.py | BatchNorm1d, BatchNorm2d, LocalResponseNorm                        |
 | dropout.py       | Dropout                                                            |
 | flatten.py       | Flatten                                                            |
 | init.py          | kaiming / xavier / uniform / normal initialisation                 |
@@ -30,7 +30,7 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
 from .module import Module, Parameter, RemovableHandle
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .summary import ModelSummary, summary
 
@@ -59,6 +59,7 @@ __all__ = [
     "Dropout",
     "BatchNorm1d",
     "BatchNorm2d",
+    "LocalResponseNorm",
     "init",
     "utils",
     "functional",
