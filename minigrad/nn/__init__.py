@@ -18,7 +18,7 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | flatten.py       | Flatten                                                            |
 | init.py          | kaiming / xavier / uniform / normal initialisation                 |
 | utils.py         | clip_grad_norm_, clip_grad_value_                                  |
-| summary.py       | summary(model, input_shape): the layer table                       |
+| summary.py       | summary(model, input_shape): the layer table (params, MACs, memory) |
 """
 
 from .. import functional
@@ -32,7 +32,7 @@ from .linear import Identity, Linear
 from .module import Module, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
-from .summary import ModelSummary, summary
+from .summary import ModelSummary, compare_summaries, summary
 
 __all__ = [
     "Module",
@@ -65,4 +65,5 @@ __all__ = [
     "functional",
     "summary",
     "ModelSummary",
+    "compare_summaries",
 ]
