@@ -185,7 +185,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         description="Train LeNet-5 on handwritten digits (offline by default) and write the "
         "checkpoint, the training curves and the confusion matrix into --out.",
     )
-    p.add_argument("model", choices=["lenet"], help="the network to train (lenet: LeNet-5)")
+    p.add_argument(
+        "model",
+        choices=["lenet", "lenet5"],  # the names `minigrad summary` and `minigrad graph` use
+        help="the network to train (lenet or lenet5: LeNet-5)",
+    )
     p.add_argument(
         "--data",
         choices=["digits", "mnist"],
