@@ -235,3 +235,25 @@ def test_compare_summaries_puts_models_side_by_side():
     assert f"{b.total_params / a.total_params:.2f}" in row
     with pytest.raises(ValueError, match="at least one"):
         nn.compare_summaries({})
+
+
+def test_cli_summary_compare_and_several_tables(capsys):
+    from minigrad.cli import main
+
+    assert main(["summary", "lenet", "resnet_small", "--compare"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()}
+    assert "61,706" in rows["lenet5"] and "0.42 M" in rows["lenet5"]  # lenet is lenet5
+    assert "174,970" in rows["resnet_small"] and "Activations (MB)" in out
+    assert main(["summary", "lenet5", "vgg_small", "--depth", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Total params:") == 2 and "278,602" in out
+
+
+@pytest.mark.slow
+def test_cli_compare_vgg19_and_resnet34(capsys):
+    from minigrad.cli import main
+
+    assert main(["summary", "vgg19", "resnet34", "--compare"]) == 0
+    out = capsys.readouterr().out
+    assert "19.63 G" in out and "3.66 G" in out and "143,667,240" in out
