@@ -199,11 +199,15 @@ def test_one_training_step_reaches_every_parameter(name):
     missing = [n for n, p in model.named_parameters() if p.grad is None]
     assert missing == []
     assert all(np.isfinite(p.grad.data).all() for p in model.parameters())
-    before = {n: p.data.copy() for n, p in model.named_parameters()}
+    k = 4096  # the first k values of each parameter (the classifiers hold millions)
+    before = {n: p.data.ravel()[:k].copy() for n, p in model.named_parameters()}
     optim.SGD(model.parameters(), lr=1e-3).step()
     for n, p in model.named_parameters():  # each moved by -lr * its gradient
-        np.testing.assert_allclose(p.data, before[n] - 1e-3 * p.grad.data, rtol=1e-6, err_msg=n)
-    assert any(not np.array_equal(p.data, before[n]) for n, p in model.named_parameters())
+        expected = before[n] - 1e-3 * p.grad.data.ravel()[:k]
+        np.testing.assert_allclose(p.data.ravel()[:k], expected, rtol=1e-6, err_msg=n)
+    assert any(
+        not np.array_equal(p.data.ravel()[:k], before[n]) for n, p in model.named_parameters()
+    )
 
 
 @pytest.mark.parametrize("name", ["zfnet", "alexnet_paper", "bninception", "inception_v4",
