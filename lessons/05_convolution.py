@@ -369,6 +369,23 @@ fig.suptitle(
 lessons.save_figure(fig, out / "stride_padding_dilation.png")
 
 # %% [markdown]
+# A warning about the word: PyTorch's (and minigrad's) `dilation=2` leaves one gap between
+# the kernel's taps, which some texts call "dilation 1" (they count the gaps, so their
+# "dilation 0" is PyTorch's `dilation=1`, an ordinary convolution). Checked on one bright
+# pixel, which a dilation-2 kernel of ones spreads to every second position:
+
+# %%
+impulse = np.zeros((1, 1, 5, 5), dtype=np.float32)
+impulse[0, 0, 2, 2] = 1.0
+impulse = mg.tensor(impulse)
+spread = F.conv2d(impulse, mg.ones(1, 1, 3, 3), padding=2, dilation=2).numpy()[0, 0]
+assert np.argwhere(spread[2] != 0).ravel().tolist() == [0, 2, 4]  # one gap between taps
+assert np.array_equal(
+    F.conv2d(impulse, mg.ones(1, 1, 3, 3), padding=1, dilation=1).numpy(),
+    F.conv2d(impulse, mg.ones(1, 1, 3, 3), padding=1).numpy(),
+)  # dilation=1 is the ordinary convolution
+
+# %% [markdown]
 # ## 8. 1x1 convolutions (Network in Network)
 #
 # A 1x1 kernel looks at one pixel, but at all its channels: at every position it computes

@@ -167,7 +167,9 @@ print("gradcheck passes for max_pool2d and avg_pool2d")
 #
 # A pooling layer's output size follows lesson 5's formula, `(W - F + 2P) / S + 1`, and it
 # has no parameters at all: it only selects or averages. LeNet-5's S2 halves 28x28 maps
-# to 14x14; AlexNet's overlapping 3x3/2 pooling takes 55x55 to 27x27.
+# to 14x14; AlexNet's overlapping 3x3/2 pooling takes 55x55 to 27x27. The division rounds
+# down, as for convolutions: a 3x3/2 pool takes 56x56 maps to 27x27 (not 27.5), unless
+# `ceil_mode=True` asks it to round up (28x28), as GoogLeNet's pools do.
 
 # %%
 for name, size, f, s in [("LeNet-5 S2", 28, 2, 2), ("AlexNet pool1", 55, 3, 2)]:
@@ -179,6 +181,43 @@ for name, size, f, s in [("LeNet-5 S2", 28, 2, 2), ("AlexNet pool1", 55, 3, 2)]:
         f"  {name}: {size} -> {shape[-1]} (formula {expected}); parameters: {len(list(pool.parameters()))}"
     )
     assert shape[-1] == expected and list(pool.parameters()) == []
+with mg.no_grad():
+    floor_side = nn.MaxPool2d(3, stride=2)(mg.zeros(1, 1, 56, 56)).shape[-1]
+    ceil_side = nn.MaxPool2d(3, stride=2, ceil_mode=True)(mg.zeros(1, 1, 56, 56)).shape[-1]
+print(f"  a 3x3/2 pool of 56x56 maps: {floor_side} (rounded down), {ceil_side} with ceil_mode")
+assert (56 - 3) / 2 + 1 == 27.5 and (floor_side, ceil_side) == (27, 28)
+
+# %% [markdown]
+# Pooling is often said to make a network *translation invariant*. It tolerates only
+# shifts smaller than its window: after a 2x2 max pool, the maps of a digit moved right by
+# 1 pixel still match the original's almost exactly, those of a digit moved by 8 pixels not
+# at all (lesson 10 measures what training on shifted digits adds).
+
+# %%
+from minigrad.data import load_digits as load_digits_32  # noqa: E402
+
+digits_32 = load_digits_32(size=32)[0].tensors[0].numpy()[:200]
+
+
+def moved_right(images, d):
+    shifted = np.zeros_like(images)
+    shifted[..., d:] = images[..., : images.shape[-1] - d]
+    return shifted
+
+
+def mean_correlation(a, b):
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    a, b = a - a.mean(1, keepdims=True), b - b.mean(1, keepdims=True)
+    return float(((a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1))).mean())
+
+
+pooled = F.max_pool2d(mg.tensor(digits_32), 2).numpy()
+match = {}
+for d in (1, 2, 4, 8):
+    pooled_moved = F.max_pool2d(mg.tensor(moved_right(digits_32, d)), 2).numpy()
+    match[d] = mean_correlation(pooled, pooled_moved)
+    print(f"  moved {d} px: pooled maps correlate {match[d]:.2f} with the original's")
+assert match[1] > 0.9 and match[8] < 0.2 and match[1] > match[2] > match[4] > match[8]
 
 # %% [markdown]
 # ## 5. Global average pooling replaces the classifier

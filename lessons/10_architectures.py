@@ -92,7 +92,7 @@ networks = [
     ("DenseNet-121", models.densenet121, 2017, 7_978_856, "features", (1024, size // 32),
      depth_of),
 ]  # fmt: skip
-table = []
+table, fc_inputs = [], {}
 for name, build, year, published, feeds, (channels, side), layers_of in networks:
     model = build()
     print(f"\n{name} ({year}):")
@@ -104,6 +104,8 @@ for name, build, year, published, feeds, (channels, side), layers_of in networks
     assert total == published, (name, total, published)
     assert rows[feeds].output_shape == (1, channels, side, side), (name, rows[feeds].output_shape)
     assert summary.output_shape == (1, 1000)
+    if name in ("AlexNet", "VGG-16"):  # the inputs of the first fully connected layer
+        fc_inputs[name] = linears(model)[0].in_features
     table.append((name, year, total, in_linear, depth, rows[feeds].output_shape[1:]))
     del model, summary  # VGG-16 alone is half a gigabyte of weights
 
@@ -180,8 +182,18 @@ assert two_3x3 == 18 * c * c < one_5x5 == 25 * c * c
 
 # %% [markdown]
 # VGG-16's price is size: 138 million parameters, 89% of them in the classifier, whose
-# first layer alone connects 512 x 7 x 7 = 25,088 numbers to 4,096.
-#
+# first layer alone connects 512 x 7 x 7 = 25,088 numbers to 4,096. (Not AlexNet's 9,216:
+# AlexNet's last feature map is 6 x 6 x 256, not 7 x 7 x 512 as some notes have it; nor
+# 6,400 = 5 x 5 x 256, where some course versions of AlexNet end. Five 2x2 poolings take
+# 224 to 224 / 32 = 7.)
+
+# %%
+assert fc_inputs == {"AlexNet": 256 * 6 * 6, "VGG-16": 512 * 7 * 7} == {
+    "AlexNet": 9_216, "VGG-16": 25_088
+}  # fmt: skip
+assert alexnet_maps(224) == 6 and 224 // 2**5 == 7 and 5 * 5 * 256 == 6_400
+
+# %% [markdown]
 # **Network in Network (2013)** replaced the big classifier altogether. Each block is a
 # convolution followed by two 1x1 convolutions (a small multilayer perceptron applied at
 # every pixel), and the last block makes one map per class, which global average pooling
@@ -439,9 +451,11 @@ lessons.save_figure(fig, out / "regularisers.png")
 #   `lenet-counts` (lesson 7) and `resblock-params` (lesson 9) count LeNet-5 and one block;
 # - train the small CNN of section 5 with dropout and shifted images together.
 #
-# What comes next is yours: `minigrad summary resnet50` (or any name in `models.NAMES`)
-# prints a network's table, `minigrad train lenet` trains LeNet-5 on the digits or on MNIST,
-# and every model here trains on the digits with `train.fit`, as in lessons 7 and 9.
+# Lesson 12 follows the Inception line from GoogLeNet to Inception-ResNet and measures what
+# each network costs to run. Beyond that: `minigrad summary resnet50` (or any name in
+# `models.NAMES`) prints a network's table, `minigrad train lenet` trains LeNet-5 on the
+# digits or on MNIST, and every model here trains on the digits with `train.fit`, as in
+# lessons 7 and 9.
 #
 # Exercises for this lesson (`minigrad exercises start ID` writes a file for you to fill
 # in, `minigrad exercises check ID` grades it, `minigrad exercises hint ID` helps):

@@ -144,3 +144,116 @@ def test_summary_errors_name_the_problem():
 def test_input_data_is_used_as_given():
     s = nn.summary(nn.Linear(3, 2), input_data=mg.randn(5, 3), verbose=False)
     assert s.rows[0].output_shape == (5, 2)
+
+
+# --- compute: multiply-accumulates ------------------------------------------------------------
+
+
+def test_lenet5_macs_layer_by_layer():
+    """conv: output elements x C_in x KH x KW; linear: outputs x in_features; nothing else."""
+    s = nn.summary(mg.models.LeNet5(), (1, 32, 32), verbose=False)
+    macs = {r.name: r.macs for r in s.rows}
+    assert macs["features.c1"] == 6 * 28 * 28 * (1 * 5 * 5) == 117_600
+    assert macs["features.c3"] == 16 * 10 * 10 * (6 * 5 * 5) == 240_000
+    assert macs["features.c5"] == 120 * (16 * 5 * 5) == 48_000
+    assert macs["classifier.f6"] == 84 * 120 and macs["classifier.output"] == 10 * 84
+    assert macs["features.s2"] is None and macs["features.act1"] is None  # not counted
+    assert s.total_macs == 416_520 and s.total_flops == 833_040
+    text = str(s)
+    assert "MACs" in text.splitlines()[2] and "117,600" in text
+    assert "MACs (multiply-accumulates): 0.42 M (416,520), batch of 1" in text
+    assert "FLOPs (2 x MACs): 0.83 M" in text
+
+
+def test_macs_of_grouped_strided_convolutions_and_batched_linear_layers():
+    conv = nn.Conv2d(8, 12, 3, stride=2, padding=1, groups=4)
+    s = nn.summary(conv, (8, 9, 9), batch_size=3, verbose=False)
+    assert s.total_macs == 3 * 12 * 5 * 5 * (8 // 4) * 9  # each output sees C/groups channels
+    lin = nn.Linear(7, 5)
+    s = nn.summary(lin, (4, 7), batch_size=2, verbose=False)  # (N, L, in): 2 x 4 rows
+    assert s.total_macs == 2 * 4 * 5 * 7 and s.batch_size == 2
+
+
+def test_macs_fold_with_depth_count_every_call_and_take_a_layers_own_rule():
+    class Scale(nn.Module):  # a layer that declares its own work: one multiply per element
+        def forward(self, x):
+            return x * 2.0
+
+        def count_macs(self, inputs, output):
+            return output.numel()
+
+    lin = nn.Linear(4, 4)
+    shared = nn.Sequential(lin, nn.ReLU(), lin, Scale())
+    s = nn.summary(shared, (4,), verbose=False)
+    assert s.total_macs == 16 + 16 + 4  # the shared layer runs twice: its work counts twice
+    assert s.total_params == 20  # but its parameters once
+    model = nn.Sequential(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)), Scale())
+    full = nn.summary(model, (4,), verbose=False)
+    folded = nn.summary(model, (4,), depth=1, verbose=False)
+    assert [r.macs for r in folded.rows] == [12 + 6, 2]
+    assert folded.total_macs == full.total_macs == 20
+
+
+def test_resnet_macs_agree_with_the_published_numbers():
+    """He et al. (2016), Table 1: ResNet-34 3.6 G and ResNet-50 3.8 G "FLOPs" (multiply-adds);
+    torchvision's 3.66 G and 4.09 G count the same layers (within 2% of 3.6 and of 4.1)."""
+    r34 = nn.summary(mg.models.resnet34(), (3, 224, 224), verbose=False)
+    assert abs(r34.total_macs / 3.6e9 - 1) < 0.02 and r34.total_macs == 3_663_761_408
+    r50 = nn.summary(mg.models.resnet50(), (3, 224, 224), verbose=False)
+    assert abs(r50.total_macs / 4.1e9 - 1) < 0.02
+
+
+def test_vgg19_macs_from_a_small_image_scale_to_the_published_196_g():
+    """A 32 x 32 image shows the rule without a 224 x 224 forward pass (the slow test runs it):
+    every convolution's output area grows by (224 / 32)^2 = 49, while the classifier sees
+    512 x 7 x 7 either way (adaptive pooling)."""
+    s = nn.summary(mg.models.vgg19(), (3, 32, 32), verbose=False)
+    conv = sum(r.macs for r in s.rows if r.type == "Conv2d")
+    linear = sum(r.macs for r in s.rows if r.type == "Linear")
+    assert linear == 25_088 * 4096 + 4096 * 4096 + 4096 * 1000
+    at_224 = 49 * conv + linear
+    assert abs(at_224 / 19.6e9 - 1) < 0.02 and at_224 == 19_632_062_464
+
+
+@pytest.mark.slow
+def test_vgg19_macs_at_224_are_the_published_196_g():
+    s = nn.summary(mg.models.vgg19(), (3, 224, 224), verbose=False)
+    assert s.total_macs == 19_632_062_464 and abs(s.total_macs / 19.6e9 - 1) < 0.02
+
+
+def test_compare_summaries_puts_models_side_by_side():
+    a = nn.summary(mg.models.LeNet5(), (1, 32, 32), verbose=False)
+    b = nn.summary(mg.models.resnet_small(), (1, 32, 32), verbose=False)
+    text = nn.compare_summaries({"lenet5": a, "resnet_small": b})
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("Model"))
+    assert ["Params", "MACs", "FLOPs", "Activations (MB)"] == [
+        h for h in ("Params", "MACs", "FLOPs", "Activations (MB)") if h in header
+    ]
+    row = next(line for line in lines if line.startswith("resnet_small"))
+    assert "174,970" in row and f"{b.total_macs / 1e6:.2f} M" in row
+    assert f"{b.total_params / a.total_params:.2f}" in row
+    with pytest.raises(ValueError, match="at least one"):
+        nn.compare_summaries({})
+
+
+def test_cli_summary_compare_and_several_tables(capsys):
+    from minigrad.cli import main
+
+    assert main(["summary", "lenet", "resnet_small", "--compare"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()}
+    assert "61,706" in rows["lenet5"] and "0.42 M" in rows["lenet5"]  # lenet is lenet5
+    assert "174,970" in rows["resnet_small"] and "Activations (MB)" in out
+    assert main(["summary", "lenet5", "vgg_small", "--depth", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Total params:") == 2 and "278,602" in out
+
+
+@pytest.mark.slow
+def test_cli_compare_vgg19_and_resnet34(capsys):
+    from minigrad.cli import main
+
+    assert main(["summary", "vgg19", "resnet34", "--compare"]) == 0
+    out = capsys.readouterr().out
+    assert "19.63 G" in out and "3.66 G" in out and "143,667,240" in out

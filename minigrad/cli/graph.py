@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-MODELS = ("lenet",)
+MODELS = ("lenet", "lenet5")  # the names `minigrad summary` and `minigrad train` use too
 
 
 def lenet_step(batch_size: int = 8, seed: int = 0) -> tuple[Any, Any, Any, Any]:

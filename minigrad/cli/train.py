@@ -44,6 +44,40 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _augment_spec(text: str) -> str:
+    """--augment: checked now (a clear message for a typo), built in run_train."""
+    from ..transforms import augmentation
+
+    try:
+        augmentation(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("augmentation: ")) from None
+    return text
+
+
+class _Augmented:
+    """The training images with `transform` applied to each, drawn anew every time it is read
+    (so every epoch sees other variants); the labels unchanged."""
+
+    def __init__(self, dataset, transform) -> None:
+        self.dataset, self.transform = dataset, transform
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, i: int):
+        x, y = self.dataset[i]
+        return self.transform(x), y
+
+    def get_batch(self, indices: np.ndarray):
+        if hasattr(self.dataset, "get_batch"):
+            x, y = self.dataset.get_batch(indices)
+        else:
+            x, y = zip(*(self.dataset[int(i)] for i in indices))
+        x = np.stack([self.transform(image) for image in x]).astype(np.float32, copy=False)
+        return x, np.asarray(y)
+
+
 class _PaddedMNIST:
     """MNIST's 28x28 digits padded to 32x32 (as in the LeNet-5 paper), converted per batch."""
 
@@ -111,6 +145,10 @@ def run_train(args: argparse.Namespace) -> int:
     batch_size = args.batch_size or DEFAULTS[args.data]["batch_size"]
     lr = args.lr or LEARNING_RATES[args.optimizer]
     train_set, test_set, what = _datasets(args)
+    if args.augment:
+        from ..transforms import augmentation
+
+        train_set = _Augmented(train_set, augmentation(args.augment))
     out = out_dir(args.out)
 
     manual_seed(args.seed)  # one seed for the initial weights and the shuffling
@@ -126,6 +164,8 @@ def run_train(args: argparse.Namespace) -> int:
 
     n_params = sum(p.numel() for p in params)
     print(f"LeNet-5 ({n_params:,} parameters) on {what}")
+    if args.augment:
+        print(f"training images augmented: {train_set.transform}")
     plural = "" if epochs == 1 else "s"
     print(
         f"{len(train_set):,} training and {len(test_set):,} test images; {epochs} epoch{plural} of "
@@ -185,7 +225,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         description="Train LeNet-5 on handwritten digits (offline by default) and write the "
         "checkpoint, the training curves and the confusion matrix into --out.",
     )
-    p.add_argument("model", choices=["lenet"], help="the network to train (lenet: LeNet-5)")
+    p.add_argument(
+        "model",
+        choices=["lenet", "lenet5"],  # the names `minigrad summary` and `minigrad graph` use
+        help="the network to train (lenet or lenet5: LeNet-5)",
+    )
     p.add_argument(
         "--data",
         choices=["digits", "mnist"],
@@ -226,6 +270,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         choices=["sgd", "adam"],
         default="sgd",
         help="sgd (with momentum 0.9, the default) or adam",
+    )
+    p.add_argument(
+        "--augment",
+        type=_augment_spec,
+        metavar="LIST",
+        help="augment the training images, drawn anew each epoch: a comma-separated list of "
+        "shift, rotate, scale, brightness, each optionally with its amount (shift=2 pixels, "
+        "rotate=10 degrees, scale=0.1, brightness=0.2 are the defaults), e.g. rotate,scale",
     )
     p.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")

@@ -25,7 +25,7 @@ tagged with that name, so graph pictures can draw them as one box.
 |------------------|------------------------------------------------------------------------|
 | conv.py          | unfold, fold (im2col and col2im), conv2d, conv2d_naive                 |
 | pooling.py       | max_pool2d, avg_pool2d, adaptive_avg_pool2d                            |
-| normalization.py | batch_norm, dropout                                                    |
+| normalization.py | batch_norm, dropout, local_response_norm                               |
 | affine.py        | linear                                                                 |
 | padding.py       | pad                                                                    |
 | activation.py    | relu, sigmoid, tanh, elu, leaky_relu, prelu, softmax, log_softmax      |
@@ -45,7 +45,7 @@ from .loss import (
     mse_loss,
     nll_loss,
 )
-from .normalization import batch_norm, dropout
+from .normalization import batch_norm, dropout, local_response_norm
 from .padding import pad
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 
@@ -59,6 +59,7 @@ __all__ = [
     "adaptive_avg_pool2d",
     "batch_norm",
     "dropout",
+    "local_response_norm",
     "linear",
     "pad",
     "relu",

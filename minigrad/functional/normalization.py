@@ -1,4 +1,5 @@
-"""Normalisation and dropout: batch_norm (with the running statistics) and dropout."""
+"""Normalisation and dropout: batch_norm (with the running statistics), dropout, and
+local_response_norm (AlexNet's normalisation across channels)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,35 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     keep = default_generator().random(x.shape, dtype=draw_dtype) >= p
     mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
     return x * Tensor._constant(mask)
+
+
+@composite("local_response_norm")
+def local_response_norm(
+    input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
+) -> Tensor:
+    r"""Divide each value by a power of the energy of its neighbouring channels (LRN).
+
+        b[n, c, ...] = a[n, c, ...] / (k + alpha / size * sum_{c'} a[n, c', ...]^2) ** beta
+
+    over the `size` channels c' = c - size//2 .. c + (size-1)//2, zeros past the edges
+    (PyTorch's definition: alpha is divided by size; the AlexNet paper's formula is not, so
+    its alpha = 1e-4 with n = 5 is alpha = 5e-4 here). Input (N, C, ...) with at least 3
+    dimensions; output of the same shape. A sliding sum of squares along the channel axis,
+    then a power and a division: the gradient is derived.
+    """
+    x = _tensor(input, "local_response_norm")
+    _check_float("local_response_norm", x)
+    if x.ndim < 3:
+        raise ValueError(
+            f"local_response_norm: expected input (N, C, ...) with at least 3 dimensions, got "
+            f"shape {x.shape}; for a batch of feature vectors add an axis: x.unsqueeze(-1)"
+        )
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"local_response_norm: size must be an int >= 1, got {size!r}")
+    c = x.shape[1]
+    before, after = size // 2, (size - 1) // 2
+    squares = (x * x).pad((0, 0) * (x.ndim - 2) + (before, after))  # zeros past the edges
+    energy = squares[:, 0:c]
+    for i in range(1, size):  # a sliding sum over the channel axis: `size` shifted slices
+        energy = energy + squares[:, i : i + c]
+    return x / (k + (alpha / size) * energy) ** beta

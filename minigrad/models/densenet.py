@@ -17,6 +17,9 @@ so DenseNet-121 has fewer parameters than ResNet-50 (7,978,856 with 1000 classes
     denseblock4 (16 layers)  -> 1024; norm5        -> 1024 x 7 x 7
     ReLU, global average pooling, classifier       -> num_classes
 
+DenseNet-169 and -201 only lengthen the last two blocks: (6, 12, 32, 32) gives 14,149,480
+parameters and 1664 final maps; (6, 12, 48, 32) gives 20,013,928 and 1920 (Table 1).
+
 Layout and state-dict keys ("features.denseblock1.denselayer1.norm1.weight") are
 torchvision's, so its weights load by name.
 """
@@ -31,7 +34,15 @@ from .. import nn
 from ..tensor import Tensor, cat
 from ._checks import check_images
 
-__all__ = ["DenseNet", "DenseLayer", "DenseBlock", "Transition", "densenet121"]
+__all__ = [
+    "DenseNet",
+    "DenseLayer",
+    "DenseBlock",
+    "Transition",
+    "densenet121",
+    "densenet169",
+    "densenet201",
+]
 
 
 class DenseLayer(nn.Module):
@@ -148,3 +159,13 @@ class DenseNet(nn.Module):
 def densenet121(num_classes: int = 1000, in_channels: int = 3) -> DenseNet:
     """DenseNet-121 (growth 32, blocks 6-12-24-16): 7,978,856 parameters with 1000 classes."""
     return DenseNet(32, (6, 12, 24, 16), 64, num_classes=num_classes, in_channels=in_channels)
+
+
+def densenet169(num_classes: int = 1000, in_channels: int = 3) -> DenseNet:
+    """DenseNet-169 (growth 32, blocks 6-12-32-32): 14,149,480 parameters with 1000 classes."""
+    return DenseNet(32, (6, 12, 32, 32), 64, num_classes=num_classes, in_channels=in_channels)
+
+
+def densenet201(num_classes: int = 1000, in_channels: int = 3) -> DenseNet:
+    """DenseNet-201 (growth 32, blocks 6-12-48-32): 20,013,928 parameters with 1000 classes."""
+    return DenseNet(32, (6, 12, 48, 32), 64, num_classes=num_classes, in_channels=in_channels)

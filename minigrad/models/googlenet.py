@@ -30,6 +30,11 @@ This is the paper's network: 5x5 convolutions in branch3, local response normali
 batch norm. torchvision's `googlenet` differs (batch norm everywhere, 3x3 in place of 5x5),
 so its weights do not fit this model. Max pools round up (ceil mode, as in the original
 Caffe model), which gives the paper's 112 -> 56 -> 28 -> 14 -> 7.
+
+`googlenet_bn` is the same network as torchvision builds it, the way it is trained today:
+batch norm after every convolution (whose bias is then dropped), no LRN, dropout 20%, and a
+3x3 convolution in branch3 where the paper has 5x5 (torchvision kept that slip so that its
+weights load): 6,624,904 parameters with 1000 classes and no auxiliary heads.
 """
 
 from __future__ import annotations
@@ -37,8 +42,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .. import nn
+from ..nn import LocalResponseNorm
 from ..tensor import Tensor, cat
 from ._checks import check_images
+from ._layers import BasicConv2d
 
 __all__ = [
     "GoogLeNet",
@@ -49,6 +56,7 @@ __all__ = [
     "LocalResponseNorm",
     "INCEPTION_CONFIGS",
     "googlenet",
+    "googlenet_bn",
 ]
 
 # The paper's Table 1: in_channels, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
@@ -65,52 +73,11 @@ INCEPTION_CONFIGS: dict[str, tuple[int, int, int, int, int, int, int]] = {
 }
 
 
-class LocalResponseNorm(nn.Module):
-    r"""Divide each value by a power of the energy of neighbouring channels at that pixel.
-
-    b[c] = a[c] / (k + alpha / n * sum of a[c']^2 over the n channels around c) ** beta
-
-    (channels c - n//2 .. c + (n-1)//2, zeros past the edges; PyTorch's definition). No
-    parameters. AlexNet and GoogLeNet used it before batch norm replaced it.
-    """
-
-    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
-        super().__init__()
-        if size < 1:
-            raise ValueError(f"LocalResponseNorm: size must be >= 1, got {size}")
-        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
-
-    def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor) or x.ndim != 4:
-            shape = getattr(x, "shape", type(x).__name__)
-            raise ValueError(f"LocalResponseNorm: expected an (N, C, H, W) Tensor, got {shape}")
-        c = x.shape[1]
-        squares = (x * x).pad((0, 0, 0, 0, self.size // 2, (self.size - 1) // 2))
-        energy = squares[:, 0:c]
-        for i in range(1, self.size):  # a sliding sum over the channel axis
-            energy = energy + squares[:, i : i + c]
-        return x / (self.k + (self.alpha / self.size) * energy) ** self.beta
-
-    def extra_repr(self) -> str:
-        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
-
-
-class BasicConv2d(nn.Module):
-    """Convolution followed by ReLU (keys "conv.weight", "conv.bias")."""
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, **kwargs) -> None:
-        super().__init__()
-        self.conv = nn.Conv2d(in_channels, out_channels, kernel_size, **kwargs)
-        self.relu = nn.ReLU()
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.relu(self.conv(x))
-
-
 class Inception(nn.Module):
     """Four branches (1x1; 1x1-3x3; 1x1-5x5; pool-1x1) concatenated along the channels.
 
-    (N, in_channels, H, W) -> (N, n1x1 + n3x3 + n5x5 + pool_proj, H, W).
+    (N, in_channels, H, W) -> (N, n1x1 + n3x3 + n5x5 + pool_proj, H, W). `batch_norm` puts
+    batch norm after every convolution; `branch3_kernel=3` is torchvision's 3x3 in branch3.
     """
 
     def __init__(
@@ -122,21 +89,25 @@ class Inception(nn.Module):
         n5x5red: int,
         n5x5: int,
         pool_proj: int,
+        batch_norm: bool = False,
+        branch3_kernel: int = 5,
     ) -> None:
         super().__init__()
         self.out_channels = n1x1 + n3x3 + n5x5 + pool_proj
-        self.branch1 = BasicConv2d(in_channels, n1x1, kernel_size=1)
+        bn = {"batch_norm": batch_norm}
+        self.branch1 = BasicConv2d(in_channels, n1x1, kernel_size=1, **bn)
         self.branch2 = nn.Sequential(
-            BasicConv2d(in_channels, n3x3red, kernel_size=1),
-            BasicConv2d(n3x3red, n3x3, kernel_size=3, padding=1),
+            BasicConv2d(in_channels, n3x3red, kernel_size=1, **bn),
+            BasicConv2d(n3x3red, n3x3, kernel_size=3, padding=1, **bn),
         )
+        k = branch3_kernel
         self.branch3 = nn.Sequential(
-            BasicConv2d(in_channels, n5x5red, kernel_size=1),
-            BasicConv2d(n5x5red, n5x5, kernel_size=5, padding=2),
+            BasicConv2d(in_channels, n5x5red, kernel_size=1, **bn),
+            BasicConv2d(n5x5red, n5x5, kernel_size=k, padding=k // 2, **bn),
         )
         self.branch4 = nn.Sequential(
             nn.MaxPool2d(kernel_size=3, stride=1, padding=1),
-            BasicConv2d(in_channels, pool_proj, kernel_size=1),
+            BasicConv2d(in_channels, pool_proj, kernel_size=1, **bn),
         )
 
     def forward(self, x: Tensor) -> Tensor:
@@ -151,10 +122,12 @@ class InceptionAux(nn.Module):
     the same there and lets other input sizes work.
     """
 
-    def __init__(self, in_channels: int, num_classes: int, dropout: float = 0.7) -> None:
+    def __init__(
+        self, in_channels: int, num_classes: int, dropout: float = 0.7, batch_norm: bool = False
+    ) -> None:
         super().__init__()
         self.avgpool = nn.AdaptiveAvgPool2d((4, 4))
-        self.conv = BasicConv2d(in_channels, 128, kernel_size=1)
+        self.conv = BasicConv2d(in_channels, 128, kernel_size=1, batch_norm=batch_norm)
         self.fc1 = nn.Linear(128 * 4 * 4, 1024)
         self.relu = nn.ReLU()
         self.dropout = nn.Dropout(dropout)
@@ -180,7 +153,8 @@ class GoogLeNet(nn.Module):
     With `aux_logits=True` the model has the two auxiliary classifiers, and in training
     mode returns `GoogLeNetOutputs(logits, aux1, aux2)`; in eval mode (or without them) it
     returns the (N, num_classes) logits. Accepts (N, in_channels, H, W) with H, W >= 47
-    (224 x 224 as designed).
+    (224 x 224 as designed). `batch_norm=True` puts batch norm after every convolution
+    (`googlenet_bn`); `branch3_kernel` is the kernel of the Inception blocks' third branch.
     """
 
     min_size = 47  # conv1 and the four 3x3/2 pools: 47 -> 24 -> 12 -> 6 -> 3 -> 1
@@ -193,34 +167,40 @@ class GoogLeNet(nn.Module):
         dropout: float = 0.4,
         dropout_aux: float = 0.7,
         lrn: bool = True,
+        batch_norm: bool = False,
+        branch3_kernel: int = 5,
     ) -> None:
         super().__init__()
         self.num_classes, self.in_channels, self.aux_logits = num_classes, in_channels, aux_logits
+        bn = {"batch_norm": batch_norm}
 
         def norm() -> nn.Module:
             return LocalResponseNorm(5, alpha=1e-4, beta=0.75) if lrn else nn.Identity()
 
-        self.conv1 = BasicConv2d(in_channels, 64, kernel_size=7, stride=2, padding=3)
+        def inception(name: str) -> Inception:
+            return Inception(*INCEPTION_CONFIGS[name], **bn, branch3_kernel=branch3_kernel)
+
+        self.conv1 = BasicConv2d(in_channels, 64, kernel_size=7, stride=2, padding=3, **bn)
         self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
         self.norm1 = norm()
-        self.conv2 = BasicConv2d(64, 64, kernel_size=1)
-        self.conv3 = BasicConv2d(64, 192, kernel_size=3, padding=1)
+        self.conv2 = BasicConv2d(64, 64, kernel_size=1, **bn)
+        self.conv3 = BasicConv2d(64, 192, kernel_size=3, padding=1, **bn)
         self.norm2 = norm()
         self.maxpool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.inception3a = Inception(*INCEPTION_CONFIGS["inception3a"])
-        self.inception3b = Inception(*INCEPTION_CONFIGS["inception3b"])
+        self.inception3a = inception("inception3a")
+        self.inception3b = inception("inception3b")
         self.maxpool3 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.inception4a = Inception(*INCEPTION_CONFIGS["inception4a"])
-        self.inception4b = Inception(*INCEPTION_CONFIGS["inception4b"])
-        self.inception4c = Inception(*INCEPTION_CONFIGS["inception4c"])
-        self.inception4d = Inception(*INCEPTION_CONFIGS["inception4d"])
-        self.inception4e = Inception(*INCEPTION_CONFIGS["inception4e"])
+        self.inception4a = inception("inception4a")
+        self.inception4b = inception("inception4b")
+        self.inception4c = inception("inception4c")
+        self.inception4d = inception("inception4d")
+        self.inception4e = inception("inception4e")
         self.maxpool4 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.inception5a = Inception(*INCEPTION_CONFIGS["inception5a"])
-        self.inception5b = Inception(*INCEPTION_CONFIGS["inception5b"])
+        self.inception5a = inception("inception5a")
+        self.inception5b = inception("inception5b")
         if aux_logits:
-            self.aux1 = InceptionAux(512, num_classes, dropout_aux)
-            self.aux2 = InceptionAux(528, num_classes, dropout_aux)
+            self.aux1 = InceptionAux(512, num_classes, dropout_aux, **bn)
+            self.aux2 = InceptionAux(528, num_classes, dropout_aux, **bn)
         else:
             self.aux1 = self.aux2 = None
         self.avgpool = nn.AdaptiveAvgPool2d(1)
@@ -247,3 +227,14 @@ class GoogLeNet(nn.Module):
 def googlenet(num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False) -> GoogLeNet:
     """GoogLeNet per the paper: 6,998,552 parameters with 1000 classes (no auxiliary heads)."""
     return GoogLeNet(num_classes, in_channels, aux_logits)
+
+
+def googlenet_bn(
+    num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False
+) -> GoogLeNet:
+    """GoogLeNet with batch norm, torchvision's layout (no LRN, 3x3 in branch3, dropout 0.2):
+    6,624,904 parameters with 1000 classes (no auxiliary heads)."""
+    return GoogLeNet(
+        num_classes, in_channels, aux_logits, dropout=0.2, lrn=False, batch_norm=True,
+        branch3_kernel=3,
+    )  # fmt: skip

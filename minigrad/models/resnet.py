@@ -24,6 +24,11 @@ A ResNet is a stem, four stages of blocks and a classifier:
     ResNet-18  BasicBlock  [2, 2, 2, 2]     11,689,512 parameters (1000 classes)
     ResNet-34  BasicBlock  [3, 4, 6, 3]     21,797,672
     ResNet-50  Bottleneck  [3, 4, 6, 3]     25,557,032
+    ResNet-101 Bottleneck  [3, 4, 23, 3]    44,549,160
+    ResNet-152 Bottleneck  [3, 8, 36, 3]    60,192,808
+
+(Table 1 of the paper.) ResNet-152 has fewer multiply-accumulates per image (11.5 G) than
+VGG-19 (19.6 G), for 152 layers against 19: the bottleneck keeps the 3x3 layers narrow.
 
 The stride-2 convolution sits in the bottleneck's 3x3 layer (torchvision's "ResNet v1.5").
 `resnet_small` is the 32 x 32 version for the lessons' digits: a 3x3 stem without pooling
@@ -46,6 +51,8 @@ __all__ = [
     "resnet18",
     "resnet34",
     "resnet50",
+    "resnet101",
+    "resnet152",
     "resnet_small",
 ]
 
@@ -203,6 +210,16 @@ def resnet34(num_classes: int = 1000, in_channels: int = 3) -> ResNet:
 def resnet50(num_classes: int = 1000, in_channels: int = 3) -> ResNet:
     """ResNet-50: Bottlenecks [3, 4, 6, 3]; 25,557,032 parameters with 1000 classes."""
     return ResNet(Bottleneck, [3, 4, 6, 3], num_classes, in_channels)
+
+
+def resnet101(num_classes: int = 1000, in_channels: int = 3) -> ResNet:
+    """ResNet-101: Bottlenecks [3, 4, 23, 3]; 44,549,160 parameters with 1000 classes."""
+    return ResNet(Bottleneck, [3, 4, 23, 3], num_classes, in_channels)
+
+
+def resnet152(num_classes: int = 1000, in_channels: int = 3) -> ResNet:
+    """ResNet-152: Bottlenecks [3, 8, 36, 3]; 60,192,808 parameters with 1000 classes."""
+    return ResNet(Bottleneck, [3, 8, 36, 3], num_classes, in_channels)
 
 
 def resnet_small(

@@ -13,12 +13,12 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | conv.py          | Conv2d                                                             |
 | pooling.py       | MaxPool2d, AvgPool2d, AdaptiveAvgPool2d                            |
 | activation.py    | ReLU, Sigmoid, Tanh, ELU, LeakyReLU, PReLU, Softmax, LogSoftmax    |
-| normalization.py | BatchNorm1d, BatchNorm2d                                           |
+| normalization.py | BatchNorm1d, BatchNorm2d, LocalResponseNorm                        |
 | dropout.py       | Dropout                                                            |
 | flatten.py       | Flatten                                                            |
 | init.py          | kaiming / xavier / uniform / normal initialisation                 |
 | utils.py         | clip_grad_norm_, clip_grad_value_                                  |
-| summary.py       | summary(model, input_shape): the layer table                       |
+| summary.py       | summary(model, input_shape): the layer table (params, MACs, memory) |
 """
 
 from .. import functional
@@ -30,9 +30,9 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
 from .module import Module, Parameter, RemovableHandle
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
-from .summary import ModelSummary, summary
+from .summary import ModelSummary, compare_summaries, summary
 
 __all__ = [
     "Module",
@@ -59,9 +59,11 @@ __all__ = [
     "Dropout",
     "BatchNorm1d",
     "BatchNorm2d",
+    "LocalResponseNorm",
     "init",
     "utils",
     "functional",
     "summary",
     "ModelSummary",
+    "compare_summaries",
 ]

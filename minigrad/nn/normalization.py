@@ -10,6 +10,9 @@ In eval mode the running averages replace the batch statistics, so one example's
 longer depends on the rest of its batch. Buffers (saved in state_dict with PyTorch's names):
 running_mean, running_var, num_batches_tracked. `momentum=None` gives a plain cumulative
 average over all batches seen.
+
+`LocalResponseNorm` (at the end) is the normalisation batch norm replaced: each value divided
+by the energy of its neighbouring channels, with no statistics and no parameters.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ..autograd import no_grad
 from ..tensor import Tensor
 from .module import Module, Parameter, filled, layer_dtype
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LocalResponseNorm"]
 
 
 class _BatchNorm(Module):
@@ -139,3 +142,28 @@ class BatchNorm2d(_BatchNorm):
 
     _ndims = (4,)
     _shapes = "(N, C, H, W)"
+
+
+class LocalResponseNorm(Module):
+    r"""Local response normalisation across channels (AlexNet, 2012; GoogLeNet, 2014).
+
+    b[c] = a[c] / (k + alpha / size * sum of a[c']^2 over the `size` channels around c) ** beta
+
+    at every position, as `F.local_response_norm` (PyTorch's definition; the AlexNet paper
+    writes alpha without the division by size). No parameters. A strongly active channel
+    damps its neighbours ("lateral inhibition"); batch norm replaced it from 2015 on.
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
+        super().__init__()
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise ValueError(f"LocalResponseNorm: size must be an int >= 1, got {size!r}")
+        self.size, self.alpha, self.beta, self.k = int(size), alpha, beta, k
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not isinstance(x, Tensor):
+            raise TypeError(f"LocalResponseNorm: expected a Tensor input, got {type(x).__name__}")
+        return F.local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
