@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,9 @@ def test_every_exercise_folder_is_listed_once_and_named_after_its_id():
     for ex in EXERCISES:
         assert ex.filename == f"l{ex.lesson:02d}_{ex.id.replace('-', '_')}.py"
         assert {"solution.py", "checks.py", "mistakes.py"} <= {p.name for p in ex.folder.iterdir()}
+        # each its own: a check or mistake imported from another exercise would run twice
+        assert all(c.run.__module__ == f"{ex.package}.checks" for c in ex.checks)
+        assert all(m.unfixed or m.wrong.__module__ == f"{ex.package}.mistakes" for m in ex.mistakes)
     assert [ex.lesson for ex in EXERCISES] == sorted(ex.lesson for ex in EXERCISES)
 
 
@@ -187,7 +191,7 @@ def test_the_solution_shown_has_no_markers_and_no_stub_lines():
 @pytest.mark.parametrize(
     ("source", "match"),
     [
-        ("def f():\n    return 1\n", "no # BEGIN SOLUTION"),
+        ("def f():\n    return 1\n", "no region marked # BEGIN SOLUTION"),
         ("def f():\n    # BEGIN SOLUTION\n    return 1\n", "line 2 is never closed"),
         ("def f():\n    # END SOLUTION\n", "line 2: # END SOLUTION without its # BEGIN"),
         ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n", "line 2: .* regions do not nest"),
@@ -217,7 +221,7 @@ def test_exercise_files_are_linted_and_formatted():
 def test_the_readme_worked_example_is_a_working_exercise(tmp_path, monkeypatch):
     text = (FOLDER / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", text.split("## Adding one", 1)[1], re.DOTALL)
-    files = {'"""mse-grad:': "__init__.py", '"""Exercise mse-grad': "solution.py",
+    files = {'ID = "mse-grad"': "__init__.py", '"""Exercise mse-grad': "solution.py",
              '"""Checks of mse-grad': "checks.py", '"""Realistic wrong': "mistakes.py"}  # fmt: skip
     folder = tmp_path / "l03_mse_grad"
     folder.mkdir()
@@ -243,3 +247,24 @@ def test_the_readme_worked_example_is_a_working_exercise(tmp_path, monkeypatch):
     finally:
         for name in [n for n in sys.modules if n.startswith("minigrad.exercises.l03_mse_grad")]:
             del sys.modules[name]
+
+
+@pytest.mark.slow
+def test_the_built_wheel_ships_every_exercise_folder(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    source = tmp_path / "source"  # a copy: building leaves build/ and egg-info behind
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, source / name)
+    shutil.copytree(root / "minigrad", source / "minigrad",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+         "-w", str(tmp_path / "dist"), str(source)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = (tmp_path / "dist").glob("minigrad-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for ex in EXERCISES:
+        for part in ("__init__.py", "solution.py", "checks.py", "mistakes.py"):
+            assert f"minigrad/exercises/{ex.folder.name}/{part}" in names

@@ -80,7 +80,7 @@ def _lines(source: str, where: str) -> list[tuple[str, str]]:
     if pending is not None:
         out.extend(_placeholder(*pending))
     if not regions:
-        raise ValueError(f"{where}: no # BEGIN SOLUTION / # END SOLUTION region")
+        raise ValueError(f"{where}: no region marked # BEGIN SOLUTION (or # BEGIN FIX)")
     return out
 
 

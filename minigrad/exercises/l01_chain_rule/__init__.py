@@ -1,5 +1,3 @@
-"""chain-rule: derivatives by hand, with a variable used twice."""
-
 ID = "chain-rule"
 LESSON = 1
 TITLE = "The chain rule by hand (a variable used twice)"

@@ -1,5 +1,3 @@
-"""graph-walk: backpropagation for mg.Value, written by the learner."""
-
 ID = "graph-walk"
 LESSON = 1
 TITLE = "Write the graph walk: topological order and backward"

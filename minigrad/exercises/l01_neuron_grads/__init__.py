@@ -1,5 +1,3 @@
-"""neuron-grads: the gradients of one tanh neuron, by hand."""
-
 ID = "neuron-grads"
 LESSON = 1
 TITLE = "Gradients of a tanh neuron by hand"

@@ -1,5 +1,3 @@
-"""mlp-params: how many numbers an MLP learns."""
-
 ID = "mlp-params"
 LESSON = 2
 TITLE = "Count the parameters of an MLP"

@@ -1,5 +1,3 @@
-"""value-sgd-step: one step of gradient descent on mg.Value parameters."""
-
 ID = "value-sgd-step"
 LESSON = 2
 TITLE = "One gradient-descent step on Values"

@@ -1,5 +1,3 @@
-"""elu-function: the exponential linear unit as a Function, with a hyperparameter."""
-
 ID = "elu-function"
 LESSON = 3
 TITLE = "ELU as a new Function, with alpha"

@@ -1,5 +1,3 @@
-"""linear-backward: the gradients of y = x @ W + b, by their shapes."""
-
 ID = "linear-backward"
 LESSON = 3
 TITLE = "The backward of y = x @ W + b, in numpy"

@@ -1,5 +1,3 @@
-"""prelu-function: a ReLU with a learned slope per channel, as a Function."""
-
 ID = "prelu-function"
 LESSON = 3
 TITLE = "PReLU as a Function: a learned slope per channel"

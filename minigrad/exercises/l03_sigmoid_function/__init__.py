@@ -1,5 +1,3 @@
-"""sigmoid-function: a new op with its own forward and differentiable backward."""
-
 ID = "sigmoid-function"
 LESSON = 3
 TITLE = "Sigmoid as a new Function (gradcheck and gradgradcheck)"

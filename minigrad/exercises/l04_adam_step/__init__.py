@@ -1,5 +1,3 @@
-"""adam-step: one Adam update in numpy, bias correction included."""
-
 ID = "adam-step"
 LESSON = 4
 TITLE = "One Adam update in numpy, bias correction included"

@@ -1,5 +1,3 @@
-"""bug-softmax-twice: find the bug in a classifier that trains badly."""
-
 ID = "bug-softmax-twice"
 LESSON = 4
 TITLE = "Find the bug: a classifier that trains badly"

@@ -1,5 +1,3 @@
-"""log-softmax: a numerically stable log-softmax composed from Tensor operations."""
-
 ID = "log-softmax"
 LESSON = 4
 TITLE = "A numerically stable log-softmax from Tensor operations"

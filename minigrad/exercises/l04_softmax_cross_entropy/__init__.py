@@ -1,5 +1,3 @@
-"""softmax-cross-entropy: the classifier's loss as one Function."""
-
 ID = "softmax-cross-entropy"
 LESSON = 4
 TITLE = "Softmax cross-entropy as one Function: (softmax - onehot) / N"

@@ -1,5 +1,3 @@
-"""conv-backward: the convolution's backward pass by hand, against the derived one."""
-
 ID = "conv-backward"
 LESSON = 5
 TITLE = "The convolution backward by hand (dX, dW, db) vs the derived one"

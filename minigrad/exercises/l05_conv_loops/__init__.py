@@ -1,5 +1,3 @@
-"""conv-loops: conv2d written with loops of slices and sums; the engine derives its backward."""
-
 ID = "conv-loops"
 LESSON = 5
 TITLE = "A convolution written with loops; the engine derives its backward"

@@ -1,5 +1,3 @@
-"""conv-params: how many numbers a Conv2d learns (bias, groups)."""
-
 ID = "conv-params"
 LESSON = 5
 TITLE = "Count a convolution's parameters (bias, groups)"

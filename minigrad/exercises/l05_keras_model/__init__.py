@@ -1,5 +1,3 @@
-"""keras-model: a small Keras-style CNN counted layer by layer."""
-
 ID = "keras-model"
 LESSON = 5
 TITLE = "A Keras-style CNN: every layer's parameters (19,189 in all)"

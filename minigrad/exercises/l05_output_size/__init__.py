@@ -1,5 +1,3 @@
-"""output-size: the output-size formula with stride, padding and dilation."""
-
 ID = "output-size"
 LESSON = 5
 TITLE = "The output-size formula with stride, padding and dilation"

@@ -1,5 +1,3 @@
-"""vgg-block: VGG's building block, counted."""
-
 ID = "vgg-block"
 LESSON = 5
 TITLE = "A VGG block: stacked 3x3 convolutions, parameters and receptive field"

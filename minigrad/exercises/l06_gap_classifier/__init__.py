@@ -1,5 +1,3 @@
-"""gap-classifier: what global average pooling saves over a big classifier."""
-
 ID = "gap-classifier"
 LESSON = 6
 TITLE = "Global average pooling instead of a big classifier: count the savings"

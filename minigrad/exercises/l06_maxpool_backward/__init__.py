@@ -1,5 +1,3 @@
-"""maxpool-backward: where max pooling sends the gradient, in numpy."""
-
 ID = "maxpool-backward"
 LESSON = 6
 TITLE = "Max-pooling backward in numpy vs the engine"

@@ -1,5 +1,3 @@
-"""bug-zero-grad: find the bug in a CNN training loop whose loss misbehaves."""
-
 ID = "bug-zero-grad"
 LESSON = 7
 TITLE = "Find the bug: a CNN training loop whose loss misbehaves"

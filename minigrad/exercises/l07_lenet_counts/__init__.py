@@ -1,5 +1,3 @@
-"""lenet-counts: LeNet-5's parameters, layer by layer."""
-
 ID = "lenet-counts"
 LESSON = 7
 TITLE = "LeNet-5's parameters, layer by layer (61,706)"

@@ -1,5 +1,3 @@
-"""lenet-shapes: one image followed through LeNet-5, shape by shape."""
-
 ID = "lenet-shapes"
 LESSON = 7
 TITLE = "LeNet-5's output shape after every layer"

@@ -1,5 +1,3 @@
-"""batchnorm-backward: batch norm's backward in closed form, against the derived one."""
-
 ID = "batchnorm-backward"
 LESSON = 8
 TITLE = "Batch norm's closed-form backward vs the derived one"

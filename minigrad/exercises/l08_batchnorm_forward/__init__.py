@@ -1,5 +1,3 @@
-"""batchnorm-forward: batch normalization in both modes, with running statistics."""
-
 ID = "batchnorm-forward"
 LESSON = 8
 TITLE = "Batch norm forward: train and eval mode, running statistics"

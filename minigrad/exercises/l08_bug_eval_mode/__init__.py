@@ -1,5 +1,3 @@
-"""bug-eval-mode: find the bug in an evaluation that changes the model."""
-
 ID = "bug-eval-mode"
 LESSON = 8
 TITLE = "Find the bug: an evaluation that changes the model"

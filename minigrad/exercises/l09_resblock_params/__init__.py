@@ -1,5 +1,3 @@
-"""resblock-params: a ResNet basic block with a projection shortcut, counted by hand."""
-
 ID = "resblock-params"
 LESSON = 9
 TITLE = "Count a ResNet basic block with a projection shortcut"

@@ -1,5 +1,3 @@
-"""residual-block: ResNet's basic block with a projection shortcut, as an nn.Module."""
-
 ID = "residual-block"
 LESSON = 9
 TITLE = "Build a residual block with a projection shortcut (nn.Module)"

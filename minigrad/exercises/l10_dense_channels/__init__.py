@@ -1,5 +1,3 @@
-"""dense-channels: DenseNet's channel growth through dense blocks and transitions."""
-
 ID = "dense-channels"
 LESSON = 10
 TITLE = "DenseNet's channel growth through dense blocks and transitions"

@@ -1,5 +1,3 @@
-"""inception-params: a GoogLeNet Inception block counted from its row of the table."""
-
 ID = "inception-params"
 LESSON = 10
 TITLE = "Count a GoogLeNet Inception block from its row of the table"

@@ -1,5 +1,3 @@
-"""inverted-dropout: dropout's forward in numpy, in both modes."""
-
 ID = "inverted-dropout"
 LESSON = 10
 TITLE = "Inverted dropout in numpy: train and eval mode, expected value kept"

@@ -1,5 +1,3 @@
-"""stacked-3x3: n stacked 3x3 convolutions against one big kernel seeing the same window."""
-
 ID = "stacked-3x3"
 LESSON = 10
 TITLE = "Why VGG stacks 3x3 convolutions: the same window for fewer parameters"
