@@ -16,14 +16,11 @@ import sys
 import threading
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .exercise import Exercise
+from typing import Protocol
 
 NOT_YET = "not implemented yet"
 
@@ -39,6 +36,14 @@ class Unfilled(NotImplementedError):
 class _Timeout(BaseException):
     """Raised by the alarm inside a check that runs too long (BaseException: `except Exception`
     in the learner's code cannot swallow it)."""
+
+
+class Exercise(Protocol):
+    """What the checker needs of an exercise (exercise.Exercise is one)."""
+
+    id: str
+    filename: str  # the learner's file name
+    checks: Sequence[Callable[[ModuleType], None]]  # each with a .name for the report
 
 
 @dataclass
