@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -30,10 +31,13 @@ def test_at_least_20_exercises_across_lessons_1_to_10():
     assert len({ex.filename for ex in exercises}) == len(exercises)
 
 
-def test_every_exercise_is_available_in_this_checkout():
-    # exercises on conv, pooling, batch norm, nn and optim need those modules; all exist here
-    assert [ex.id for ex in all_exercises() if ex.missing()] == []
+def test_exercises_of_a_lesson_come_in_their_listed_order():
     assert [ex.id for ex in for_lesson(6)] == ["maxpool-backward", "gap-classifier"]
+    assert [ex.id for ex in for_lesson(8)] == [
+        "batchnorm-forward",
+        "batchnorm-backward",
+        "bug-eval-mode",
+    ]
 
 
 def test_console_script_lists_the_exercises(tmp_path):
@@ -51,26 +55,37 @@ def test_round_trip_start_check_hint_solution(tmp_path, capsys):
     path = Path(d) / get("output-size").filename
     assert path.read_text() == get("output-size").stub
 
-    # the solution stays closed until a check has failed
+    # the solution stays closed until a check of the learner's own attempt has failed
     code, out = run(capsys, "solution", "output-size", "--dir", d)
-    assert code == 1 and "opens after you have tried" in out
+    assert code == 1 and "opens after you have tried" in out and "--force" in out
 
     code, out = run(capsys, "check", "output-size", "--dir", d)
     assert code == 1
     assert "FAILED" in out and NOT_YET in out and "0 of 1 checks passed" in out
+    assert "still the stub" in out
+
+    # a check of the untouched stub does not count
+    code, out = run(capsys, "solution", "output-size", "--dir", d)
+    assert code == 1 and "the untouched stub does not count" in out and "--force" in out
+    assert "def conv_output_size" not in out
 
     code, out = run(capsys, "hint", "output-size", "--dir", d)
     assert code == 0 and out.startswith("Hint 1 of 3") and get("output-size").hints[0] in out
     code, out = run(capsys, "hint", "output-size", "--dir", d)
     assert "Hint 2 of 3" in out and get("output-size").hints[1] in out
 
+    # a wrong answer gets the diagnostic, and opens the solution
+    wrong = get("output-size").solution.replace("2 * padding", "padding")
+    assert wrong != get("output-size").solution
+    path.write_text(wrong)
+    code, out = run(capsys, "check", "output-size", "--dir", d)
+    assert code == 1 and "padding is added on both sides" in out and "still the stub" not in out
+
     code, out = run(capsys, "solution", "output-size", "--dir", d)
     assert code == 0 and "def conv_output_size" in out
+    assert get("output-size").solution in out and "BEGIN SOLUTION" not in out
 
-    # a wrong answer gets the diagnostic, then the fix passes
-    path.write_text(get("output-size").solution.replace("2 * padding", "padding"))
-    code, out = run(capsys, "check", "output-size", "--dir", d)
-    assert code == 1 and "padding is added on both sides" in out
+    # the fix passes
     path.write_text(get("output-size").solution)
     code, out = run(capsys, "check", "output-size", "--dir", d)
     assert code == 0 and "All 1 checks passed" in out
@@ -78,6 +93,7 @@ def test_round_trip_start_check_hint_solution(tmp_path, capsys):
     state = json.loads((Path(d) / FILENAME).read_text())["exercises"]["output-size"]
     assert state["done"] is True and state["failed_once"] is True
     assert state["hints_shown"] == 2 and state["checks"] == 3 and state["solution_shown"]
+    assert state["stub_sha256"] == hashlib.sha256(get("output-size").stub.encode()).hexdigest()
 
     code, out = run(capsys, "--dir", d)
     line = next(ln for ln in out.splitlines() if ln.startswith("output-size"))
@@ -95,6 +111,32 @@ def test_start_never_overwrites_without_force(tmp_path, capsys):
     assert path.read_text() == "# my work\n"
     assert run(capsys, "start", "chain-rule", "--dir", d, "--force")[0] == 0
     assert path.read_text() == get("chain-rule").stub
+
+
+def test_solution_stays_closed_for_the_stub_as_start_wrote_it(tmp_path, capsys):
+    d = str(tmp_path)
+    ex = get("chain-rule")
+    run(capsys, "start", ex.id, "--dir", d)
+    path = tmp_path / ex.filename
+    # a stub written by an older minigrad: its hash, recorded by start, counts as untouched
+    older = ex.stub.replace("Careful: x is used twice.", "Careful!")
+    path.write_text(older)
+    progress = Progress(tmp_path)
+    progress.entry(ex.id)["stub_sha256"] = hashlib.sha256(older.encode()).hexdigest()
+    progress.save()
+    assert run(capsys, "check", ex.id, "--dir", d)[0] == 1
+    assert run(capsys, "solution", ex.id, "--dir", d)[0] == 1
+    # edited, then put back as it was: still untouched
+    path.write_text(ex.stub)
+    assert run(capsys, "check", ex.id, "--dir", d)[0] == 1
+    code, out = run(capsys, "solution", ex.id, "--dir", d)
+    assert code == 1 and "untouched stub does not count" in out
+    assert "failed_once" not in Progress(tmp_path).get(ex.id)
+    # an attempt that fails opens it
+    path.write_text(ex.stub.replace('"df_dx": ...', '"df_dx": 1.0'))
+    assert run(capsys, "check", ex.id, "--dir", d)[0] == 1
+    code, out = run(capsys, "solution", ex.id, "--dir", d)
+    assert code == 0 and "df_du = 2 * u" in out
 
 
 def test_solution_with_force_and_list_marks_started(tmp_path, capsys):
@@ -243,7 +285,7 @@ def test_missing_file_is_reported(tmp_path):
 
 def test_batchnorm_exercise_reference_matches_f_batch_norm():
     F = pytest.importorskip("minigrad.functional")
-    from minigrad.exercises.l08_batchnorm import _bn_ref
+    from minigrad.exercises.l08_batchnorm_forward.checks import reference as _bn_ref
 
     rng = np.random.default_rng(0)
     rm, rv = np.zeros(3), np.ones(3)

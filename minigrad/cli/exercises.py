@@ -4,14 +4,18 @@ minigrad exercises                     list them: id, lesson, title, done or not
 minigrad exercises start ID [--dir D]  write the stub into your folder (default my-exercises/)
 minigrad exercises check ID [--dir D]  grade your file; exit code 0 only when all checks pass
 minigrad exercises hint ID             the next hint (one more each time)
-minigrad exercises solution ID         the reference, after a failed check (or --force)
+minigrad exercises solution ID         the reference, once a check of your own attempt (a
+                                       changed file) has failed; or with --force
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
+
+from ..fileio import atomic_write
 
 DEFAULT_DIR = "my-exercises"
 
@@ -38,15 +42,13 @@ def _exercise(exercise_id: str):
     from ..exercises import get
 
     try:
-        ex = get(exercise_id)
+        return get(exercise_id)
     except KeyError as e:
         raise SystemExit(f"minigrad exercises: {e.args[0]}") from None
-    missing = ex.missing()
-    if missing:
-        raise SystemExit(
-            f"minigrad exercises: {ex.id} needs {missing}, which this minigrad does not have yet"
-        )
-    return ex
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _progress(folder: Path):
@@ -66,9 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = []
     for ex in all_exercises():
         state = progress.get(ex.id) if progress else {}
-        if ex.missing():
-            status = "not available yet"
-        elif state.get("done"):
+        if state.get("done"):
             status = "done"
         elif (folder / ex.filename).exists():
             status = "started"
@@ -97,9 +97,12 @@ def cmd_start(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    path.write_text(ex.stub)
+    with atomic_write(path, "w") as f:
+        f.write(ex.stub)
     progress = _progress(folder)
-    progress.entry(ex.id)["started"] = True
+    state = progress.entry(ex.id)
+    state["started"] = True
+    state["stub_sha256"] = _digest(ex.stub)  # a check of the untouched stub opens nothing
     progress.save()
     print(f"{ex.id} (lesson {ex.lesson}): {ex.title}")
     print(f"wrote {path}")
@@ -156,8 +159,9 @@ def _check_one(ex, folder: Path, args: argparse.Namespace) -> bool:
     state = progress.entry(ex.id)
     state["checks"] = state.get("checks", 0) + 1
     state["done"] = bool(state.get("done")) or ok
-    if not ok:
-        state["failed_once"] = True
+    untouched = _untouched(ex, path, state)
+    if not ok and not untouched:
+        state["failed_once"] = True  # a failed check of the learner's own attempt
     progress.save()
     if ok:
         print(f"All {len(results)} checks passed. Well done!")
@@ -166,7 +170,18 @@ def _check_one(ex, folder: Path, args: argparse.Namespace) -> bool:
             f"{passed} of {len(results)} checks passed. "
             f"Stuck? `minigrad exercises hint {ex.id}` gives a hint."
         )
+        if untouched:
+            print(f"({path} is still the stub as `start` wrote it: edit it, then check again.)")
     return ok
+
+
+def _untouched(ex, path: Path, state: dict) -> bool:
+    """Is the learner's file still the stub, as `start` wrote it (this or an older version)?"""
+    try:
+        digest = _digest(path.read_text())
+    except (OSError, UnicodeDecodeError):
+        return False
+    return digest in (_digest(ex.stub), state.get("stub_sha256"))
 
 
 def cmd_hint(args: argparse.Namespace) -> int:
@@ -181,7 +196,7 @@ def cmd_hint(args: argparse.Namespace) -> int:
         print(f"(run `minigrad exercises hint {ex.id}` again for the next one)")
     else:
         print(
-            "That was the last hint. After a failed check, "
+            "That was the last hint. After a failed check of your attempt, "
             f"`minigrad exercises solution {ex.id}` shows the reference."
         )
     state["hints_shown"] = min(shown + 1, len(ex.hints))
@@ -196,9 +211,10 @@ def cmd_solution(args: argparse.Namespace) -> int:
     tried = bool(progress and progress.get(ex.id).get("failed_once"))
     if not (tried or args.force):
         print(
-            f"The solution of {ex.id} opens after you have tried: run "
-            f"`minigrad exercises check {ex.id}` on your attempt first (a hint may be enough: "
-            f"`minigrad exercises hint {ex.id}`). Pass --force to see it anyway.",
+            f"The solution of {ex.id} opens after you have tried: edit your file, and once "
+            f"`minigrad exercises check {ex.id}` fails on your attempt it opens (a check of "
+            f"the untouched stub does not count). A hint may be enough: "
+            f"`minigrad exercises hint {ex.id}`. Pass --force to see it anyway.",
             file=sys.stderr,
         )
         return 1
@@ -241,4 +257,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     action("hint", cmd_hint, "show the next hint")
     sol = action("solution", cmd_solution, "show the reference solution")
-    sol.add_argument("--force", action="store_true", help="show it without a failed check")
+    sol.add_argument(
+        "--force", action="store_true", help="show it without a failed check of your attempt"
+    )

@@ -1,46 +1,59 @@
 """Exercises a checker grades, offline, with hints that say what is wrong.
 
-Each lesson module (`l01_derivatives`, ...) defines its exercises: the stub a learner
-starts from, the checks, the hints, the reference solution and the realistic mistakes
-the checks diagnose. `minigrad exercises` (in `minigrad/cli/exercises.py`) is the
-learner's door to them; `run_checks` is the checker itself.
+Each exercise is a folder here (`l06_maxpool_backward/`: its metadata, its solution with the
+learner's part marked, its checks and its realistic mistakes; `exercise.py` describes the
+format and README.md how to add one). `minigrad exercises` (in `minigrad/cli/exercises.py`)
+is the learner's door to them; `run_checks` is the checker itself.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 
-from . import (
-    l01_derivatives,
-    l02_mlp,
-    l03_tensors,
-    l04_softmax_optim,
-    l05_convolution,
-    l05_shapes,
-    l06_pooling,
-    l07_lenet,
-    l08_batchnorm,
-    l09_residual,
-    l10_architectures,
-)
-from .core import NOT_YET, Exercise, Mistake, Result, Wrong, run_checks, run_source
+from .checker import NOT_YET, Result, Wrong, check_module, run_checks, run_source
+from .exercise import Exercise, Mistake
 
-_MODULES = (
-    l01_derivatives,
-    l02_mlp,
-    l03_tensors,
-    l04_softmax_optim,
-    l05_shapes,
-    l05_convolution,
-    l06_pooling,
-    l07_lenet,
-    l08_batchnorm,
-    l09_residual,
-    l10_architectures,
+# Every exercise's folder, in the order `minigrad exercises` lists them (lesson by lesson).
+FOLDERS = (
+    "l01_chain_rule",
+    "l01_neuron_grads",
+    "l01_graph_walk",
+    "l02_mlp_params",
+    "l02_value_sgd_step",
+    "l03_linear_backward",
+    "l03_sigmoid_function",
+    "l03_elu_function",
+    "l03_prelu_function",
+    "l04_log_softmax",
+    "l04_softmax_cross_entropy",
+    "l04_adam_step",
+    "l04_bug_softmax_twice",
+    "l05_output_size",
+    "l05_conv_params",
+    "l05_keras_model",
+    "l05_vgg_block",
+    "l05_conv_loops",
+    "l05_conv_backward",
+    "l06_maxpool_backward",
+    "l06_gap_classifier",
+    "l07_lenet_counts",
+    "l07_lenet_shapes",
+    "l07_bug_zero_grad",
+    "l08_batchnorm_forward",
+    "l08_batchnorm_backward",
+    "l08_bug_eval_mode",
+    "l09_resblock_params",
+    "l09_residual_block",
+    "l10_stacked_3x3",
+    "l10_inception_params",
+    "l10_dense_channels",
+    "l10_inverted_dropout",
 )
 
 EXERCISES: dict[str, Exercise] = {
-    ex.id: ex for ex in sorted((e for m in _MODULES for e in m.EXERCISES), key=lambda e: e.lesson)
+    ex.id: ex
+    for ex in (Exercise(importlib.import_module(f"{__name__}.{name}")) for name in FOLDERS)
 }
 
 
@@ -67,12 +80,14 @@ def get(exercise_id: str) -> Exercise:
 
 __all__ = [
     "EXERCISES",
+    "FOLDERS",
     "NOT_YET",
     "Exercise",
     "Mistake",
     "Result",
     "Wrong",
     "all_exercises",
+    "check_module",
     "for_lesson",
     "get",
     "run_checks",

@@ -1,4 +1,6 @@
-"""Small tools the checks share: fetch what the learner defined, compare, and diagnose.
+"""The checks' toolbox: fetch what the learner defined, compare, and diagnose.
+
+A checks.py needs only this module: `check` and `Wrong` are here too.
 
 The diagnosing idea: a wrong answer is rarely random. For each exercise we know the
 usual ways to get it wrong (forgot the padding, forgot the bias, did not sum a broadcast
@@ -14,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .core import Wrong
+from .checker import Unfilled, Wrong
+from .exercise import check  # noqa: F401 - re-exported: checks.py imports it from here
 
 
 def need(mod: ModuleType, name: str) -> Any:
@@ -47,7 +50,7 @@ def filled(got: dict, key: str) -> Any:
         raise Wrong(f"answers() has no {key!r}")
     value = got[key]
     if value is Ellipsis or (isinstance(value, tuple) and Ellipsis in value):
-        raise NotImplementedError(f"{key} is still ...")
+        raise Unfilled(f"{key} is still ...")
     return value
 
 
@@ -55,8 +58,10 @@ def array(x: Any, what: str) -> np.ndarray:
     """The learner's result as a float64 ndarray (Tensors, lists and numbers accepted)."""
     if x is None:
         raise Wrong(f"{what} is None: did you forget a `return`?")
+    from ..tensor import Tensor
+
     try:
-        arr = np.asarray(x.data if hasattr(x, "_fn") else x, dtype=np.float64)
+        arr = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be numbers (an array or Tensor), got {type(x).__name__}"
@@ -91,11 +96,6 @@ def integer(x: Any, what: str) -> int:
 def close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol))
-
-
-def expect_shape(got: np.ndarray, shape: tuple, what: str) -> None:
-    if tuple(got.shape) != tuple(shape):
-        raise Wrong(f"{what} has shape {tuple(got.shape)}, expected {tuple(shape)}")
 
 
 def diagnose(
@@ -166,6 +166,7 @@ def _args(case: dict) -> str:
 def tensor_grads(fn: Callable[..., Any], inputs: list, grad_out: np.ndarray | None = None):
     """Gradients of sum(fn(*inputs) * grad_out) with respect to inputs, as float64 arrays."""
     from .. import grad
+    from ..factory import tensor
 
     out = fn(*inputs)
     if not getattr(out, "requires_grad", False):
@@ -176,9 +177,7 @@ def tensor_grads(fn: Callable[..., Any], inputs: list, grad_out: np.ndarray | No
     g = np.ones(out.shape) if grad_out is None else grad_out
     if tuple(out.shape) != tuple(np.shape(g)):
         raise Wrong(f"your output has shape {tuple(out.shape)}, expected {tuple(np.shape(g))}")
-    from ..tensor import Tensor
-
-    seed = Tensor._constant(np.asarray(g, dtype=out.dtype))
+    seed = tensor(g, dtype=out.dtype)
     grads = grad([out], inputs, grad_outputs=[seed], allow_unused=True)
     return [None if x is None else x.numpy().astype(np.float64) for x in grads]
 
@@ -195,15 +194,16 @@ def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) ->
     """Call the learner's backward directly (as the engine would) and return its raw results
     as arrays, after checking that they are Tensors of a sensible shape."""
     from ..autograd import no_grad
+    from ..factory import tensor
     from ..tensor import Tensor
 
     out = apply(*inputs)
     if not isinstance(out, Tensor):
         raise Wrong(f"apply(...) should return a Tensor, got {type(out).__name__}")
-    if out._fn is None:
+    if out.grad_fn is None:
         raise Wrong("the output has no graph node: call YourFunction.apply(x), not forward(x)")
     with no_grad():
-        raw = _as_tuple(out._fn.backward(Tensor._constant(seed.astype(out.dtype))))
+        raw = _as_tuple(out.grad_fn.backward(tensor(seed, dtype=out.dtype)))
     if len(raw) != len(inputs):
         raise Wrong(
             f"backward returned {len(raw)} gradient(s) for {len(inputs)} input(s): return one "
@@ -227,8 +227,8 @@ def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) ->
 def second_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
     """gradgradcheck, with a diagnosis when the backward was computed outside the graph."""
     from .. import grad
+    from ..factory import ones
     from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
-    from ..tensor import Tensor
 
     if not gradcheck(apply, inputs, raise_exception=False):
         raise Wrong(
@@ -236,7 +236,7 @@ def second_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
             "first: gradgradcheck differentiates your backward"
         )
     out = apply(*inputs)
-    seed = Tensor._constant(np.ones(out.shape))
+    seed = ones(out.shape, dtype=out.dtype)
     wanted = [x for x in inputs if x.requires_grad]
     first = grad([out], wanted, grad_outputs=[seed], create_graph=True, allow_unused=True)
     if any(g is not None and not g.requires_grad for g in first):
@@ -258,3 +258,54 @@ def first_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
         gradcheck(apply, inputs)
     except GradcheckError as e:
         raise Wrong(f"{what}: gradcheck disagrees with your backward ({e})") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Convolutions: a few (stride, padding, dilation) configurations, and what it means when an
+# answer is right for some of them only
+
+
+CONV_CONFIGS = {
+    "stride 1": (1, 0, 1),
+    "stride 2": (2, 0, 1),
+    "padding 1": (1, 1, 1),
+    "dilation 2": (1, 0, 2),
+    "stride 2 and padding 1": (2, 1, 1),
+}
+
+_CHANGE = {
+    "stride 2": "right for stride 1 but wrong for stride 2",
+    "padding 1": "right without padding but wrong with padding 1",
+    "dilation 2": "right without dilation but wrong with dilation 2",
+}
+
+
+def explain_configs(ok: dict[str, bool], what: str, advice: dict[str, str]) -> str:
+    """Turn which configurations pass into the kind of mistake ('right for stride 1 ...')."""
+    failing = [k for k, v in ok.items() if not v]
+    if not ok["stride 1"]:
+        return f"{what} is wrong already for stride 1 without padding"
+    for name in ("stride 2", "padding 1", "dilation 2"):
+        if name in failing:
+            return f"{what} is {_CHANGE[name]}: {advice[name]}"
+    return f"{what} is wrong for {failing[0]}: {advice.get(failing[0], '')}"
+
+
+def conv_reference(x, w, b, stride: int, padding: int, dilation: int):
+    """F.conv2d in float64, and its three inputs (so that a backward can fill their .grad)."""
+    from .. import functional as F
+    from ..factory import tensor
+
+    xt, wt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, w, b))
+    y = F.conv2d(xt, wt, bt, stride=stride, padding=padding, dilation=dilation)
+    return y, (xt, wt, bt)
+
+
+def conv_data(seed: int = 0):
+    """x (2, 3, 7, 7), w (4, 3, 3, 3) and b (4,), random normal."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.standard_normal((2, 3, 7, 7)),
+        rng.standard_normal((4, 3, 3, 3)),
+        rng.standard_normal(4),
+    )

@@ -1,7 +1,10 @@
 """The learner's progress: a small JSON file in their exercises folder.
 
-{"version": 1, "exercises": {"chain-rule": {"done": true, "failed_once": true,
- "hints_shown": 1, "solution_shown": false, "checks": 3}}}
+{"version": 1, "exercises": {"chain-rule": {"started": true, "stub_sha256": "9f2c...",
+ "done": true, "failed_once": true, "hints_shown": 1, "solution_shown": false, "checks": 3}}}
+
+failed_once: a check of the learner's own attempt failed (a check of the untouched stub,
+recognised by stub_sha256, does not count); it opens `minigrad exercises solution`.
 
 It is written atomically (a temporary file in the same folder, then a rename), so an
 interrupted write never leaves a half-written file behind.

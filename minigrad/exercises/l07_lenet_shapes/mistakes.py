@@ -1,0 +1,15 @@
+"""Realistic wrong answers to lenet-shapes, each with the words its diagnostic must contain."""
+
+from ..exercise import mistake
+from .solution import answers
+
+
+@mistake("conv", hint="+ 1")
+def kernel_fits_one_time_less(size, k):
+    return size - k
+
+
+@mistake("answers", hint="halves")
+def s2_not_pooled() -> dict:
+    got = answers()
+    return dict(got, S2=got["C1"])

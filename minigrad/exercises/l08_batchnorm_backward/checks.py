@@ -1,0 +1,75 @@
+"""Checks of batchnorm-backward: dx (with each path's omission named), dgamma and dbeta
+against the gradients the engine derives from F.batch_norm."""
+
+import numpy as np
+
+from ... import functional as F
+from ...factory import tensor
+from ..helpers import Wrong, array, check, diagnose, need
+
+
+def case():
+    """(x, gamma, dout) and the engine's (dx, dgamma, dbeta)."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((5, 3)) * 1.7 + 0.4
+    gamma = rng.standard_normal(3) + 1.0
+    dout = rng.standard_normal((5, 3))
+    xt, gt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, gamma, np.zeros(3)))
+    y = F.batch_norm(xt, None, None, gt, bt, training=True, eps=1e-5)
+    y.backward(tensor(dout, dtype=np.float64))
+    return (x, gamma, dout), (xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy())
+
+
+def learner_grad(m, which: int):
+    """(inputs, the learner's gradient number `which`, the engine's)."""
+    (x, gamma, dout), want = case()
+    out = need(m, "batch_norm_backward")(x.copy(), gamma.copy(), dout.copy(), eps=1e-5)
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
+        raise Wrong("batch_norm_backward should return three arrays: (dx, dgamma, dbeta)")
+    name = ("dx", "dgamma", "dbeta")[which]
+    got = array(out[which], name)
+    if which and got.shape == dout.shape:
+        raise Wrong(
+            f"{name}: the gradient of a broadcast input was not summed: {name[1:]} (shape (3,)) "
+            f"was applied to each of the 5 rows; sum over the batch axis"
+        )
+    return (x, gamma, dout), got, want[which]
+
+
+@check("dx equals the derived gradient (through the mean and the variance)")
+def dx(m) -> None:
+    (x, gamma, dout), got, want = learner_grad(m, 0)
+    n = x.shape[0]
+    inv_std = 1 / np.sqrt(x.var(0) + 1e-5)
+    x_hat = (x - x.mean(0)) * inv_std
+    dx_hat = dout * gamma
+    diagnose(
+        got,
+        want,
+        "dx",
+        [
+            (
+                dx_hat * inv_std,
+                "you treated the batch mean and variance as constants; both depend on x, and "
+                "their paths add two more terms to dx",
+            ),
+            (
+                inv_std / n * (n * dx_hat - dx_hat.sum(0)),
+                "you have the path through the mean but not the one through the variance "
+                "(the term - x_hat * sum(dx_hat * x_hat))",
+            ),
+            (
+                inv_std / n * (n * dx_hat - x_hat * (dx_hat * x_hat).sum(0)),
+                "you have the path through the variance but not the one through the mean "
+                "(the term - sum(dx_hat))",
+            ),
+        ],
+    )
+
+
+@check("dgamma and dbeta equal the derived gradients")
+def dgamma_dbeta(m) -> None:
+    _, got_g, want_g = learner_grad(m, 1)
+    diagnose(got_g, want_g, "dgamma", [])
+    _, got_b, want_b = learner_grad(m, 2)
+    diagnose(got_b, want_b, "dbeta", [])
