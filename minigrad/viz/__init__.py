@@ -6,6 +6,7 @@ mg.viz.plot_history(history, path="out/curves.png")   # matplotlib plots (viz/pl
 mg.viz.explore(loss, "out/loss.html", modules=model)  # an interactive page (viz/explore.py)
 """
 
+from .explore import explore
 from .graph import Graph, GraphvizNotFound, draw, save
 
 _PLOTS = (
@@ -27,8 +28,4 @@ def __getattr__(name: str):
         from . import plots
 
         return getattr(plots, name)
-    if name == "explore":
-        from .explore import explore
-
-        return explore
     raise AttributeError(f"module 'minigrad.viz' has no attribute {name!r}")

@@ -273,11 +273,44 @@ def _page_data(output, nodes, graph, steps, full, args) -> dict:
         "nodes": out_nodes,
         "units": units,
         "clusters": clusters,
-        "forward": list(range(len(nodes))),
+        "forward": _forward_order(nodes),
         "backward": backward,
         "walk_order": order,
         "gradcheck": want_check,
     }
+
+
+def _forward_order(nodes: list) -> list[int]:
+    """An order to replay the forward pass in: every node after its inputs, the main data
+    path first and side branches (a weight and its reshape) just before they are used.
+
+    A graph does not record when each op ran; any order with parents first is one the
+    forward pass could have taken. Visiting the deepest input first reads like the code
+    (x -> conv -> tanh -> pool ...), where `nodes` (a plain depth-first walk) may start
+    with the reshape of the last layer's weight.
+    """
+    index = {id(n): i for i, n in enumerate(nodes)}
+    parents = [[index[id(p)] for p in n._parents if id(p) in index] for n in nodes]
+    depth = [0] * len(nodes)
+    for i in range(len(nodes)):  # `nodes` lists parents first
+        depth[i] = 1 + max((depth[p] for p in parents[i]), default=-1)
+    order: list[int] = []
+    done = [False] * len(nodes)
+    stack = [(len(nodes) - 1, False)]
+    while stack:
+        i, ready = stack.pop()
+        if ready:
+            order.append(i)
+            continue
+        if done[i]:
+            continue
+        done[i] = True
+        stack.append((i, True))
+        # pushed last = visited first: the deepest input, ties in the op's argument order
+        for p in sorted(parents[i], key=lambda p: (depth[p], -parents[i].index(p))):
+            if not done[p]:
+                stack.append((p, False))
+    return order
 
 
 def _leaf_names(args: dict) -> tuple[dict[int, str], set[int]]:
@@ -474,7 +507,13 @@ def _image(a: Any) -> dict | None:
     h = heatmap(np.asarray(a))
     if h is None:
         return None
-    return {"src": h.data_uri(), "scale": _number(h.scale), "layout": h.layout}
+    return {
+        "src": h.data_uri(),
+        "scale": _number(h.scale),
+        "layout": h.layout,
+        "width": h.width,
+        "height": h.height,
+    }
 
 
 def _default_title(output: Any, n: int) -> str:

@@ -1,4 +1,4 @@
-// The explorer page: reads the facts from <script id="graph-data">, maps the Graphviz SVG
+// The explorer page: reads the facts from the JSON element #graph-data, maps the Graphviz SVG
 // onto them (node titles are the DOT names), and runs the steppers, panels, pan and zoom.
 // No library: plain DOM and SVG.
 "use strict";
@@ -468,7 +468,10 @@
   }
 
   function figure(what, img) {
-    return `<figure><img alt="heatmap of the ${what}" src="${img.src}" data-heatmap="${what}">` +
+    // Enlarge small pictures by a whole factor, so every element stays a crisp square.
+    const k = Math.max(1, Math.min(12, Math.floor(340 / img.width)));
+    return `<figure><img alt="heatmap of the ${what}" src="${img.src}" data-heatmap="${what}" ` +
+      `style="width: ${Math.min(340, img.width * k)}px">` +
       `<figcaption>${what}: ${esc(img.layout)}; blue &lt; 0 &lt; red, full colour at &plusmn;${fmt(img.scale)}` +
       `</figcaption></figure>`;
   }
