@@ -31,7 +31,8 @@
     if (title) title.remove(); // no browser tooltip with the DOT name
     const u = nameToUnit.get(name);
     if (!u) continue; // the legend
-    u.els.push(g);
+    if (name === u.key) u.els.unshift(g); // the node itself first (a Value's record, not its op)
+    else u.els.push(g);
     g.classList.add("unit");
     g.dataset.unit = u.key;
     g.addEventListener("click", (ev) => {
@@ -576,7 +577,7 @@
     zoomAt(f, view.clientWidth / 2, view.clientHeight / 2);
   }
   function fit() {
-    cam.s = fitScale();
+    cam.s = Math.min(1.25, fitScale()); // a small graph is not blown up
     cam.x = -(view.clientWidth / cam.s - W) / 2;
     cam.y = -(view.clientHeight / cam.s - H) / 2;
     apply();
