@@ -166,6 +166,9 @@ def execute_lesson(lesson: LessonFile, out: Path, quick: bool, timeout: int) -> 
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(folder)}},
+        # A lesson is a script: the page shows what it prints and displays, not the value
+        # of each cell's last line (the path `save_graph` returns, for one).
+        extra_arguments=["--InteractiveShell.ast_node_interactivity=none"],
     )
     start = time.perf_counter()
     error = None
