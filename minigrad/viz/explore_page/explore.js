@@ -85,9 +85,13 @@
       [scalar ? "" : `output ${shapeText(out.shape)}`, "note"],
       ["click to open", "note"],
     ];
-    const cy = b.y + b.height / 2 - 24;
+    // A large closed frame gets large words, so it reads at the zoom that shows it whole.
+    const size = Math.max(12, Math.min(40, b.width / 16, b.height / 7));
+    const cy = b.y + b.height / 2 - 1.5 * 1.35 * size;
     lines.forEach(([s, cls], k) => {
-      const t = svgEl("text", { x: b.x + b.width / 2, y: cy + 16 * k + 4, class: cls }, o);
+      const attrs = { x: b.x + b.width / 2, y: cy + 1.35 * size * k + size / 3, class: cls };
+      const t = svgEl("text", attrs, o);
+      t.style.fontSize = `${(k ? 0.85 : 1.05) * size}px`;
       t.textContent = s;
     });
     o.addEventListener("click", (ev) => {
@@ -646,15 +650,14 @@
   counts.textContent = `${nodes.length} ${scalar ? "values" : "tensors"} (${withGrad} with a gradient)` +
     ` \u00b7 ${drawn} drawn \u00b7 ${clusters.size} frames \u00b7 ${DATA.backward.length} backward steps`;
   layoutVisibility();
-  // Start where the reading starts: the whole graph if it is legible, else its top at
-  // a readable scale.
-  const s = fitScale();
-  if (s >= 0.55) fit();
+  // Start where the backward pass starts: the whole graph if it is legible that way, else
+  // the output at a readable scale (the stepper's "follow" moves on from there).
+  if (fitScale() >= 0.55) fit();
   else {
-    cam.s = Math.max(s, Math.min(1, view.clientWidth / W));
-    cam.x = -Math.max(0, (view.clientWidth / cam.s - W) / 2);
-    cam.y = 0;
+    cam.s = 0.8;
+    cam.x = cam.y = 0;
     apply();
+    reveal(shownEl(root), true);
   }
   render();
   document.body.dataset.ready = "1";
