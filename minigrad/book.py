@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ def execute_lesson(lesson: LessonFile, out: Path, quick: bool, timeout: int) -> 
     """Run one lesson as a notebook in a fresh kernel; keep the executed notebook."""
     import jupytext
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -161,23 +163,29 @@ def execute_lesson(lesson: LessonFile, out: Path, quick: bool, timeout: int) -> 
     # The kernel imports this same minigrad even when it is not installed (a checkout).
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
-        # A lesson is a script: the page shows what it prints and displays, not the value
-        # of each cell's last line (the path `save_graph` returns, for one).
-        extra_arguments=["--InteractiveShell.ast_node_interactivity=none"],
-    )
     start = time.perf_counter()
     error = None
-    try:
-        client.execute(env=env)
-    except (CellExecutionError, CellTimeoutError) as e:
-        error = str(e).strip() or type(e).__name__
-    except Exception as e:  # the kernel died or could not start: say so on the page
-        error = f"{type(e).__name__}: {e}"
+    # The kernel talks over local sockets in a folder of its own (not TCP ports: no network,
+    # and no warning about unencrypted TCP), removed with the folder afterwards.
+    with tempfile.TemporaryDirectory(prefix="minigrad-kernel-") as sockets:
+        kernel = KernelManager(
+            kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel")
+        )
+        client = NotebookClient(
+            notebook,
+            km=kernel,
+            timeout=timeout,
+            resources={"metadata": {"path": str(folder)}},
+            # A lesson is a script: the page shows what it prints and displays, not the
+            # value of each cell's last line (the path `save_graph` returns, for one).
+            extra_arguments=["--InteractiveShell.ast_node_interactivity=none"],
+        )
+        try:
+            client.execute(env=env)
+        except (CellExecutionError, CellTimeoutError) as e:
+            error = str(e).strip() or type(e).__name__
+        except Exception as e:  # the kernel died or could not start: say so on the page
+            error = f"{type(e).__name__}: {e}"
     seconds = time.perf_counter() - start
     path = folder / f"{slug(lesson)}.ipynb"
     with atomic_write(path, "w") as f:

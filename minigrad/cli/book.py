@@ -31,7 +31,7 @@ def _cmd_book(args: argparse.Namespace) -> int:
     failed = [p for p in pages if not p.ok]
     seconds = time.perf_counter() - start
     print(
-        f"book written to {folder / 'index.html'}: {len(pages)} lessons "
+        f"book written to {folder / 'index.html'}: {len(pages)} lesson{'s' * (len(pages) != 1)} "
         f"({'quick' if args.quick else 'full'} mode) in {seconds:.0f} s"
     )
     if failed:
