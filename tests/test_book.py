@@ -19,7 +19,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from test_browser import chromium, console_errors, open_page, screenshot  # noqa: F401
+from test_browser import (  # noqa: F401 (chromium is a fixture)
+    _why_no_browser,
+    chromium,
+    console_errors,
+    open_page,
+    screenshot,
+    start_chromium,
+)
 
 from minigrad import book as book_module
 from minigrad import lessons as lessons_module
@@ -139,12 +146,18 @@ def test_book_of_an_unknown_lesson_is_refused(tmp_path, capsys):
 
 @pytest.mark.slow
 @needs_tools
-def test_whole_book_in_quick_mode(tmp_path):
+def test_whole_book_in_quick_mode_and_in_chromium(tmp_path):
+    """Every lesson in lessons/ executes, and (with Chromium) every page loads cleanly."""
     pages = book_module.build_book(tmp_path, quick=True, log=lambda line: print(line))
     assert [p.lesson.number for p in pages] == [x.number for x in lessons_module.find_lessons()]
     failed = {p.lesson.number: p.error for p in pages if not p.ok}
     assert not failed, failed
     assert sum(len(p.graph_pages) for p in pages) >= (3 if shutil.which("dot") else 0)
+    reason = _why_no_browser()
+    if reason:
+        pytest.skip(f"the book was built; {reason}")
+    with start_chromium() as driver:
+        check_pages_in_browser(driver, tmp_path, pages)
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,10 +200,3 @@ def test_book_pages_load_in_chromium_with_their_images_and_links(chromium, built
     )
     assert screenshot(chromium, "book_lesson.png").stat().st_size > 20_000
     assert console_errors(chromium) == []
-
-
-@pytest.mark.slow
-@needs_tools
-def test_whole_book_pages_load_in_chromium(chromium, tmp_path):  # noqa: F811
-    pages = book_module.build_book(tmp_path, quick=True, log=lambda line: None)
-    check_pages_in_browser(chromium, tmp_path, pages)

@@ -11,6 +11,7 @@ to out/ (the README shows two of them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -58,12 +59,9 @@ def _why_no_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def chromium():
+@contextlib.contextmanager
+def start_chromium():
     """A headless Chromium with a fresh profile, its console log kept for the checks."""
-    reason = _why_no_browser()
-    if reason:
-        pytest.skip(reason)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -81,6 +79,15 @@ def chromium():
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    reason = _why_no_browser()
+    if reason:
+        pytest.skip(reason)
+    with start_chromium() as driver:
+        yield driver
 
 
 def open_page(driver, path: Path) -> list[dict]:
