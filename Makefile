@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out
 
-.PHONY: demo test test-slow lint bench assets imports graphviz clean
+.PHONY: demo test test-slow lint bench assets imports graphviz chromium clean
 
 demo: $(VENV)/.stamp-base graphviz
 	$(VENV)/bin/minigrad demo --out $(OUT)
@@ -16,10 +16,10 @@ demo: $(VENV)/.stamp-base graphviz
 # only make them wait for each other.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-test: $(VENV)/.stamp-test graphviz
+test: $(VENV)/.stamp-test graphviz chromium
 	$(TEST_ENV) $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
-test-slow: $(VENV)/.stamp-test graphviz
+test-slow: $(VENV)/.stamp-test graphviz chromium
 	$(TEST_ENV) $(PY) -m pytest -q -n 2 -m slow $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-test
@@ -58,6 +58,11 @@ $(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
 # otherwise say once that pictures will be DOT source only. Never fails the build.
 graphviz:
 	@sh .ci/ensure-graphviz.sh
+
+# The browser tests drive Debian's Chromium with Debian's chromedriver (never a downloaded
+# browser). Installed where we can (root with apt-get); elsewhere those tests skip.
+chromium:
+	@sh .ci/ensure-chromium.sh
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

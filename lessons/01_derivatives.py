@@ -176,6 +176,19 @@ print(f"engine: dc/db = {b.grad}, dc/da = {a.grad}")
 assert (b.grad, a.grad) == (2.0, 4.0)
 lessons.save_graph(mg.viz.draw(c), out / "used_twice.png")
 
+# %% [markdown]
+# The same graph as a page to step through in a browser: `mg.viz.explore` replays the
+# engine's backward pass one node at a time, in the order above reversed (c, then b, then
+# a), and shows each contribution arriving at `a` with the running sum: 2, then 4.
+
+# %%
+steps = []
+with mg.autograd.observe_backward(lambda node, grad, sent: steps.append((node, sent))):
+    mg.autograd.run_backward([c], [1.0], retain_graph=True, capture=())  # touches no .grad
+assert [node.label for node, _ in steps] == ["c", "b", "a"]
+assert [running for parent, _, running in steps[1][1]] == [2.0, 4.0]  # b sends to a twice
+lessons.save_page(c, out / "used_twice.html")
+
 
 # %% [markdown]
 # Could we skip the ordering and simply follow every path from `c` back to `a`, adding up

@@ -249,6 +249,15 @@ graph = mg.viz.draw(loss, expand={"conv2d"}, show="grad", names=names)
 lessons.save_graph(graph, out / "conv2d_expanded.png")
 
 # %% [markdown]
+# To watch that derived backward run, open the page `mg.viz.explore` writes: step through
+# it from the loss back to `w`, node by node in the engine's own order, and click `w` for
+# its gradient as a heatmap (the 2x2 sums above).
+
+# %%
+loss = F.conv2d(x_small, w_small).sum()  # a fresh graph: explore runs its own backward
+lessons.save_page(loss, out / "conv2d_steps.html", names=names, expand={"conv2d"})
+
+# %% [markdown]
 # And the input's gradient? Each pixel receives, from every window that contains it, the
 # kernel entry it was multiplied by. Pixel (1, 1) lies in four windows, under a different
 # kernel entry in each, so its gradient is the sum of the four entries; a corner pixel is

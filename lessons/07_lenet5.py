@@ -208,6 +208,16 @@ print(f"{off.sum()} mistakes; the most frequent: {off[worst]} x a {worst[0]} rea
 assert off.sum() == len(test_set) - np.trace(matrix)
 
 # %% [markdown]
+# One step of the trained network on eight test digits, as a page to click through
+# (`minigrad graph lenet --html out/lenet.html` writes one for an untrained network): every
+# layer framed, composite ops closed until clicked, C1's weight gradient as six 5x5
+# heatmaps, and a backward stepper that walks from the loss to C1 in the engine's order.
+
+# %%
+loss = F.cross_entropy(model(x_test[:8]), y_test[:8])
+lessons.save_page(loss, out / "lenet_step.html", modules=model)
+
+# %% [markdown]
 # ## 4. Classic vs modern LeNet
 #
 # Two things changed in the fourteen years between LeNet-5 and AlexNet (lesson 10), and

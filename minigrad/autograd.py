@@ -294,17 +294,54 @@ def run_backward(
             gc.enable()
 
 
-def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
-    captured = None if capture is None else dict.fromkeys(capture)
-    pending: dict = {}
+def backward_order(roots: Sequence[Any]) -> list:
+    """The nodes in the order `run_backward` visits them: every node before its parents.
+
+    This is the walk's own order (the walk calls this function), exported so a picture or
+    the HTML explorer can step through exactly what the engine does. A node that no
+    gradient reaches is still listed; the walk skips it.
+    """
     if len(roots) == 1:
         order = topological_order(roots[0])
     else:  # several outputs: walk from a virtual root whose parents are the outputs
         order = topological_order(_Roots(tuple(roots)))[:-1]
+    order.reverse()
+    return order
+
+
+class _Watch:
+    observer: Any = None
+
+
+@contextlib.contextmanager
+def observe_backward(observer: Any) -> Iterator[None]:
+    """Inside this block, every backward walk reports each step to `observer`.
+
+    After the backward of a node has run, the walk calls `observer(node, grad, sent)`:
+    `grad` is the node's whole gradient (all its children's contributions, added), and
+    `sent` lists `(parent, contribution, running_sum)` for each parent that received a
+    gradient, `running_sum` being everything that parent has received so far (at a node
+    used twice, the sum grows as each contribution arrives). Leaves are reported with
+    `sent = []`. The values are the engine's own: copy them if you keep them. Outside the
+    block the walk pays one `is None` test per node.
+    """
+    prev = _Watch.observer
+    _Watch.observer = observer
+    try:
+        yield
+    finally:
+        _Watch.observer = prev
+
+
+def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
+    captured = None if capture is None else dict.fromkeys(capture)
+    watch = _Watch.observer
+    pending: dict = {}
+    order = backward_order(roots)
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
     with set_grad_enabled(create_graph):
-        for node in reversed(order):
+        for node in order:
             grad = pending.pop(node, None)
             if grad is None:  # no gradient reached this node (a backward returned None)
                 continue
@@ -314,13 +351,20 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
                 captured[node] = grad
             parents = node._parents
             if not parents:  # a leaf
+                if watch is not None:
+                    watch(node, grad, [])
                 continue
+            sent = None if watch is None else []
             for parent, g in zip(parents, node._backward(grad)):  # the chain rule
                 if g is not None and parent.requires_grad:
                     if parent in pending:  # reached before, through another child
                         pending[parent] = pending[parent] + g
                     else:
                         pending[parent] = g
+                    if sent is not None:
+                        sent.append((parent, g, pending[parent]))
+            if watch is not None:
+                watch(node, grad, sent)
             if not retain_graph:
                 node._release()
     return captured or {}

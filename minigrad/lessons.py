@@ -19,6 +19,7 @@ Inside a lesson:
     out, quick = lessons.start(1)          # output folder and quick mode, printed
     lessons.save_figure(fig, out / "loss.png")
     lessons.save_graph(mg.viz.draw(c), out / "graph.png")   # falls back to .dot
+    lessons.save_page(loss, out / "step.html")              # an interactive page
 """
 
 from __future__ import annotations
@@ -172,4 +173,22 @@ def save_graph(graph: Any, path: str | os.PathLike) -> Path:
         return written
     print(f"  wrote {written}")
     _show(written)
+    return written
+
+
+def save_page(output: Any, path: str | os.PathLike, **options: Any) -> Path | None:
+    """Write the interactive page of a graph (`mg.viz.explore`, same options); print where.
+
+    Without Graphviz's `dot` the page cannot be laid out: say so and return None (the
+    lesson's pictures, written as DOT source then, are enough to follow it).
+    """
+    from .viz import GraphvizNotFound, explore
+
+    path = Path(path)
+    try:
+        written = explore(output, path, **options)
+    except GraphvizNotFound:
+        print(f"  no page {path.name}: the interactive page needs Graphviz's dot")
+        return None
+    print(f"  interactive page: {written} (open it in a web browser)")
     return written

@@ -4,6 +4,8 @@ minigrad graph lenet --out lenet.svg                 one box per op, clustered b
 minigrad graph lenet --out lenet.svg --depth 1       features / classifier as two boxes
 minigrad graph lenet --out conv.svg --expand conv2d  convolutions opened into primitives
 minigrad graph lenet --out back.svg --view backward --color grad
+minigrad graph lenet --html lenet.html               an interactive page: click nodes, step
+                                                     through backward as the engine runs it
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from typing import Any
 MODELS = ("lenet", "lenet5")  # the names `minigrad summary` and `minigrad train` use too
 
 
-def lenet_step(batch_size: int = 8, seed: int = 0) -> tuple[Any, Any, Any, Any]:
+def lenet_step(
+    batch_size: int = 8, seed: int = 0, retain_graph: bool = False
+) -> tuple[Any, Any, Any, Any]:
     """One LeNet-5 training step on a batch of the default digits: (model, x, y, loss).
 
-    Backward has run inside `retain_grads()`, so every node of the graph has its gradient.
+    Backward has run inside `retain_grads()`, so every node of the graph has its gradient;
+    with `retain_graph=True` the graph can be walked again (the HTML explorer does).
     """
     from .. import autograd, factory
     from .. import functional as F
@@ -33,7 +38,7 @@ def lenet_step(batch_size: int = 8, seed: int = 0) -> tuple[Any, Any, Any, Any]:
     x, y = Tensor(images), Tensor(labels)
     loss = F.cross_entropy(model(x), y)
     with autograd.retain_grads():
-        loss.backward()
+        loss.backward(retain_graph=retain_graph)
     return model, x, y, loss
 
 
@@ -42,7 +47,12 @@ def run_graph(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise SystemExit(f"minigrad graph: --batch-size must be at least 1, got {args.batch_size}")
-    model, x, y, loss = lenet_step(args.batch_size, args.seed)
+    model, x, y, loss = lenet_step(args.batch_size, args.seed, retain_graph=bool(args.html))
+    status = 0
+    if args.html:
+        status = _explore(args, model, x, y, loss)
+        if args.out is None:
+            return status
     try:
         graph = _draw(args, model, x, y, loss)
     except ValueError as e:  # too many nodes, bad depth: say it with the command's flags
@@ -50,7 +60,7 @@ def run_graph(args: argparse.Namespace) -> int:
             f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
             "--batch-size, --max-nodes N)"
         ) from None
-    out = Path(args.out)
+    out = Path(args.out or "lenet.svg")
     try:
         path = save(graph, out)
     except GraphvizNotFound as e:
@@ -62,6 +72,44 @@ def run_graph(args: argparse.Namespace) -> int:
     print(
         f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}; "
         f"{args.view} graph written to {path}"
+    )
+    return status
+
+
+def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> int:
+    """Write the interactive page (`--html`); 1 when Graphviz is missing."""
+    from ..viz import GraphvizNotFound
+    from ..viz.explore import explore
+
+    if Path(args.html).suffix.lower() not in (".html", ".htm"):
+        raise SystemExit(f"minigrad graph: --html names a page ending in .html, got {args.html}")
+    try:
+        path = explore(
+            loss,
+            args.html,
+            modules=model,
+            names={x: "images", y: "labels"},
+            depth=args.depth,
+            expand=set(args.expand),
+            view=args.view,
+            color=args.color,
+            show=args.show,
+            rankdir=args.rankdir,
+            max_nodes=args.max_nodes,
+            gradcheck=args.color == "gradcheck",
+            title=f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}",
+        )
+    except GraphvizNotFound as e:
+        print(f"minigrad graph --html: {e}")
+        return 1
+    except ValueError as e:
+        raise SystemExit(
+            f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
+            "--batch-size, --max-nodes N)"
+        ) from None
+    print(
+        f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}; "
+        f"interactive page written to {path} (open it in a web browser)"
     )
     return 0
 
@@ -91,7 +139,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "of the default digits data: layers as clusters, composite ops as boxes.",
     )
     p.add_argument("model", choices=MODELS, help="the model to draw")
-    p.add_argument("--out", default="lenet.svg", help="picture file: .svg, .png, .pdf or .dot")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="picture file: .svg, .png, .pdf or .dot (default lenet.svg; with --html, only "
+        "when given)",
+    )
+    p.add_argument(
+        "--html",
+        default=None,
+        metavar="PAGE",
+        help="write an interactive page instead (e.g. out/lenet.html): click nodes for "
+        "statistics and heatmaps, step through forward and backward, open and close composite "
+        "ops; every other option applies",
+    )
     p.add_argument(
         "--depth",
         type=int,
@@ -113,5 +174,5 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rankdir", choices=("TB", "LR"), default="TB")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-nodes", type=int, default=300)
+    p.add_argument("--max-nodes", type=int, default=300, help="refuse larger pictures and pages")
     p.set_defaults(func=run_graph)

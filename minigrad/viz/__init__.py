@@ -3,8 +3,10 @@
 g = mg.viz.draw(loss)          # a graphviz.Digraph; g.source is the DOT text
 mg.viz.save(g, "out/loss.svg") # needs Graphviz's `dot`; ".dot" works without it
 mg.viz.plot_history(history, path="out/curves.png")   # matplotlib plots (viz/plots.py)
+mg.viz.explore(loss, "out/loss.html", modules=model)  # an interactive page (viz/explore.py)
 """
 
+from .explore import explore
 from .graph import Graph, GraphvizNotFound, draw, save
 
 _PLOTS = (
@@ -17,7 +19,7 @@ _PLOTS = (
     "plot_decision_boundary",
 )
 
-__all__ = ["Graph", "GraphvizNotFound", "draw", "save", *_PLOTS]
+__all__ = ["Graph", "GraphvizNotFound", "draw", "explore", "save", *_PLOTS]
 
 
 def __getattr__(name: str):

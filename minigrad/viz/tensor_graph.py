@@ -138,6 +138,9 @@ def draw_tensor(
         _legend(g, "gradient norm |grad| (log scale)", GRAD_BINS)
     elif color == "gradcheck":
         _legend(g, "backward vs finite differences: relative error", GRADCHECK_BINS)
+    # What each drawn node and cluster stands for (read by viz.explore to map the SVG back
+    # to tensors): units in drawn order, and {cluster number: Frame} (DOT name cluster_N).
+    g.units, g.frames = units, frames
     return g
 
 
