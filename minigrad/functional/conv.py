@@ -22,6 +22,7 @@ from ._checks import (
     _tensor,
     _window_geometry,
 )
+from ._constants import describe
 
 # --------------------------------------------------------------------------------------------
 # The window primitive and its adjoint
@@ -194,9 +195,13 @@ def conv2d(
     # are free views and the product below is one BLAS call on contiguous matrices
     cols = cols.permute(1, 2, 0)
     if groups == 1:
-        y = w.reshape(o, rows) @ cols.reshape(rows, oh * ow * n)
+        cols = cols.reshape(rows, oh * ow * n)
     else:  # one product per group: (G, O/G, rows) @ (G, rows, L*N)
         cols = cols.reshape(groups, rows, oh * ow * n)
+    describe(cols, "input windows (no gradient needed)")  # when x is data, not a result
+    if groups == 1:
+        y = w.reshape(o, rows) @ cols
+    else:
         y = (w.reshape(groups, o // groups, rows) @ cols).reshape(o, oh * ow * n)
     if b is not None:
         y = y + b.reshape(o, 1)
@@ -369,10 +374,11 @@ def conv_transpose2d(
     cg, og = c // groups, w.shape[1]  # input and output channels per group
     kk = kernel[0] * kernel[1]
     if groups == 1:  # (C_out*KH*KW, C_in) @ (N, C_in, H*W) -> (N, C_out*KH*KW, H*W)
-        cols = w.reshape(c, og * kk).mT @ x.reshape(n, c, h * wd)
+        pixels = describe(x.reshape(n, c, h * wd), "input pixels (no gradient needed)")
+        cols = w.reshape(c, og * kk).mT @ pixels
     else:  # one product per group: (G, O/G*KK, C/G) @ (N, G, C/G, H*W)
-        wg = w.reshape(groups, cg, og * kk).mT
-        cols = (wg @ x.reshape(n, groups, cg, h * wd)).reshape(n, groups * og * kk, h * wd)
+        pixels = describe(x.reshape(n, groups, cg, h * wd), "input pixels (no gradient needed)")
+        cols = (w.reshape(groups, cg, og * kk).mT @ pixels).reshape(n, groups * og * kk, h * wd)
     # fold adds the columns onto the full output and cuts `padding` off each side; when
     # output_padding reaches past the full output, those last rows/columns are zeros
     beyond = tuple(max(e - p, 0) for e, p in zip(extra, pad))
