@@ -1,9 +1,11 @@
 """`minigrad graph`: draw the computation graph of one training step of a model.
 
-minigrad graph lenet --out lenet.svg                 one box per op, clustered by layer
-minigrad graph lenet --out lenet.svg --depth 1       features / classifier as two boxes
-minigrad graph lenet --out conv.svg --expand conv2d  convolutions opened into primitives
-minigrad graph lenet --out back.svg --view backward --color grad
+minigrad graph lenet                                     out/lenet.svg: one box per op, by layer
+minigrad graph lenet --depth 1                           features / classifier as two boxes
+minigrad graph lenet --out out/conv.svg --expand conv2d  convolutions opened into primitives
+minigrad graph lenet --out out/back.svg --view backward --color grad
+
+Pictures go into out/ unless --out says otherwise, as every command's output does.
 """
 
 from __future__ import annotations
@@ -91,7 +93,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "of the default digits data: layers as clusters, composite ops as boxes.",
     )
     p.add_argument("model", choices=MODELS, help="the model to draw")
-    p.add_argument("--out", default="lenet.svg", help="picture file: .svg, .png, .pdf or .dot")
+    p.add_argument(
+        "--out",
+        default=str(Path("out") / "lenet.svg"),
+        help="picture file: .svg, .png, .pdf or .dot (default: out/lenet.svg)",
+    )
     p.add_argument(
         "--depth",
         type=int,
