@@ -417,6 +417,9 @@ def summary(a: np.ndarray) -> str:
 
 
 def _num(v: float) -> str:
+    """3 significant digits; a whole number below a million in full (2048, not 2.05e+03)."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e6:
+        return str(int(v))
     return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
