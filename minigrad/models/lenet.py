@@ -32,7 +32,7 @@ Two variants share them:
             trained, so not parameters: 840 numbers in a buffer. `forward` returns -y
             (the nearer the prototype, the higher the score), so cross-entropy, argmax
             and `train.fit` work as with any classifier
-    init    weights and biases uniform in +-2.4 / fan-in (the paper's)
+    init    weights uniform in +-2.4 / fan-in, as in the paper (the biases too, here)
     total   156 + 12 + 1,516 + 32 + 48,120 + 10,164 = 60,000 trainable parameters: the
             paper's own count
 
