@@ -197,8 +197,8 @@ print(
 floor = 0.85 if quick else 0.95
 assert acc >= floor, f"accuracy {acc:.0%} below {floor:.0%}"
 assert loss.data < losses[0] / 3
-overshoots = [k for k in range(steps - 1) if losses[k + 1] > losses[k]]  # steps that
-print(f"steps after which the loss went up: {overshoots}")  # made the loss go up
+overshoots = [k for k in range(steps - 1) if losses[k + 1] > losses[k]]
+print(f"{len(overshoots)} of {steps} steps made the loss go up; the first: {overshoots[:5]}")
 assert overshoots and overshoots[0] < steps // 2  # early, large steps overshoot
 if quick:
     assert losses[1] < losses[0]  # the first step helps here
