@@ -213,6 +213,12 @@ nodes = len(mg.autograd.topological_order(y))
 print(f"12 doublings: {nodes} nodes, {visits} visits following every path; dy/dx = {x.grad}")
 assert x.grad == 2.0**12
 assert nodes == 13 and visits == 2**13 - 1
+# the paths double with each doubling (2**n of them after n), the nodes grow by one
+chain = mg.Value(1.0)
+for n in range(1, 11):
+    chain = chain + chain
+    assert count_path_visits(chain) == 2 ** (n + 1) - 1  # 2**n paths reach the start
+assert 2**20 > 1_000_000  # so 20 doublings: over a million paths, for 21 nodes
 
 # %% [markdown]
 # ## 6. The local derivatives of the engine, checked

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # write pictures to files; no window needed
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.optimize import linprog
 from sklearn.datasets import make_moons
 
 import minigrad as mg
@@ -124,11 +125,19 @@ assert n_params == expected
 # ## 3. The data: two moons
 #
 # Two half-moons of points that no straight line separates. We label them -1 and +1.
+# (That no line separates them is a small linear program: find `w, b` with
+# `y_i * (w . x_i + b) >= 1` for every point. scipy finds that no such `w, b` exists.)
 
 # %%
 n_points = 60 if quick else 100
 X, y01 = make_moons(n_samples=n_points, noise=0.1, random_state=1)
 y = 2 * y01 - 1  # labels -1 and +1
+# unknowns (w1, w2, b); each point's constraint -y_i * (w . x_i + b) <= -1
+separable = linprog(
+    np.zeros(3), A_ub=-y[:, None] * np.c_[X, np.ones(n_points)], b_ub=-np.ones(n_points),
+    bounds=[(None, None)] * 3,
+)  # fmt: skip
+assert separable.status == 2  # 2: infeasible, no straight line separates the two moons
 
 # %% [markdown]
 # ## 4. The loss
@@ -188,6 +197,13 @@ print(
 floor = 0.85 if quick else 0.95
 assert acc >= floor, f"accuracy {acc:.0%} below {floor:.0%}"
 assert loss.data < losses[0] / 3
+overshoots = [k for k in range(steps - 1) if losses[k + 1] > losses[k]]
+print(f"{len(overshoots)} of {steps} steps made the loss go up; the first: {overshoots[:5]}")
+assert overshoots and overshoots[0] < steps // 2  # early, large steps overshoot
+if quick:
+    assert losses[1] < losses[0]  # the first step helps here
+else:
+    assert losses[1] > 2 * losses[0]  # the very first step, at learning rate 1.0
 
 # %% [markdown]
 # ## 6. Pictures: the loss curve and the decision boundary
@@ -226,8 +242,11 @@ fig.axes[0].set_title(f"decision boundary, MLP 2-{H}-{H}-1 (accuracy {acc:.0%})"
 lessons.save_figure(fig, out / "decision_boundary.png")
 
 # %% [markdown]
-# The loss jumps up after the very first step: at learning rate 1.0 that step overshoots.
-# The later, smaller steps recover, and the loss then falls steadily.
+# The loss does not fall at every step. The early steps, at a learning rate near 1.0, are
+# large enough to overshoot, and the loss goes up after some of them: in full mode the
+# very first step more than doubles it; in quick mode (a smaller network, fewer points)
+# the first steps help and a few later ones climb. The later, smaller steps recover, and
+# the loss ends at less than a third of where it started.
 #
 # The border between the colours is where the score is zero. The network bent it around
 # the moons: with ReLU units the boundary is made of straight pieces, with a kink wherever

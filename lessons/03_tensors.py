@@ -239,7 +239,7 @@ print(
     f"one step on {len(Xm)} points: Values {t_value * 1e3:.1f} ms, tensors {t_tensor * 1e3:.2f} ms "
     f"({t_value / t_tensor:.0f}x faster)"
 )
-assert t_tensor < t_value
+assert t_value / t_tensor > 5  # many times faster (about 100x here, whatever the load)
 
 # %% [markdown]
 # ## 5. Training on tensors, on more data

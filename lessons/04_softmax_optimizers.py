@@ -130,6 +130,12 @@ lessons.save_figure(fig, out / "softmax_gradient.png")
 # The blue bar of the gradient is negative: gradient descent moves *against* the
 # gradient, so it raises the correct logit and lowers the others, each in proportion to
 # how much probability it wrongly holds.
+
+# %%
+grad_0 = (probs - onehot)[0]
+assert grad_0[targets[0]] < 0 and (np.delete(grad_0, targets[0]) > 0).all()
+
+# %% [markdown]
 #
 # ## 4. Three optimizers
 #
@@ -314,17 +320,31 @@ ax_loss.legend(fontsize=8)
 lessons.save_figure(fig, out / "optimizers.png")
 
 # %% [markdown]
-# In the valley, SGD (red) zigzags across the steep direction and, after 40 steps, is
-# still far from the minimum along the shallow one. Momentum (blue) builds up speed along
-# the valley, overshoots the minimum and swings back, and still ends closer. Adam (green)
-# takes steps of the same size in both directions at first (its first step is `lr` in `x`
-# and in `y`), so it heads for the minimum without zigzagging.
+# In the valley, SGD (red) zigzags across the steep direction (`y` changes sign at every
+# step) and, after 40 steps, is still far from the minimum along the shallow one.
+# Momentum (blue) builds up speed along the valley, overshoots the minimum and swings
+# back, and still ends closer. Adam (green) takes steps of the same size in both
+# directions at first (its first step is `lr` in `x` and in `y`), so it heads for the
+# minimum without zigzagging: its `y` changes sign only a few times in 40 steps.
 
 # %%
 sgd_path, momentum_path, adam_path = paths.values()
+
+
+def sign_changes(values):
+    return int((np.sign(values[1:]) != np.sign(values[:-1])).sum())
+
+
+print(
+    f"  y changed sign: SGD {sign_changes(sgd_path[:, 1])} times, "
+    f"Adam {sign_changes(adam_path[:, 1])} times in {valley_steps} steps"
+)
+assert sign_changes(sgd_path[:, 1]) == valley_steps  # a zigzag: every step crosses y = 0
 assert sgd_path[-1, 0] < -1  # still far along the shallow direction
 assert momentum_path[:, 0].max() > 0  # overshot the minimum at x = 0
+assert momentum_path[-1, 0] < momentum_path[:, 0].max()  # and swung back
 assert np.allclose(np.abs(adam_path[1] - adam_path[0]), 0.3, rtol=1e-4)
+assert sign_changes(adam_path[:, 1]) <= 5
 
 # %% [markdown]
 # And what Adam's network learned: the plane coloured by its predicted class.

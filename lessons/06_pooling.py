@@ -8,7 +8,8 @@
 # network's whole fully connected classifier, as Network in Network and GoogLeNet did.
 #
 # Like convolution, pooling has no backward pass of its own: `F.max_pool2d` is unfold
-# followed by a maximum over each window, `F.avg_pool2d` unfold followed by a mean.
+# followed by a maximum over each window, `F.avg_pool2d` unfold followed by a mean (or,
+# when the windows tile the image exactly, a reshape instead of the unfold: section 3).
 
 # %%
 import matplotlib
@@ -140,8 +141,47 @@ assert np.allclose(tie.grad.numpy(), 0.25)
 #
 # `F.max_pool2d` takes the windows with `F.unfold` (lesson 5) and a maximum over each one;
 # `F.avg_pool2d` takes a mean. The engine differentiates the maximum (to the arg-max) and
-# the mean (spread evenly), and unfold's backward puts the pieces back where they came from.
-# The expanded graph shows the steps, with data and gradients:
+# the mean (spread evenly), and unfold's backward (fold) puts the pieces back where they
+# came from. The expanded graph of section 2's pooling, 3x3 windows with stride 2 on the
+# 5x5 map, shows the steps, with data and gradients: `unfold` makes one column of 9 pixels
+# per window, `reshape` lines the columns up per channel, `amax` keeps each column's largest,
+# and a last `reshape` lays the maxima out as the 2x2 output. Going back, each window's
+# gradient of 1 reaches its maximum, so the centre pixel, the maximum of all four windows,
+# collects 4 (the largest gradient of `x` in the picture).
+
+# %%
+x5.grad = None  # forget section 2's gradient: the picture shows this loss's only
+with mg.autograd.retain_grads():
+    loss = F.max_pool2d(x5, 3, stride=2).sum()
+    loss.backward()
+lessons.save_graph(
+    mg.viz.draw(loss, expand={"max_pool2d"}, show="both", names={x5: "x"}),
+    out / "max_pool2d_expanded.png",
+)
+
+
+def ops_in(root, composite):
+    """The names of the primitives a composite op was made of, in the order they ran."""
+    return [
+        t.grad_fn.name
+        for t in mg.autograd.topological_order(root)
+        if t.grad_fn is not None and any(f.name == composite for f in t.grad_fn.scope)
+    ]
+
+
+assert ops_in(loss, "max_pool2d") == ["unfold", "reshape", "amax", "reshape"]
+assert x5.grad.numpy()[0, 0, 2, 2] == 4.0 == x5.grad.numpy().max()
+print("3x3 windows, stride 2:", " -> ".join(ops_in(loss, "max_pool2d")))
+
+# %% [markdown]
+# The 2x2 pooling with stride 2 of section 1 takes a shortcut. Its windows do not overlap,
+# leave no gap and need no padding: they *tile* the map. Then the windows are already in
+# the image's memory, side by side, and a `reshape` to `(N, C, 2, 2, 2, 2)` (rows of
+# windows, row in the window, columns of windows, column in the window) exposes them with
+# no copy; `amax` over the two in-window axes finishes the job, and its gradient goes
+# straight back through the reshape, with no fold. The result is the same (checked below
+# against numpy's own reshape), only cheaper: LeNet-5 and most CNNs pool 2x2 with stride 2,
+# so their pictures show `reshape -> amax` and no `unfold`.
 
 # %%
 xg = mg.tensor(rng.permutation(16).reshape(1, 1, 4, 4).astype(np.float32), requires_grad=True)
@@ -150,17 +190,27 @@ with mg.autograd.retain_grads():
     loss.backward()
 lessons.save_graph(
     mg.viz.draw(loss, expand={"max_pool2d"}, show="both", names={xg: "x"}),
-    out / "max_pool2d_expanded.png",
+    out / "max_pool2d_tiles_expanded.png",
 )
+assert ops_in(loss, "max_pool2d") == ["reshape", "amax"]
+print("2x2 windows, stride 2 (they tile the map):", " -> ".join(ops_in(loss, "max_pool2d")))
 reference = xg.numpy().reshape(1, 1, 2, 2, 2, 2).max(axis=(3, 5))  # windows by reshaping
 assert np.array_equal(F.max_pool2d(xg, 2).numpy(), reference)
+# the general route, written out: unfold, the maximum of each column, reshape
+xg_general = xg.detach().requires_grad_()
+by_unfold = F.unfold(xg_general, 2, stride=2).amax(1).reshape(1, 1, 2, 2)
+by_unfold.sum().backward()
+assert np.array_equal(by_unfold.numpy(), reference)
+assert np.array_equal(xg_general.grad.numpy(), xg.grad.numpy())  # the same gradient too
 # gradcheck, in float64 on distinct values (at a tie the maximum has no single derivative)
 xd = mg.tensor(
     rng.permutation(2 * 3 * 7 * 7).reshape(2, 3, 7, 7) / 10.0, dtype=mg.float64, requires_grad=True
 )
 assert mg.gradcheck(lambda t: F.max_pool2d(t, 3, stride=2, padding=1), [xd], eps=1e-4)
 assert mg.gradcheck(lambda t: F.avg_pool2d(t, 3, stride=2, padding=1), [xd])
-print("gradcheck passes for max_pool2d and avg_pool2d")
+x6 = mg.tensor(xd.numpy()[:, :, :6, :6], dtype=mg.float64, requires_grad=True)
+assert mg.gradcheck(lambda t: F.max_pool2d(t, 2), [x6], eps=1e-4)  # the shortcut
+print("gradcheck passes for max_pool2d (both routes) and avg_pool2d")
 
 # %% [markdown]
 # ## 4. Sizes and parameters

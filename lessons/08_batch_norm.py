@@ -129,6 +129,8 @@ for _ in range(steps):
 trace = np.array(trace)
 assert abs(trace[-50:, 0].mean() - 5.0) < 0.3 and abs(trace[-50:, 1].mean() - 4.0) < 0.6
 assert abs(trace[0, 0] - 0.5) < 0.1  # one step: a tenth of the way from 0 to 5
+assert 0.9**30 < 0.05  # after 30 steps less than 5% of the start is left...
+assert abs(trace[30:60, 0].mean() - 5.0) < 0.3  # ...and the mean is near the truth
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
 for ax, column, truth, name in [
@@ -193,6 +195,7 @@ spread_unbiased = (test_values / np.sqrt(unbiased_avg + eps)).std()
 spread_biased = (test_values / np.sqrt(biased_avg + eps)).std()
 print(f"eval outputs' std: {spread_unbiased:.3f} (unbiased), {spread_biased:.3f} (biased)")
 assert abs(spread_unbiased - 1.0) < 0.05 and spread_biased > 1.1
+assert abs(spread_biased / spread_unbiased - np.sqrt(m_small / (m_small - 1))) < 0.02  # 15%
 
 # %% [markdown]
 # ## 3. The backward pass, derived and by hand
@@ -209,7 +212,7 @@ weights = mg.tensor(rng.normal(size=(4, 2)))  # a loss that weighs each output d
 with mg.autograd.retain_grads():
     loss = (F.batch_norm(xs, None, None, gs, bs, training=True) * weights).sum()
     loss.backward()
-names = {xs: "x", gs: "gamma", bs: "beta"}
+names = {xs: "x", gs: "gamma", bs: "beta", weights: "weights of the loss"}
 lessons.save_graph(
     mg.viz.draw(loss, expand={"batch_norm"}, show="grad", names=names),
     out / "batch_norm_graph.png",
@@ -282,6 +285,7 @@ naive = g64 * gamma64 / np.sqrt(x64.var(axis=0) + eps)
 assert np.allclose(grad_x.sum(axis=0), 0, atol=1e-12)
 assert np.allclose((grad_x * x_hat64).sum(axis=0), 0, atol=1e-5)  # 0 but for eps
 assert not np.allclose(naive, grad_x, atol=1e-3) and abs(naive.sum(axis=0)).max() > 0.1
+assert abs(xs.grad.numpy().mean()) < 1e-6  # the picture's x: its gradient's mean is 0
 print("dL/dx sums to 0 over the batch and is orthogonal to x_hat; the naive version is not")
 
 # %% [markdown]
@@ -373,10 +377,10 @@ lessons.save_figure(fig, out / "with_and_without_bn.png")
 # crowd into a narrow band around the middle, and what variation is left is mostly each
 # unit's own constant: the variation *between images* (printed below) shrinks several
 # times at each of the first layers, until the last layers say the same thing for every
-# image. There is
-# nothing left for the classifier to read, and the gradient arriving back at the first
-# layers is tiny. With batch norm every sigmoid receives inputs of mean `beta` and spread
-# `gamma`, so its outputs use the whole range at every depth.
+# image. There is nothing left for the classifier to read, and the gradient arriving back
+# at the first layer is tiny (printed below: its weights' gradient against the last
+# layer's). With batch norm every sigmoid receives inputs of mean `beta` and spread
+# `gamma`, so its outputs use nearly the whole range at every depth.
 
 # %%
 acts = {name: activations(model, x_test) for name, (model, _) in nets.items()}
@@ -405,6 +409,26 @@ plain_spreads = [spread(a) for a in acts["plain"]]
 assert all(plain_spreads[k + 1] < plain_spreads[k] / 3 for k in range(3))  # shrinks fast
 assert plain_spreads[-1] < 0.1 * plain_spreads[0]  # and stays gone
 assert spread(acts["batch norm"][-1]) > 10 * spread(acts["plain"][-1])
+last_bn, last_plain = acts["batch norm"][-1], acts["plain"][-1]
+assert np.quantile(last_bn, 0.01) < 0.1 and np.quantile(last_bn, 0.99) > 0.9  # nearly 0 to 1
+assert last_plain.max() - last_plain.min() < 0.2  # a narrow band
+
+
+def first_to_last_gradient(model):
+    """|gradient of the first layer's weights| / |gradient of the last layer's|, on the test set."""
+    model.zero_grad()
+    F.cross_entropy(model(x_test), y_test).backward()
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    norms = [float(np.linalg.norm(m.weight.grad.numpy())) for m in (linears[0], linears[-1])]
+    return norms[0] / norms[1]
+
+
+ratios = {name: first_to_last_gradient(model) for name, (model, _) in nets.items()}
+print(
+    "gradient of the first layer / the last layer: "
+    + ", ".join(f"{name} {r:.1e}" for name, r in ratios.items())
+)
+assert ratios["plain"] < 1e-3 and ratios["batch norm"] > 100 * ratios["plain"]
 
 # %% [markdown]
 # Batch norm has other effects the paper reports: higher learning rates become safe, the

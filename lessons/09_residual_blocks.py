@@ -97,6 +97,8 @@ for name in ("plain", "residual"):
 ratio = norms["residual"][0] / norms["plain"][0]
 print(f"at the first layer the residual network's gradient is {ratio:.0e} times larger")
 assert norms["plain"][0] < 1e-3 * norms["plain"][-1]  # vanished on the way back
+block_starts = norms["plain"][1:-1:2]  # the first convolution of each of the 20 blocks
+assert all(a < b for a, b in zip(block_starts, block_starts[1:]))  # every block shrinks it
 assert ratio > 1e3
 assert norms["residual"][0] > 0.01 * norms["residual"][-1]  # still there
 
@@ -223,6 +225,9 @@ print(f"basic block: {s_basic.total_params:,} parameters; bottleneck: {s_bottle.
 assert s_basic.total_params == n_basic == 1_180_672
 assert s_bottle.total_params == n_bottle == 70_400
 assert s_basic.output_shape == s_bottle.output_shape == (1, 256, 14, 14)
+mults_basic = 2 * (9 * 256 * 256)  # multiplications per pixel, weights times inputs
+mults_bottle = 256 * 64 + 9 * 64 * 64 + 64 * 256
+assert round(n_basic / n_bottle) == round(mults_basic / mults_bottle) == 17
 
 # %% [markdown]
 # Seventeen times fewer parameters (and multiplications) for a block of the same shape,
@@ -301,7 +306,7 @@ assert accuracy >= floor, f"accuracy {accuracy:.1%} below {floor:.0%}"
 
 # %% [markdown]
 # Why is the test accuracy so low after the first epoch, when the training accuracy is
-# already high? Batch norm (lesson 8): in eval mode each layer normalises with its running
+# already much higher? Batch norm (lesson 8): in eval mode each layer normalises with its running
 # averages, and during the first epoch the weights change so fast that those averages,
 # blended over many earlier steps, lag behind the network. Normalised with the test
 # batch's own statistics instead, the same network after the same first epoch does far
@@ -314,6 +319,7 @@ print(
     f"after epoch 1: {history['val_acc'][0]:.1%} with the running statistics, {first:.1%} with "
     f"the test set's own; after the last epoch: {accuracy:.1%} and {last:.1%}"
 )
+assert history["train_acc"][0] > history["val_acc"][0] + 0.3  # training already far ahead
 assert first > history["val_acc"][0] + 0.2
 assert abs(last - accuracy) < 0.05
 

@@ -11,6 +11,10 @@ fetches the samples, and stacks them into batches of Tensors:
 
 The augmentation transforms (Normalize, RandomShift, ...) live in `transforms.py` and are
 importable from here too. Shape letters: N samples, C channels, H height, W width.
+
+Where datasets live on disk: `data_dir()`, which is the folder in the environment variable
+MINIGRAD_DATA when it is set, else `data/` in the current folder. MNIST is read from its
+`mnist/` subfolder (`MNIST()` without a root; `minigrad train --data-dir`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ __all__ = [
     "DataLoader",
     "load_digits",
     "MNIST",
+    "MNISTNotFound",
+    "DATA_ENV",
+    "data_dir",
     "read_idx",
     "Compose",
     "Normalize",
@@ -287,7 +294,33 @@ def load_digits(
 
 
 # --------------------------------------------------------------------------------------------
+# Where datasets live
+
+DATA_ENV = "MINIGRAD_DATA"
+
+
+def data_dir(path: str | os.PathLike | None = None) -> Path:
+    """The folder datasets live in: `path` if given, else $MINIGRAD_DATA, else ./data.
+
+    Each dataset has its own subfolder (`data_dir() / "mnist"`). Nothing is created here.
+    """
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get(DATA_ENV) or "data")
+
+
+# --------------------------------------------------------------------------------------------
 # MNIST, from its IDX files
+
+
+class MNISTNotFound(FileNotFoundError):
+    """MNIST's files are not in the folder searched. `.root` is that folder, `.missing` the
+    file names (without .gz) not found there, `.split` 'training' or 'test'."""
+
+    def __init__(self, message: str, root: Path, missing: list[str], split: str) -> None:
+        super().__init__(message)
+        self.root, self.missing, self.split = root, missing, split
+
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -333,7 +366,8 @@ def _parse_idx(raw: bytes, name: str) -> np.ndarray:
 class MNIST(Dataset):
     r"""The MNIST handwritten digits (60,000 training and 10,000 test images, 28x28) from IDX files.
 
-    Looks in `root` for the files below, gzip-compressed (`.gz`) or not. With
+    Looks in `root` for the files below, gzip-compressed (`.gz`) or not; without a root,
+    in `data_dir() / "mnist"` ($MINIGRAD_DATA/mnist, else ./data/mnist). With
     `download=True`, missing files are downloaded (written to a temporary file, checked,
     then renamed, so an interrupted download leaves nothing that looks complete). The
     official files are verified against their published MD5 checksums (of the
@@ -362,14 +396,14 @@ class MNIST(Dataset):
 
     def __init__(
         self,
-        root: str | os.PathLike,
+        root: str | os.PathLike | None = None,
         train: bool = True,
         download: bool = False,
         transform: Callable | None = None,
         verify: bool = True,
     ) -> None:
         self.root, self.train, self.transform, self.verify = (
-            Path(root),
+            data_dir() / "mnist" if root is None else Path(root),
             bool(train),
             transform,
             verify,
@@ -398,13 +432,25 @@ class MNIST(Dataset):
 
     def _explain_missing(self, missing: list[str]) -> None:
         split = "training" if self.train else "test"
-        wanted = "\n".join(f"  {self.root.resolve() / n}.gz" for n in missing)
-        raise FileNotFoundError(
-            f"MNIST: the {split} set is missing from {self.root}. Put these files there "
-            f"(gzip-compressed .gz, or uncompressed without .gz):\n{wanted}\n"
-            f"They are at {self.mirrors[0]}<name>.gz (or pass download=True / use the "
-            "default digits data, which needs no download)."
+        raise MNISTNotFound(
+            f"MNIST: the {split} set is missing from {self.missing_where()}. "
+            f"{self.expected_files(missing)}\n"
+            "Pass download=True to download them (it needs the network), or download "
+            f"{self.mirrors[0]}<name>.gz yourself and put the files there.",
+            self.root,
+            missing,
+            split,
         )
+
+    def missing_where(self) -> str:
+        """The folder searched, absolute, and whether it exists at all."""
+        where = str(self.root.resolve())
+        return where if self.root.is_dir() else f"{where} (the folder does not exist)"
+
+    def expected_files(self, missing: list[str]) -> str:
+        """The exact paths expected, one a line."""
+        wanted = "\n".join(f"  {self.root.resolve() / n}.gz" for n in missing)
+        return f"Expected these files (gzip-compressed as named, or without .gz):\n{wanted}"
 
     def _load(self, name: str) -> np.ndarray:
         path = self._find(name)

@@ -714,7 +714,7 @@ class Tensor:
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow."""
         dims = _dims(dim, axis, self.ndim, "logsumexp")
-        m = self.amax(dims, keepdim=True).detach()  # any constant works; the max avoids overflow
+        m = self._shift(dims)
         out = m + (self - m).exp().sum(dims, keepdim=True).log()
         return out if keepdim else out.squeeze(dims)
 
@@ -725,14 +725,21 @@ class Tensor:
         the digits that float32 would lose in 1e4 - (1e4 + log 3).
         """
         _dims(dim, None, self.ndim, "log_softmax")
-        shifted = self - self.amax(dim, keepdim=True).detach()
+        shifted = self - self._shift(dim)
         return shifted - shifted.exp().sum(dim, keepdim=True).log()
 
     def softmax(self, dim: int = -1) -> Tensor:
         r"""exp(x - max) / sum(exp(x - max)): probabilities that add up to 1 along `dim`."""
         _dims(dim, None, self.ndim, "softmax")
-        e = (self - self.amax(dim, keepdim=True).detach()).exp()
+        e = (self - self._shift(dim)).exp()
         return e / e.sum(dim, keepdim=True)
+
+    def _shift(self, dim: Any) -> Tensor:
+        """max(x) along dim, as a constant: subtracting any constant leaves softmax unchanged,
+        and the maximum keeps exp from overflowing. Named for pictures of the graph."""
+        m = self.amax(dim, keepdim=True).detach()
+        m.name = "maximum (subtracted against overflow; no gradient needed)"
+        return m
 
     # --- movement -----------------------------------------------------------------------------
 

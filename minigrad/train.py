@@ -231,8 +231,9 @@ def predict(model: Callable, loader: Iterable) -> Predictions:
     )
 
 
-def format_epoch(logs: dict[str, Any], epochs: int, val_name: str = "val") -> str:
-    """One line per epoch, as the CLI prints it (`val_name` labels the validation numbers)."""
+def format_epoch(logs: dict[str, Any], epochs: int, val_name: str = "test") -> str:
+    """One line per epoch, as the CLI prints it. `val_name` labels the held-out numbers:
+    "test" by default, as everywhere in minigrad (its held-out split is the test set)."""
     parts = [
         f"epoch {logs['epoch']:>{len(str(epochs))}}/{epochs}",
         f"train loss {_fmt(logs['train_loss'])}",

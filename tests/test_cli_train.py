@@ -75,9 +75,11 @@ def test_missing_mnist_says_which_files_to_put_where(tmp_path):
     with pytest.raises(SystemExit) as info:
         main(["train", "lenet", "--data", "mnist", "--mnist-root", str(root), "--out", str(out)])
     msg = str(info.value.code)
-    assert msg.startswith("minigrad train: MNIST: the training set is missing")
-    assert str(root.resolve() / "train-images-idx3-ubyte.gz") in msg
-    assert str(root.resolve() / "train-labels-idx1-ubyte.gz") in msg
+    assert msg.startswith("minigrad train: MNIST's training and test sets are not in")
+    assert f"{root.resolve()} (the folder does not exist): given by --mnist-root" in msg
+    for name in ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1"):
+        assert str(root.resolve() / f"{name}-ubyte.gz") in msg
+    assert "--download" in msg and "download=True" not in msg  # the flag, not the argument
     assert not out.exists()  # nothing is written before the data is there
 
 

@@ -41,7 +41,7 @@ def test_plot_history_png(tmp_path):
     fig = plots.plot_history(HISTORY, path=tmp_path / "h.png")
     check_png(fig, tmp_path / "h.png", (1000, 400))
     loss_ax, acc_ax = fig.axes
-    assert [line.get_label() for line in loss_ax.lines] == ["training", "validation"]
+    assert [line.get_label() for line in loss_ax.lines] == ["training", "test"]
     assert list(acc_ax.lines[1].get_ydata()) == HISTORY["val_acc"]
 
 
@@ -144,8 +144,8 @@ def test_decision_boundary_gives_every_one_of_three_classes_a_visible_colour():
 
 def test_history_names_the_held_out_curve_as_asked():
     history = {"epoch": [1, 2], "train_loss": [1.0, 0.5], "val_loss": [1.2, 0.7]}
-    fig = plots.plot_history(history, val_label="test")
+    fig = plots.plot_history(history, val_label="validation")
     names = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert names == ["training", "test"]
+    assert names == ["training", "validation"]
     default = plots.plot_history(history).axes[0].get_legend().get_texts()
-    assert [t.get_text() for t in default] == ["training", "validation"]
+    assert [t.get_text() for t in default] == ["training", "test"]  # the held-out split is test

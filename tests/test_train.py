@@ -180,5 +180,6 @@ def test_bad_arguments_are_explained():
 def test_format_epoch_line():
     logs = dict(epoch=3, train_loss=0.5, train_acc=0.875, val_loss=0.25, val_acc=1.0, seconds=2.04)
     assert format_epoch(logs, 10) == (
-        "epoch  3/10 | train loss 0.5000 | acc 0.8750 | val loss 0.2500 | acc 1.0000 | 2.0s"
+        "epoch  3/10 | train loss 0.5000 | acc 0.8750 | test loss 0.2500 | acc 1.0000 | 2.0s"
     )
+    assert "| validation loss 0.2500 |" in format_epoch(logs, 10, val_name="validation")

@@ -1,11 +1,13 @@
 """`minigrad graph`: draw the computation graph of one training step of a model.
 
-minigrad graph lenet --out lenet.svg                 one box per op, clustered by layer
-minigrad graph lenet --out lenet.svg --depth 1       features / classifier as two boxes
-minigrad graph lenet --out conv.svg --expand conv2d  convolutions opened into primitives
-minigrad graph lenet --out back.svg --view backward --color grad
-minigrad graph lenet --html lenet.html               an interactive page: click nodes, step
-                                                     through backward as the engine runs it
+minigrad graph lenet                                     out/lenet.svg: one box per op, by layer
+minigrad graph lenet --depth 1                           features / classifier as two boxes
+minigrad graph lenet --out out/conv.svg --expand conv2d  convolutions opened into primitives
+minigrad graph lenet --out out/back.svg --view backward --color grad
+minigrad graph lenet --html out/lenet.html               an interactive page: click nodes, step
+                                                         through backward as the engine runs it
+
+Pictures go into out/ unless --out says otherwise, as every command's output does.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def run_graph(args: argparse.Namespace) -> int:
             f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
             "--batch-size, --max-nodes N)"
         ) from None
-    out = Path(args.out or "lenet.svg")
+    out = Path(args.out or Path("out") / "lenet.svg")
     try:
         path = save(graph, out)
     except GraphvizNotFound as e:
@@ -142,7 +144,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         default=None,
-        help="picture file: .svg, .png, .pdf or .dot (default lenet.svg; with --html, only "
+        help="picture file: .svg, .png, .pdf or .dot (default out/lenet.svg; with --html, only "
         "when given)",
     )
     p.add_argument(

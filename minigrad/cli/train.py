@@ -1,15 +1,17 @@
 """`minigrad train lenet`: the main job. Train LeNet-5 on handwritten digits, show what happened.
 
 By default it runs offline on scikit-learn's bundled digits (upsampled to 32x32) and
-finishes in seconds; `--data mnist` trains on the real MNIST files instead. Into `--out`
-it writes the trained weights (`mg.save` of the state_dict), the training curves and the
-confusion matrix of the test set.
+finishes in seconds; `--data mnist` trains on the real MNIST files instead, read from
+DATA_DIR/mnist (DATA_DIR: --data-dir, else $MINIGRAD_DATA, else ./data) or --mnist-root.
+Into `--out` it writes the trained weights (`mg.save` of the state_dict), the training
+curves and the confusion matrix of the test set.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -119,16 +121,59 @@ def _datasets(args: argparse.Namespace):
         train, test = data.load_digits(size=32)
         what = "scikit-learn's digits (8x8, upsampled to 32x32)"
     else:
-        try:
-            train = _PaddedMNIST(data.MNIST(args.mnist_root, train=True, download=args.download))
-            test = _PaddedMNIST(data.MNIST(args.mnist_root, train=False, download=args.download))
-        except (FileNotFoundError, ValueError) as e:
-            raise SystemExit(f"minigrad train: {e}") from None
+        root, splits, missing = _mnist_root(args), [], []
+        for split in (True, False):  # both, so that one message names every missing file
+            try:
+                splits.append(_PaddedMNIST(data.MNIST(root, split, download=args.download)))
+            except data.MNISTNotFound as e:
+                missing.append(e)
+            except (FileNotFoundError, ValueError) as e:
+                raise SystemExit(f"minigrad train: {e}") from None
+        if missing:
+            raise SystemExit(_mnist_missing(missing, args))
+        train, test = splits
         what = "MNIST (28x28, padded to 32x32)"
     if args.quick:
         train = data.Subset(train, np.arange(min(QUICK["train"], len(train))))
         test = data.Subset(test, np.arange(min(QUICK["test"], len(test))))
     return train, test, what
+
+
+def _mnist_root(args: argparse.Namespace) -> Path:
+    """--mnist-root, else DATA_DIR/mnist with DATA_DIR = --data-dir, $MINIGRAD_DATA or ./data."""
+    from ..data import data_dir
+
+    return Path(args.mnist_root) if args.mnist_root else data_dir(args.data_dir) / "mnist"
+
+
+def _why_this_folder(args: argparse.Namespace) -> str:
+    from ..data import DATA_ENV
+
+    if args.mnist_root:
+        return "given by --mnist-root"
+    if args.data_dir:
+        return "the mnist/ folder of --data-dir"
+    if os.environ.get(DATA_ENV):
+        return f"the mnist/ folder of ${DATA_ENV}"
+    return f"the default: data/mnist in the current folder (set --data-dir or ${DATA_ENV})"
+
+
+def _mnist_missing(errors: list, args: argparse.Namespace) -> str:
+    """What the command says when MNIST's files are not where it looked (MNISTNotFound of
+    one split or both)."""
+    from ..data import MNIST
+
+    root = errors[0].root.resolve()
+    where = str(root) if root.is_dir() else f"{root} (the folder does not exist)"
+    wanted = "\n".join(f"  {root / n}.gz" for e in errors for n in e.missing)
+    sets = " and ".join(e.split for e in errors) + (" sets are" if len(errors) > 1 else " set is")
+    return (
+        f"minigrad train: MNIST's {sets} not in {where}: {_why_this_folder(args)}.\n"
+        f"Expected these files (gzip-compressed as named, or without .gz):\n{wanted}\n"
+        "Add --download to the command to download them (it needs the network), or download "
+        f"{MNIST.mirrors[0]}<name>.gz yourself and put the files there. The bundled digits "
+        "(--data digits, the default) need no download."
+    )
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -224,6 +269,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="the main job: train LeNet-5 on handwritten digits",
         description="Train LeNet-5 on handwritten digits (offline by default) and write the "
         "checkpoint, the training curves and the confusion matrix into --out.",
+        epilog="Where datasets live: --data-dir DIR, else the folder in the environment "
+        "variable MINIGRAD_DATA, else ./data. MNIST is read from its mnist/ subfolder (or "
+        "from --mnist-root): the four files train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+        "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each gzip-compressed (.gz) or "
+        "not; --download fetches the missing ones.",
     )
     p.add_argument(
         "model",
@@ -235,16 +285,26 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         choices=["digits", "mnist"],
         default="digits",
         help="digits: scikit-learn's 1,797 bundled digits, no download (default); "
-        "mnist: the 70,000 MNIST digits from --mnist-root",
+        "mnist: the 70,000 MNIST digits, from DATA_DIR/mnist",
+    )
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="DATA_DIR",
+        help="folder where datasets live (default: $MINIGRAD_DATA if set, else ./data); "
+        "MNIST is read from its mnist/ subfolder",
     )
     p.add_argument(
         "--mnist-root",
-        default="data/mnist",
+        default=None,
         metavar="DIR",
-        help="folder with MNIST's four IDX files, .gz or not (default: data/mnist)",
+        help="the folder holding MNIST's four IDX files itself, .gz or not (default: "
+        "DATA_DIR/mnist)",
     )
     p.add_argument(
-        "--download", action="store_true", help="download MNIST into --mnist-root if missing"
+        "--download",
+        action="store_true",
+        help="download MNIST's missing files into its folder (needs the network)",
     )
     p.add_argument(
         "--epochs",

@@ -23,7 +23,8 @@ tagged with that name, so graph pictures can draw them as one box.
 
 | file             | what                                                                   |
 |------------------|------------------------------------------------------------------------|
-| conv.py          | unfold, fold (im2col and col2im), conv2d, conv2d_naive                 |
+| conv.py          | unfold, fold (im2col and col2im), conv2d, conv2d_naive,                |
+|                  | conv_transpose2d                                                       |
 | pooling.py       | max_pool2d, avg_pool2d, adaptive_avg_pool2d                            |
 | normalization.py | batch_norm, dropout, local_response_norm                               |
 | affine.py        | linear                                                                 |
@@ -36,7 +37,7 @@ tagged with that name, so graph pictures can draw them as one box.
 
 from .activation import elu, leaky_relu, log_softmax, prelu, relu, sigmoid, softmax, tanh
 from .affine import linear
-from .conv import conv2d, conv2d_naive, fold, unfold
+from .conv import conv2d, conv2d_naive, conv_transpose2d, fold, unfold
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -54,6 +55,7 @@ __all__ = [
     "fold",
     "conv2d",
     "conv2d_naive",
+    "conv_transpose2d",
     "max_pool2d",
     "avg_pool2d",
     "adaptive_avg_pool2d",

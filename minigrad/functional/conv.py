@@ -1,5 +1,6 @@
 """Convolution: unfold and fold (the window primitive and its adjoint), conv2d by im2col,
-and conv2d_naive, the same convolution as a loop over kernel offsets."""
+conv2d_naive, the same convolution as a loop over kernel offsets, and conv_transpose2d,
+the adjoint of conv2d (a matrix product and a fold)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ._checks import (
     _tensor,
     _window_geometry,
 )
+from ._constants import describe
 
 # --------------------------------------------------------------------------------------------
 # The window primitive and its adjoint
@@ -193,9 +195,13 @@ def conv2d(
     # are free views and the product below is one BLAS call on contiguous matrices
     cols = cols.permute(1, 2, 0)
     if groups == 1:
-        y = w.reshape(o, rows) @ cols.reshape(rows, oh * ow * n)
+        cols = cols.reshape(rows, oh * ow * n)
     else:  # one product per group: (G, O/G, rows) @ (G, rows, L*N)
         cols = cols.reshape(groups, rows, oh * ow * n)
+    describe(cols, "input windows (no gradient needed)")  # when x is data, not a result
+    if groups == 1:
+        y = w.reshape(o, rows) @ cols
+    else:
         y = (w.reshape(groups, o // groups, rows) @ cols).reshape(o, oh * ow * n)
     if b is not None:
         y = y + b.reshape(o, 1)
@@ -259,3 +265,134 @@ def _cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
     from ..tensor import cat
 
     return cat(tensors, dim)
+
+
+# --------------------------------------------------------------------------------------------
+# Transposed convolution: the adjoint of conv2d, composed from a matrix product and fold
+
+
+def _conv_transpose_args(
+    x: Any, weight: Any, bias: Any, stride, padding, output_padding, groups, dilation
+):
+    """Check everything conv_transpose2d is given; return the normalised arguments."""
+    op = "conv_transpose2d"
+    x = _tensor(x, op)
+    w = _tensor(weight, op, "weight")
+    _check_4d(op, x)
+    _check_4d(op, w, "weight", "(C_in, C_out / groups, KH, KW)")
+    _check_float(op, x)
+    _check_same_dtype(op, x, w, "weight")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    c = x.shape[1]
+    if w.shape[0] != c:
+        raise ValueError(
+            f"{op}: input has {c} channels, weight expects {w.shape[0]} (weight shape "
+            f"{w.shape}, input shape {x.shape}); a transposed convolution's weight is "
+            "(C_in, C_out / groups, KH, KW): its first axis is the input's channels"
+        )
+    if c % groups:
+        raise ValueError(
+            f"{op}: groups={groups} does not divide the {c} input channels (input shape "
+            f"{x.shape}); choose groups that divides the channel count"
+        )
+    o = w.shape[1] * groups
+    if bias is not None:
+        bias = _tensor(bias, op, "bias")
+        if bias.shape != (o,):
+            raise ValueError(
+                f"{op}: bias has shape {bias.shape}, expected ({o},): one number per output "
+                f"channel (weight shape {w.shape} with groups={groups} gives {o})"
+            )
+        _check_same_dtype(op, x, bias, "bias")
+    if isinstance(padding, str):
+        raise ValueError(
+            f"{op}: padding must be an int or a pair, got {padding!r} ('same' and 'valid' "
+            "exist only for conv2d)"
+        )
+    kernel = w.shape[2:]
+    stride = _pair(stride, "stride", op)
+    dilation = _pair(dilation, "dilation", op)
+    pad = _pair(padding, "padding", op, minimum=0)
+    extra = _pair(output_padding, "output_padding", op, minimum=0)
+    for e, s, d in zip(extra, stride, dilation):
+        if e >= s and e >= d:
+            raise ValueError(
+                f"{op}: output_padding {extra} must be smaller than the stride {stride} or the "
+                f"dilation {dilation}: it only picks between the output sizes a stride of "
+                f"{stride} makes indistinguishable"
+            )
+    size = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + e + 1
+        for n, s, p, d, k, e in zip(x.shape[2:], stride, pad, dilation, kernel, extra)
+    )
+    if min(size) < 1:
+        raise ValueError(
+            f"{op}: the output would be {size[0]} x {size[1]} (input {x.shape[2]} x "
+            f"{x.shape[3]}, kernel {tuple(kernel)}, stride {stride}, padding {pad}, dilation "
+            f"{dilation}, output_padding {extra}): the padding crops away everything; use "
+            "less padding"
+        )
+    return x, w, bias, tuple(kernel), stride, pad, extra, int(groups), dilation, size
+
+
+@composite("conv_transpose2d")
+def conv_transpose2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntPair = 1,
+    padding: IntPair = 0,
+    output_padding: IntPair = 0,
+    groups: int = 1,
+    dilation: IntPair = 1,
+) -> Tensor:
+    r"""Transposed convolution: the adjoint of conv2d, so that its output has conv2d's input size.
+
+    Each input pixel scatters a copy of the kernel, scaled by its value, onto the output,
+    the copies S pixels apart (overlaps add up); then P rows and columns are cut off each side:
+
+        y_full[n, o, h*S + i*D, w*S + j*D] += x[n, c, h, w] * weight[c, o, i, j]
+        y = y_full[:, :, P : P + OH, P : P + OW] + b         (zeros past y_full's end)
+        OH = (H - 1) * S - 2P + D * (KH - 1) + output_padding + 1
+
+    input (N, C_in, H, W), weight (C_in, C_out / groups, KH, KW) (PyTorch's layout: the
+    transpose of conv2d's), bias (C_out,) -> (N, C_out, OH, OW). It equals the gradient of
+    conv2d(z, weight, stride, padding, dilation, groups) with respect to z, for an upstream
+    gradient x; in the other words of lesson 5: x zero-dilated by the stride, padded, and
+    correlated with the kernel rotated by 180 degrees. output_padding (< stride or dilation)
+    picks among the output sizes that a strided conv2d maps to the same H.
+
+    Composed as one matrix product (every input pixel times the whole kernel: one column of
+    C_out*KH*KW numbers) followed by fold, which adds the columns onto the output: no
+    backward of its own, the engine derives it (and fold's backward is unfold).
+    """
+    x, w, b, kernel, stride, pad, extra, groups, dilation, size = _conv_transpose_args(
+        input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+    n, c, h, wd = x.shape
+    cg, og = c // groups, w.shape[1]  # input and output channels per group
+    kk = kernel[0] * kernel[1]
+    if groups == 1:  # (C_out*KH*KW, C_in) @ (N, C_in, H*W) -> (N, C_out*KH*KW, H*W)
+        pixels = describe(x.reshape(n, c, h * wd), "input pixels (no gradient needed)")
+        cols = w.reshape(c, og * kk).mT @ pixels
+    else:  # one product per group: (G, O/G*KK, C/G) @ (N, G, C/G, H*W)
+        pixels = describe(x.reshape(n, groups, cg, h * wd), "input pixels (no gradient needed)")
+        cols = (w.reshape(groups, cg, og * kk).mT @ pixels).reshape(n, groups * og * kk, h * wd)
+    # fold adds the columns onto the full output and cuts `padding` off each side; when
+    # output_padding reaches past the full output, those last rows/columns are zeros
+    beyond = tuple(max(e - p, 0) for e, p in zip(extra, pad))
+    pads = tuple((p, max(p - e, 0)) for p, e in zip(pad, extra))
+    y = Fold.apply(
+        cols,
+        output_size=(size[0] - beyond[0], size[1] - beyond[1]),
+        kernel_size=kernel,
+        dilation=dilation,
+        padding=pads,
+        stride=stride,
+    )
+    if beyond != (0, 0):
+        y = y.pad((0, beyond[1], 0, beyond[0]))
+    if b is not None:
+        y = y + b.reshape(1, groups * og, 1, 1)
+    return y

@@ -11,15 +11,25 @@ import numpy as np
 from ..autograd import composite
 from ..tensor import Tensor, where
 from ._checks import _check_float, _tensor
+from ._constants import constant
 
 
-def _reduce(loss: Tensor, reduction: str, op: str, divisor: float | None = None) -> Tensor:
+def _reduce(
+    loss: Tensor,
+    reduction: str,
+    op: str,
+    divisor: float | None = None,
+    what: str = "number of elements",
+) -> Tensor:
+    """The loss per element, summed, or averaged over `divisor` (the elements by default)."""
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
     if reduction == "mean":
-        return loss.mean() if divisor is None else loss.sum() / float(divisor)
+        if divisor is None:
+            return loss.mean()
+        return loss.sum() / constant(divisor, loss.dtype, f"{what} (for the mean)")
     raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
@@ -90,10 +100,11 @@ def nll_loss(
     """
     x, target, unbatched = _batched("nll_loss", _tensor(input, "nll_loss"), target)
     onehot, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
-    loss = -(x * Tensor._constant(onehot)).sum(1)
+    loss = -(x * constant(onehot, x.dtype, "one-hot targets")).sum(1)
     if unbatched and reduction == "none":
         loss = loss.reshape(())
-    return _reduce(loss, reduction, "nll_loss", picked.sum())
+    what = "number of targets" if weight is None else "total weight of the targets"
+    return _reduce(loss, reduction, "nll_loss", picked.sum(), what)
 
 
 @composite("cross_entropy")
@@ -128,18 +139,20 @@ def cross_entropy(
         if weight is not None:
             w = np.asarray(getattr(weight, "data", weight), dtype=x.dtype)
             q = q * w.reshape((1, c) + (1,) * (x.ndim - 2))
-        loss = -(logp * Tensor._constant(q.astype(x.dtype))).sum(1)
+        loss = -(logp * constant(q, x.dtype, "target probabilities")).sum(1)
         divisor = None
     else:
         onehot, picked, per_class = _class_weights("cross_entropy", x, target, weight, ignore_index)
         q = onehot
         if label_smoothing:
             q = onehot * (1.0 - label_smoothing) + per_class * (label_smoothing / c)
-        loss = -(logp * Tensor._constant(q.astype(x.dtype, copy=False))).sum(1)
+        what = "smoothed one-hot targets" if label_smoothing else "one-hot targets"
+        loss = -(logp * constant(q, x.dtype, what)).sum(1)
         divisor = picked.sum()
     if unbatched and reduction == "none":
         loss = loss.reshape(())
-    return _reduce(loss, reduction, "cross_entropy", divisor)
+    what = "number of targets" if weight is None else "total weight of the targets"
+    return _reduce(loss, reduction, "cross_entropy", divisor, what)
 
 
 def _check_same_shape(op: str, x: Tensor, y: Tensor) -> None:

@@ -12,6 +12,7 @@ from ..autograd import composite
 from ..factory import default_generator
 from ..tensor import Tensor
 from ._checks import _check_float, _tensor
+from ._constants import constant, describe
 
 
 @composite("batch_norm")
@@ -79,10 +80,12 @@ def batch_norm(
                 "batch_norm: evaluation (training=False) needs running_mean and running_var; "
                 "pass them, or training=True to use the batch statistics"
             )
-        mean = _as_constant(running_mean, x.dtype).reshape(shape)
-        var = _as_constant(running_var, x.dtype).reshape(shape)
+        mean = _as_constant(running_mean, x.dtype, shape, "running mean")
+        var = _as_constant(running_var, x.dtype, shape, "running variance")
         centred = x - mean
-    scale = (var + eps) ** -0.5  # (1, C, 1, 1): small, so the big tensor is touched once
+    # (1, C, 1, 1): small, so the big tensor is touched once
+    scale = (var + constant(eps, x.dtype, "eps")) ** -0.5
+    describe(scale, "1 / sqrt(running variance + eps)")  # eval mode: a constant too
     if weight is not None:
         scale = scale * _tensor(weight, "batch_norm", "weight").reshape(shape)
     y = centred * scale
@@ -98,9 +101,9 @@ def _blend(running: Any, batch: np.ndarray, momentum: float) -> None:
     arr += (momentum * batch).astype(arr.dtype, copy=False)
 
 
-def _as_constant(x: Any, dtype: Any) -> Tensor:
+def _as_constant(x: Any, dtype: Any, shape: tuple, name: str) -> Tensor:
     arr = x.data if isinstance(x, Tensor) else np.asarray(x)
-    return Tensor._constant(arr.astype(dtype, copy=False))
+    return constant(arr.reshape(shape), dtype, name)
 
 
 @composite("dropout")
@@ -121,7 +124,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float64
     keep = default_generator().random(x.shape, dtype=draw_dtype) >= p
     mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
-    return x * Tensor._constant(mask)
+    return x * constant(mask, x.dtype, f"dropout mask (0 or 1/(1 - {p:g}))")
 
 
 @composite("local_response_norm")

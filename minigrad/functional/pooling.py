@@ -12,6 +12,7 @@ from ..autograd import composite
 from ..ops.window import Unfold
 from ..tensor import Tensor
 from ._checks import IntPair, _check_4d, _check_float, _pair, _tensor
+from ._constants import constant
 
 
 def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> tuple[int, int]:
@@ -135,15 +136,17 @@ def avg_pool2d(
     else:
         total = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=0.0).sum(2)
     if divisor_override is not None:
-        return (total / float(divisor_override)).reshape(n, c, oh, ow)
+        d = constant(divisor_override, x.dtype, "divisor (divisor_override)")
+        return (total / d).reshape(n, c, oh, ow)
     counts = [
         _pool_divisor(size, k, s, p, count, count_include_pad)
         for size, k, s, p, count in zip((h, w), kernel, stride, pad, (oh, ow))
     ]
     divisor = np.outer(counts[0], counts[1]).reshape(-1)  # (OH*OW,), one divisor per window
     if np.all(divisor == divisor[0]):
-        return (total / float(divisor[0])).reshape(n, c, oh, ow)
-    return (total / Tensor._constant(divisor.astype(x.dtype))).reshape(n, c, oh, ow)
+        return (total / constant(divisor[0], x.dtype, "window size")).reshape(n, c, oh, ow)
+    sizes = constant(divisor, x.dtype, "pixels counted in each window")
+    return (total / sizes).reshape(n, c, oh, ow)
 
 
 def _pool_divisor(size: int, k: int, s: int, p: int, count: int, include_pad: bool) -> np.ndarray:
@@ -181,9 +184,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         return x.mean((2, 3), keepdim=True)
     if h % oh == 0 and w % ow == 0:  # equal cells: a reshape and a mean
         return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
-    rows = Tensor._constant(_averaging_matrix(h, oh, x.dtype))  # (OH, H)
-    cols = Tensor._constant(_averaging_matrix(w, ow, x.dtype).T.copy())  # (W, OW)
-    return rows @ x @ cols
+    rows = constant(_averaging_matrix(h, oh, x.dtype), x.dtype, "averaging matrix (rows)")
+    cols = _averaging_matrix(w, ow, x.dtype).T.copy()
+    return rows @ x @ constant(cols, x.dtype, "averaging matrix (columns)")
 
 
 def _averaging_matrix(size: int, out: int, dtype: Any) -> np.ndarray:

@@ -10,7 +10,7 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | module.py        | Module, Parameter (registration, tree walks, state_dict, hooks)    |
 | container.py     | Sequential, ModuleList, ModuleDict                                 |
 | linear.py        | Linear, Identity                                                   |
-| conv.py          | Conv2d                                                             |
+| conv.py          | Conv2d, ConvTranspose2d                                            |
 | pooling.py       | MaxPool2d, AvgPool2d, AdaptiveAvgPool2d                            |
 | activation.py    | ReLU, Sigmoid, Tanh, ELU, LeakyReLU, PReLU, Softmax, LogSoftmax    |
 | normalization.py | BatchNorm1d, BatchNorm2d, LocalResponseNorm                        |
@@ -25,7 +25,7 @@ from .. import functional
 from . import init, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleDict, ModuleList, Sequential
-from .conv import Conv2d
+from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
@@ -44,6 +44,7 @@ __all__ = [
     "Linear",
     "Identity",
     "Conv2d",
+    "ConvTranspose2d",
     "MaxPool2d",
     "AvgPool2d",
     "AdaptiveAvgPool2d",

@@ -1,7 +1,11 @@
-r"""`Conv2d`: a learned bank of filters slid over an image (F.conv2d does the work).
+r"""`Conv2d`: a learned bank of filters slid over an image (F.conv2d does the work), and
+`ConvTranspose2d`, its adjoint, which scatters every pixel back through the filters
+(F.conv_transpose2d).
 
 Shapes: x (N, C_in, H, W), weight (C_out, C_in / groups, KH, KW), bias (C_out,),
 output (N, C_out, OH, OW) with OH = floor((H + 2P - D*(KH-1) - 1) / S) + 1 (same for OW).
+ConvTranspose2d: weight (C_in, C_out / groups, KH, KW), OH = (H - 1) S - 2P + D (KH - 1)
++ output_padding + 1.
 """
 
 from __future__ import annotations
@@ -15,17 +19,17 @@ from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter, filled, layer_dtype
 
-__all__ = ["Conv2d"]
+__all__ = ["Conv2d", "ConvTranspose2d"]
 
 
-def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
+def _pair(value: Any, name: str, minimum: int, layer: str = "Conv2d") -> tuple[int, int]:
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(pair) != 2 or not all(
         isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair
     ):
-        raise TypeError(f"Conv2d: {name} must be an int or a pair of ints, got {value!r}")
+        raise TypeError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
     if any(v < minimum for v in pair):
-        raise ValueError(f"Conv2d: {name} must be >= {minimum}, got {value!r}")
+        raise ValueError(f"{layer}: {name} must be >= {minimum}, got {value!r}")
     return int(pair[0]), int(pair[1])
 
 
@@ -167,6 +171,163 @@ class Conv2d(Module):
             )
         if self.dilation != (1, 1):
             s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+
+class ConvTranspose2d(Module):
+    r"""2-D transposed convolution: the adjoint of Conv2d, mapping a conv2d's output size back
+    to its input size (decoders, segmentation, the generator of a GAN).
+
+    Each input pixel adds a copy of the kernel, scaled by its value, onto the output, the
+    copies `stride` pixels apart; `padding` rows and columns are cut off each side. Weight
+    (C_in, C_out / groups, KH, KW), as PyTorch's; weights and bias start as
+    U(-1/sqrt(k), 1/sqrt(k)) with k = C_out / groups * KH * KW (PyTorch's rule, which reads
+    the weight's second axis as the fan-in). `forward(x, output_size=None)`: output_size
+    (H, W), or (N, C, H, W), chooses among the sizes a strided conv2d maps onto x's size.
+
+    >>> ConvTranspose2d(16, 8, 3, stride=2)
+    ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2))
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] = 0,
+        output_padding: int | tuple[int, int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, int] = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        name = "ConvTranspose2d"
+        for what, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"{name}: {what} must be a whole number >= 1, got {n!r}")
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError(f"{name}: groups must be a whole number >= 1, got {groups!r}")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must "
+                f"both be divisible by groups ({groups})"
+            )
+        if padding_mode != "zeros":
+            raise ValueError(
+                f"{name}: padding_mode must be 'zeros' (the only one a transposed convolution "
+                f"has, as in PyTorch), got {padding_mode!r}"
+            )
+        if isinstance(padding, str):
+            raise ValueError(
+                f"{name}: padding must be an int or a pair, got {padding!r} ('same' and "
+                "'valid' exist only for Conv2d)"
+            )
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.kernel_size = _pair(kernel_size, "kernel_size", 1, name)
+        self.stride = _pair(stride, "stride", 1, name)
+        self.padding = _pair(padding, "padding", 0, name)
+        self.output_padding = _pair(output_padding, "output_padding", 0, name)
+        self.dilation = _pair(dilation, "dilation", 1, name)
+        self.groups = int(groups)
+        self.padding_mode = padding_mode
+        for e, s, d in zip(self.output_padding, self.stride, self.dilation):
+            if e >= s and e >= d:
+                raise ValueError(
+                    f"{name}: output_padding {self.output_padding} must be smaller than the "
+                    f"stride {self.stride} or the dilation {self.dilation}"
+                )
+        kh, kw = self.kernel_size
+        dtype = np.dtype(dtype or np.float32)
+        shape = (self.in_channels, self.out_channels // self.groups, kh, kw)
+        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.zeros((self.out_channels,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init._default_init(self.weight, self.bias)
+
+    def _name(self) -> str:
+        k = self.kernel_size
+        kernel = k[0] if k[0] == k[1] else k
+        return f"ConvTranspose2d({self.in_channels}, {self.out_channels}, {kernel})"
+
+    def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, int]:
+        """The output_padding that gives `output_size` (PyTorch's rule), or the layer's own."""
+        if output_size is None:
+            return self.output_padding
+        size = tuple(int(v) for v in output_size)
+        if len(size) == 4 or (len(size) == 3 and x.ndim == 3):
+            size = size[-2:]
+        if len(size) != 2:
+            raise ValueError(
+                f"{self._name()}: output_size must be (H, W) or the whole output shape, got "
+                f"{tuple(output_size)}"
+            )
+        extra = []
+        for axis, (want, n, k, s, p, d) in enumerate(
+            zip(size, x.shape[-2:], self.kernel_size, self.stride, self.padding, self.dilation)
+        ):
+            smallest = (n - 1) * s - 2 * p + d * (k - 1) + 1
+            if not smallest <= want <= smallest + s - 1:
+                raise ValueError(
+                    f"{self._name()}: output_size {size} is out of reach: for an input of "
+                    f"{x.shape[-2]} x {x.shape[-1]} the {('height', 'width')[axis]} can be "
+                    f"{smallest} to {smallest + s - 1}"
+                )
+            extra.append(want - smallest)
+        return extra[0], extra[1]
+
+    def forward(self, x: Tensor, output_size: Any = None) -> Tensor:
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{self._name()}: expected a Tensor input, got {type(x).__name__}")
+        if x.ndim not in (3, 4):
+            raise ValueError(
+                f"{self._name()}: expected input of shape (N, C, H, W) or (C, H, W), got "
+                f"shape {x.shape}"
+            )
+        if x.shape[-3] != self.in_channels:
+            raise ValueError(
+                f"{self._name()}: input has {x.shape[-3]} channels, expected "
+                f"{self.in_channels} (input shape {x.shape}); check the layer before"
+            )
+        extra = self._output_padding(x, output_size)
+        unbatched = x.ndim == 3
+        if unbatched:
+            x = x.unsqueeze(0)
+        y = F.conv_transpose2d(
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            extra,
+            self.groups,
+            self.dilation,
+        )
+        return y.squeeze(0) if unbatched else y
+
+    def extra_repr(self) -> str:
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        for what, value in (
+            ("padding", self.padding),
+            ("output_padding", self.output_padding),
+            ("dilation", self.dilation),
+        ):
+            if value != ((1, 1) if what == "dilation" else (0, 0)):
+                s += f", {what}={value}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:

@@ -57,14 +57,16 @@ def _array(x: Any, name: str, fn: str) -> np.ndarray:
 def plot_history(
     history: Mapping[str, Sequence[float]],
     path: str | None = None,
-    val_label: str = "validation",
+    val_label: str = "test",
 ) -> Figure:
-    """Loss and accuracy per epoch, training and validation, from `train.fit`'s history.
+    """Loss and accuracy per epoch, on the training set and the held-out set, from
+    `train.fit`'s history.
 
     history: {'epoch': [...], 'train_loss': [...], 'train_acc': [...], 'val_loss': [...],
     'val_acc': [...]}; missing or empty series are left out (accuracies may be fractions
-    or percentages). val_label names the held-out curves ("test" when the held-out split is
-    the test set, as in `minigrad train`).
+    or percentages). val_label names the held-out curves: "test" (the default) as in the
+    lessons and `minigrad train`, whose held-out split is the test set; pass "validation"
+    when it is a validation split.
     """
     if not isinstance(history, Mapping) or not any(
         len(history.get(k) or []) for k in ("train_loss", "val_loss", "train_acc", "val_acc")

@@ -338,7 +338,10 @@ def _group(nodes, clustered, depth, opened, label_of, param_ids):
             continue
         users = consumers.get(id(t), [])
         first = users[0] if users else None
-        named = id(t) in label_of or bool(t.name)
+        # a name from the caller (names=, params=) or on a tensor that needs a gradient marks
+        # an input of the whole computation; a constant's own name (set by the op that made
+        # it: "one-hot targets") only says what it is, and leaves it where it is used
+        named = id(t) in label_of or (bool(t.name) and t.requires_grad)
         if first is not None and first.kind == "box" and all(u is first for u in users):
             # A box hides the constants only it uses; a layer's box also hides its weights.
             layer = first.frame.kind == "module"
@@ -417,6 +420,9 @@ def summary(a: np.ndarray) -> str:
 
 
 def _num(v: float) -> str:
+    """3 significant digits; a whole number below a million in full (2048, not 2.05e+03)."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e6:
+        return str(int(v))
     return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
@@ -434,15 +440,34 @@ def _summaries(t: Tensor, ctx: _Context) -> list[str]:
     return lines
 
 
-def _leaf_title(t: Tensor, ctx: _Context) -> str:
-    name = ctx.label_of.get(id(t)) or t.name
+def _leaf_title(t: Tensor, ctx: _Context, path: tuple = ()) -> str:
+    """A leaf's name: the caller's, else its own; constants say what they are.
+
+    A constant made by a composite op carries a description ("one-hot targets", "window
+    size"); inside a layer's frame it is the layer's ("c1's input windows"), and a single
+    number shows its value ("window size = 4"). Other constants are "constant" (and their value).
+    """
+    name = ctx.label_of.get(id(t))
     if name:
         return name
     if t.requires_grad:
-        return "leaf"
-    if t.ndim == 0:
-        return f"constant {summary(t.data)}"
-    return "constant"
+        return t.name or "leaf"
+    value = f" = {summary(t.data)}" if t.ndim == 0 else ""
+    if not t.name:
+        return f"constant {summary(t.data)}" if value else "constant (no gradient needed)"
+    layer = _innermost_layer(path, ctx)
+    return f"{layer}'s {t.name}{value}" if layer else f"{t.name}{value}"
+
+
+def _innermost_layer(path: tuple, ctx: _Context) -> str:
+    """The short name of the innermost layer whose frame encloses `path` ('c1' for
+    'features.c1'), or '' when there is none or it has only a number for a name."""
+    for number in reversed(path):
+        frame = ctx.frames[number]
+        if frame.kind == "module":
+            name = ctx.mod_names.get(id(frame.obj), "").rsplit(".", 1)[-1]
+            return "" if not name or name.isdigit() else name
+    return ""
 
 
 def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
@@ -450,7 +475,7 @@ def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
     t = u.members[-1]
     backward = ctx.view == "backward"
     if u.kind == "leaf":
-        title = _leaf_title(t, ctx)
+        title = _leaf_title(t, ctx, u.path)
         if u.path and id(t) in ctx.param_ids:  # in its layer's frame: "weight", not "c1.weight"
             prefix = ctx.mod_names.get(id(ctx.frames[u.path[-1]].obj))
             if prefix and title.startswith(prefix + "."):
