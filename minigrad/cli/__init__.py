@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "minigrad.cli.models",
     "minigrad.cli.train",
     "minigrad.cli.exercises",
+    "minigrad.cli.explain",
 ]
 
 
