@@ -230,7 +230,9 @@ class Module:
         flows on to the layers before this one. As in PyTorch, the inputs and the output
         pass through identity nodes that catch their gradients (drawn as `_gradienttap`).
         When no input requires grad, the hook is called with grad_input all None and
-        must return None. Returns a handle with `.remove()`.
+        must return None. (One difference: with several tensor inputs, a None returned for
+        one of them gives it a zero gradient, where PyTorch gives it none.) Returns a
+        handle with `.remove()`.
         """
         return self._add_hook(self._backward_hooks, hook, prepend)
 

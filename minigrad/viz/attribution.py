@@ -154,7 +154,8 @@ def saliency(
 
     smooth=n > 0 gives SmoothGrad (Smilkov et al., 2017): the mean of the saliency maps of
     n noisy copies x + e, e ~ Normal(0, sigma^2) with sigma = noise * (max(x) - min(x)) per
-    image, for the class predicted on the clean image. Noise drawn from `seed`.
+    image, for the class predicted on the clean image. The noise is
+    `np.random.default_rng(seed).standard_normal((n, N, C, H, W)) * sigma`.
     """
     arr = _images(x, "saliency")
     if isinstance(smooth, bool) or int(smooth) != smooth or smooth < 0:

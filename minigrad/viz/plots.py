@@ -434,10 +434,10 @@ def _scale(maps: Sequence[np.ndarray]) -> tuple[bool, float]:
 
 def _colour_bar(fig: Figure, shown: ScalarMappable, ax: Any, name: str, **where: Any) -> None:
     bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03, **where)
-    bar.ax.tick_params(labelsize=7)
+    bar.ax.tick_params(labelsize=8)
     bar.formatter = FormatStrFormatter("%.2g")  # short labels, no offset text on top
     bar.update_ticks()
-    bar.set_label(_units(name), fontsize=7)
+    bar.set_label(_units(name), fontsize=9)
 
 
 def _draw_image(ax: Any, image: np.ndarray, title: str) -> None:
@@ -448,7 +448,7 @@ def _draw_image(ax: Any, image: np.ndarray, title: str) -> None:
         ax.imshow(_image2d(image), cmap="gray", interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=11)
 
 
 def plot_attribution(
@@ -482,11 +482,11 @@ def plot_attribution(
     n, (H, W) = len(x), x.shape[2:]
     arrays = {}
     for name, m in maps.items():
-        a = _array(m, f"maps[{name!r}]", "plot_attribution")
-        a = a[None] if a.ndim == 2 else a
+        given = _array(m, f"maps[{name!r}]", "plot_attribution")
+        a = given[None] if given.ndim == 2 else given
         if a.shape != (n, H, W):
             raise ValueError(
-                f"plot_attribution: maps[{name!r}] has shape {a.shape}, expected ({n}, {H}, "
+                f"plot_attribution: maps[{name!r}] has shape {given.shape}, expected ({n}, {H}, "
                 f"{W}): one (H, W) map per image, at the images' size"
             )
         arrays[name] = a
@@ -520,10 +520,10 @@ def plot_attribution(
             shown = _draw_map(fig, axes[r, c], x[r], a[r], name, scale)
         axes[0, c].set_title(name, fontsize=10)
         bar = fig.colorbar(shown, cax=fig.add_subplot(grid[n, c]), orientation="horizontal")
-        bar.ax.tick_params(labelsize=7)
+        bar.ax.tick_params(labelsize=8)
         bar.ax.xaxis.set_major_formatter(FormatStrFormatter("%.2g"))
         bar.ax.xaxis.set_major_locator(MaxNLocator(4))
-        bar.set_label(_units(name), fontsize=7)
+        bar.set_label(_units(name), fontsize=8)
     if title:
         fig.suptitle(title, y=1 - 0.12 / height, va="top")
     return _finish(fig, path)
@@ -570,16 +570,16 @@ def plot_explanation(explanation: Any, path: str | None = None, title: str | Non
     ax.set_xticks(range(k))
     ax.set_ylim(0, 1)
     ax.set_xlabel("class", fontsize=9)
-    ax.set_title("predicted probabilities", fontsize=10)
-    ax.tick_params(labelsize=8)
+    ax.set_title("predicted probabilities", fontsize=11)
+    ax.tick_params(labelsize=9)
     panels = [axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 1], axes[1, 2], axes[1, 3]]
     for ax, (name, heat) in zip(panels, e.maps.items()):
         _draw_map(fig, ax, e.image, np.asarray(heat, dtype=np.float64), name)
         where = f" on {e.layer}" if name == "Grad-CAM" and e.layer else ""
-        ax.set_title(name + where, fontsize=10)
+        ax.set_title(name + where, fontsize=11)
     for ax in panels[len(e.maps) :]:
         ax.set_axis_off()
-    fig.suptitle(title or f"what the network looks at when it answers {e.target}")
+    fig.suptitle(title or f"what the network looks at when it answers {e.target}", fontsize=13)
     return _finish(fig, path)
 
 
