@@ -243,6 +243,8 @@ def test_grad_cam_errors_name_the_layer_problem():
 
 
 def torch_with_relu_hooks(torch, net, x, rule):
+    """Guided backprop and deconvnet the PyTorch way: backward hooks on nn.ReLU modules."""
+
     def guided(module, grad_input, grad_output):
         return (grad_input[0].clamp(min=0),)
 
@@ -250,7 +252,8 @@ def torch_with_relu_hooks(torch, net, x, rule):
         return (grad_output[0].clamp(min=0),)
 
     hook = guided if rule == "guided" else deconvnet
-    handles = [m.register_full_backward_hook(hook) for m in net if isinstance(m, torch.nn.ReLU)]
+    relus = [m for m in net.modules() if isinstance(m, torch.nn.ReLU)]
+    handles = [m.register_full_backward_hook(hook) for m in relus]
     try:
         return torch_input_grad(torch, net, x)[0]
     finally:
@@ -294,6 +297,47 @@ def test_deconvnet_after_max_pooling_differs_from_torch_only_through_tied_zeros(
     got, expected = viz.deconvnet(ours, x), torch_with_relu_hooks(torch, theirs, x, "deconvnet")
     # the same total signal arrives; where it lands inside all-zero windows may differ
     np.testing.assert_allclose(got.sum(axis=(1, 2, 3)), expected.sum(axis=(1, 2, 3)), rtol=1e-9)
+
+
+def torch_lenet(torch, pool):
+    from collections import OrderedDict
+
+    P = torch.nn.MaxPool2d if pool == "max" else torch.nn.AvgPool2d
+    R, C, L = torch.nn.ReLU, torch.nn.Conv2d, torch.nn.Linear
+    features = OrderedDict(
+        c1=C(1, 6, 5), act1=R(), s2=P(2), c3=C(6, 16, 5), act3=R(), s4=P(2), c5=C(16, 120, 5)
+    )
+    features["act5"] = R()
+    classifier = OrderedDict(flatten=torch.nn.Flatten(), f6=L(120, 84), act6=R(), output=L(84, 10))
+    return torch.nn.Sequential(
+        OrderedDict(
+            features=torch.nn.Sequential(features), classifier=torch.nn.Sequential(classifier)
+        )
+    )
+
+
+@pytest.mark.parametrize("pool, noise", [("avg", 0.0), ("max", 1e-3)])
+def test_lenet5_maps_of_test_digits_equal_torch(torch, pool, noise):
+    """On the digits: with average pooling as they are; with max pooling after a little noise,
+    since the black background makes tied windows (see the module's notes)."""
+    from minigrad.data import load_digits
+
+    mg.manual_seed(0)
+    ours = LeNet5(activation="relu", pool=pool).double()
+    theirs = torch_lenet(torch, pool)
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    x = load_digits()[1].tensors[0].numpy()[:6].astype(np.float64)
+    x = x + noise * np.random.default_rng(0).normal(size=x.shape)
+    g, _ = torch_input_grad(torch, theirs, x)
+    np.testing.assert_allclose(viz.saliency(ours, x), np.abs(g).max(axis=1), rtol=1e-9, atol=1e-15)
+    guided = torch_with_relu_hooks(torch, theirs, x, "guided")
+    np.testing.assert_allclose(viz.guided_backprop(ours, x), guided, rtol=1e-9, atol=1e-15)
+    cam = torch_grad_cam(torch, theirs, theirs.features.c3, x).numpy()
+    got = viz.grad_cam(ours, x, layer="features.c3", upsample_to_input=False)
+    np.testing.assert_allclose(got, cam, rtol=1e-9, atol=1e-15)
+    if pool == "avg":
+        deconv = torch_with_relu_hooks(torch, theirs, x, "deconvnet")
+        np.testing.assert_allclose(viz.deconvnet(ours, x), deconv, rtol=1e-9, atol=1e-15)
 
 
 def test_relu_backward_rules_on_one_relu_and_restored_after_an_error():

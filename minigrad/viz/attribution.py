@@ -18,6 +18,12 @@ the probability would mix in every other class. c is the predicted class unless 
 says otherwise. Maps are computed in eval mode (the model's mode is restored afterwards)
 and returned as numpy arrays; parameters' `.grad` are never touched.
 
+One difference from PyTorch shows in these maps: where max pooling meets a tie (a window
+of equal values; on a digit's constant black background, a conv's bias makes them), minigrad
+shares the gradient evenly among the tied elements and PyTorch gives it to one of them. Both
+are valid gradients, but the maps then differ in those windows. Without ties (add noise of
+1e-3, or use average pooling) saliency, Grad-CAM and guided backprop equal PyTorch's.
+
 Shape letters: N images, C channels, H x W pixels, K maps of a layer, h x w their size.
 """
 
@@ -31,7 +37,6 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function, no_grad
-from ..data import _bilinear_matrix
 from ..functional.activation import ReluBackward
 from ..tensor import Tensor, grad
 
@@ -118,7 +123,7 @@ def _picked(out: Tensor, targets: np.ndarray | None, fn: str) -> tuple[Tensor, n
     t = out.data.argmax(axis=1) if targets is None else _targets(targets, n, k, fn)
     onehot = np.zeros(out.shape, dtype=out.dtype)
     onehot[np.arange(n), t] = 1
-    return (out * Tensor._constant(onehot)).sum(), t
+    return (out * Tensor(onehot, dtype=out.dtype)).sum(), t
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,11 +233,10 @@ def upsample(maps: np.ndarray, size: tuple[int, int], geometry: Any = None) -> n
     position i at input pixel offset + step * i instead: where that position looks.
     """
     h, w = maps.shape[-2:]
-    if geometry is None:
-        rows, cols = _bilinear_matrix(h, size[0]), _bilinear_matrix(w, size[1])
-    else:
-        (r0, rs), (c0, cs) = geometry
-        rows, cols = _resample_matrix(h, size[0], r0, rs), _resample_matrix(w, size[1], c0, cs)
+    if geometry is None:  # position i in the middle of its share of the input: pixel centres
+        geometry = tuple(((n / m - 1) / 2, n / m) for n, m in zip(size, (h, w)))
+    (r0, rs), (c0, cs) = geometry
+    rows, cols = _resample_matrix(h, size[0], r0, rs), _resample_matrix(w, size[1], c0, cs)
     return np.einsum("Hh,...hw,Ww->...HW", rows, maps, cols).astype(maps.dtype)
 
 
@@ -387,10 +391,8 @@ def deconvnet(model: Any, x: Any, target: Any = None) -> np.ndarray:
     gradients, whether or not it was on for this input. Max-pool "switches" and transposed
     filters are what backpropagation does anyway. Signed, (N, C, H, W).
 
-    One difference from PyTorch shows here only: where a ReLU left a pooling window all
-    zeros, minigrad's max pool shares the gradient among the tied zeros (PyTorch gives it
-    to one of them). The vanilla gradient and guided backprop never see it: their ReLU
-    rule zeroes the gradient there anyway.
+    Deconvnet meets the max-pool tie of the module notes most often: a ReLU that leaves a
+    pooling window all zeros makes a tie, and its rule lets the gradient through anyway.
     """
     with relu_backward("deconvnet"):
         return input_gradient(model, x, target)
@@ -401,8 +403,12 @@ def deconvnet(model: Any, x: Any, target: Any = None) -> np.ndarray:
 
 
 def _pair(v: Any, name: str, limit: tuple[int, int]) -> tuple[int, int]:
-    pair = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(pair) != 2 or any(isinstance(p, bool) or int(p) != p or p < 1 for p in pair):
+    pair = (v, v) if isinstance(v, (int, np.integer, float)) else v
+    if (
+        not isinstance(pair, (tuple, list))
+        or len(pair) != 2
+        or any(isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1 for p in pair)
+    ):
         raise ValueError(f"occlusion: {name} must be a positive int or a pair, got {v!r}")
     if name == "window" and (pair[0] > limit[0] or pair[1] > limit[1]):
         raise ValueError(f"occlusion: window {pair} is larger than the image {limit}")
