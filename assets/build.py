@@ -120,6 +120,15 @@ def build_feature_maps() -> Path:
     return path
 
 
+def build_explain() -> Path:
+    """Six maps of test digit 3 (a 4), as `minigrad explain lenet --image 3` draws them."""
+    from minigrad.cli.explain import explain_digit
+
+    path = HERE / "lenet_explain.png"
+    explain_digit(trained_lenet()["model"], 3, path)
+    return path
+
+
 BUILDERS = [
     build_neuron,
     build_conv_expanded,
@@ -127,6 +136,7 @@ BUILDERS = [
     build_training_curves,
     build_filters,
     build_feature_maps,
+    build_explain,
 ]
 
 

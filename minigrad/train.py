@@ -9,7 +9,9 @@ One training step is the four lines every deep-learning course shows:
 
 `fit` adds what makes it usable: epochs, a progress bar, loss and accuracy per epoch for the
 training and validation sets (the returned history), and a clear stop when the loss is no
-longer a number.
+longer a number. With `record_gradient_flow=True` it also measures, at every step, how big
+each layer's gradient and update were (a `GradientFlow` in the history): the numbers behind
+"the first layers get no gradient".
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 from .autograd import no_grad
 from .tensor import Tensor
 
-__all__ = ["fit", "evaluate", "predict", "Predictions", "format_epoch"]
+__all__ = ["fit", "evaluate", "predict", "Predictions", "format_epoch", "GradientFlow"]
 
 
 def _correct(out: Tensor, y: Tensor) -> int | None:
@@ -81,6 +83,114 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None or math.isnan(value) else f"{value:.4f}"
 
 
+class GradientFlow:
+    r"""How big each layer's gradient and update were, step by step (one row per step).
+
+    A *layer* is a module that holds parameters itself ("features.c1", "classifier.f6"),
+    listed from the input side (the order the model registers them). For layer l at step t,
+    with theta_l all its trainable parameters taken together:
+
+        grad_norm[t][l]    = || d loss / d theta_l ||            (before the optimizer step)
+        update_ratio[t][l] = || theta_l(after) - theta_l(before) || / || theta_l(before) ||
+
+    A layer whose gradient norm is orders of magnitude below the others' is hardly learning
+    (vanishing gradients); an update ratio near 1e-3 per step is the usual rule of thumb for
+    a healthy learning rate. `train.fit(..., record_gradient_flow=True)` fills one and
+    returns it as `history["gradient_flow"]`; `mg.viz.plot_gradient_flow` draws it.
+
+    >>> flow.layers                     # doctest: +SKIP
+    ['features.c1', 'features.c3', 'features.c5', 'classifier.f6', 'classifier.output']
+    >>> flow.grad_norms().shape         # doctest: +SKIP   (steps, layers)
+    (450, 5)
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._groups = _layer_parameters(model)
+        self.layers: list[str] = list(self._groups)
+        self.steps: list[int] = []  # 1, 2, 3, ... over the whole training
+        self.epochs: list[int] = []  # the epoch of each step
+        self.grad_norm: list[list[float]] = []
+        self.update_ratio: list[list[float]] = []
+        self._before: list[list[np.ndarray]] = []
+
+    def before_step(self) -> None:
+        """Measure the gradients (call after backward, before optimizer.step())."""
+        norms = []
+        for params in self._groups.values():
+            total = sum(_squared(p.grad.data) for p in params if p.grad is not None)
+            norms.append(math.sqrt(total))
+        self.grad_norm.append(norms)
+        self._before = [[p.data.copy() for p in params] for params in self._groups.values()]
+
+    def after_step(self, epoch: int) -> None:
+        """Measure how far each layer moved (call after optimizer.step())."""
+        ratios = []
+        for params, before in zip(self._groups.values(), self._before):
+            moved = sum(_squared(p.data - b) for p, b in zip(params, before))
+            size = sum(_squared(b) for b in before)
+            ratios.append(math.sqrt(moved / size) if size > 0 else math.nan)
+        self._before = []
+        self.update_ratio.append(ratios)
+        self.steps.append(len(self.steps) + 1)
+        self.epochs.append(epoch)
+
+    def grad_norms(self) -> np.ndarray:
+        """Gradient norms as an array (steps, layers)."""
+        return np.array(self.grad_norm, dtype=np.float64).reshape(-1, len(self.layers))
+
+    def update_ratios(self) -> np.ndarray:
+        """Update / weight ratios as an array (steps, layers)."""
+        return np.array(self.update_ratio, dtype=np.float64).reshape(-1, len(self.layers))
+
+    def medians(self) -> dict[str, tuple[float, float]]:
+        """{layer: (median gradient norm, median update ratio)} over all recorded steps."""
+        g, u = self.grad_norms(), self.update_ratios()
+        if not len(g):
+            return {name: (math.nan, math.nan) for name in self.layers}
+        return {
+            name: (float(np.median(g[:, i])), float(np.nanmedian(u[:, i])))
+            for i, name in enumerate(self.layers)
+        }
+
+    def table(self) -> str:
+        """One line per layer, input side first: the medians over the steps."""
+        width = max([len(name) for name in self.layers] + [5])
+        lines = [f"{'layer':<{width}}  median |grad|  median update/weight"]
+        for name, (g, u) in self.medians().items():
+            lines.append(f"{name:<{width}}  {g:>12.2e}  {u:>20.2e}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"GradientFlow({len(self.layers)} layers, {len(self.steps)} steps)"
+
+
+def _squared(a: np.ndarray) -> float:
+    a = np.asarray(a, dtype=np.float64).reshape(-1)
+    return float(a @ a)
+
+
+def _layer_parameters(model: Any) -> dict[str, list]:
+    """{layer name: its trainable parameters}: modules that hold parameters themselves."""
+    if hasattr(model, "named_modules"):
+        groups = {
+            (name or type(model).__name__): [
+                p for p in module.parameters(recurse=False) if p.requires_grad
+            ]
+            for name, module in model.named_modules()
+        }
+        groups = {name: params for name, params in groups.items() if params}
+    elif hasattr(model, "parameters"):
+        groups = {f"parameter {i}": [p] for i, p in enumerate(model.parameters())}
+    else:
+        groups = {}
+    if not groups:
+        raise TypeError(
+            f"fit: record_gradient_flow needs a model with trainable parameters (an "
+            f"nn.Module), got {type(model).__name__} with none"
+        )
+    return groups
+
+
 def fit(
     model: Callable,
     train_loader: Iterable,
@@ -91,7 +201,8 @@ def fit(
     callbacks: Sequence[Callable] = (),
     progress: bool | None = None,
     scheduler: Any = None,
-) -> dict[str, list]:
+    record_gradient_flow: bool = False,
+) -> dict[str, Any]:
     r"""Train `model` for `epochs` passes over `train_loader`; return the history per epoch.
 
     Each batch `(x, y)`: zero the gradients, loss = loss_fn(model(x), y), backward, step.
@@ -107,6 +218,10 @@ def fit(
     accuracy are averaged over the epoch's batches, weighted by batch size, as the model
     changes (as Keras reports them).
 
+    `record_gradient_flow=True` adds history["gradient_flow"], a `GradientFlow`: every
+    layer's gradient norm and update / weight ratio at every step (a copy of the weights
+    per step: cheap for the models here).
+
     Raises FloatingPointError naming the epoch and step when the loss is nan or infinite.
     """
     if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
@@ -116,6 +231,9 @@ def fit(
     history: dict[str, list] = {
         k: [] for k in ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds")
     }
+    flow = GradientFlow(model) if record_gradient_flow else None
+    if flow is not None:
+        history["gradient_flow"] = flow
     steps = len(train_loader) if hasattr(train_loader, "__len__") else None
     for epoch in range(1, int(epochs) + 1):
         start = time.perf_counter()
@@ -131,7 +249,11 @@ def fit(
             of = f" of {steps}" if steps else ""
             value = _check_loss(loss, f"at epoch {epoch}, step {step}{of}", lr)
             loss.backward()
+            if flow is not None:
+                flow.before_step()
             optimizer.step()
+            if flow is not None:
+                flow.after_step(epoch)
             n = len(x)
             total_loss += value * n
             seen += n

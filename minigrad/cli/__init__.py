@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "minigrad.cli.train",
     "minigrad.cli.exercises",
     "minigrad.cli.book",
+    "minigrad.cli.explain",
 ]
 
 

@@ -7,9 +7,23 @@ from ..tensor import Tensor, where
 from ._checks import _tensor
 
 
+class ReluBackward:
+    """How `relu` passes the gradient back: `rule` None is its derivative (1 where x > 0).
+
+    `mg.viz.relu_backward("guided" | "deconvnet")` sets a rule for the pictures of guided
+    backprop and deconvnet: relu(x) is then `rule(x, max(x, 0))`, the same numbers with
+    another way back. Only that context manager should set it.
+    """
+
+    rule = None
+
+
 def relu(input: Tensor) -> Tensor:
     r"""max(x, 0); the gradient is 1 where x > 0, else 0."""
-    return _tensor(input, "relu").relu()
+    x = _tensor(input, "relu")
+    if ReluBackward.rule is not None:
+        return ReluBackward.rule(x, x.relu())
+    return x.relu()
 
 
 def sigmoid(input: Tensor) -> Tensor:

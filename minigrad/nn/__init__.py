@@ -8,6 +8,7 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | file             | what                                                               |
 |------------------|--------------------------------------------------------------------|
 | module.py        | Module, Parameter (registration, tree walks, state_dict, hooks)    |
+| hooks.py         | the identity nodes that give backward hooks their gradients        |
 | container.py     | Sequential, ModuleList, ModuleDict                                 |
 | linear.py        | Linear, Identity                                                   |
 | conv.py          | Conv2d, ConvTranspose2d                                            |

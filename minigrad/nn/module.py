@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import autograd, inplace
 from ..tensor import DEFAULT_DTYPE, Tensor, as_dtype
+from .hooks import BackwardHookCall
 
 __all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
@@ -108,16 +109,20 @@ def filled(shape: tuple[int, ...], value: float, dtype: np.dtype) -> Tensor:
 
 
 class RemovableHandle:
-    """Returned by `register_forward_hook`: `handle.remove()` unregisters the hook."""
+    """Returned by the `register_*_hook` methods: `handle.remove()` unregisters the hook
+    (also as a context manager: `with module.register_forward_hook(h): ...`)."""
 
     _ids = itertools.count()
 
-    def __init__(self, table: dict) -> None:
+    def __init__(self, table: dict, extra: tuple = ()) -> None:
         self.table = table
+        self.extra = extra  # other tables that mention the hook (the with_kwargs sets)
         self.id = next(RemovableHandle._ids)
 
     def remove(self) -> None:
         self.table.pop(self.id, None)
+        for other in self.extra:
+            other.discard(self.id)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -163,6 +168,10 @@ class Module:
         set_(self, "_modules", OrderedDict())
         set_(self, "_forward_hooks", OrderedDict())
         set_(self, "_forward_pre_hooks", OrderedDict())
+        set_(self, "_forward_hooks_with_kwargs", set())
+        set_(self, "_forward_pre_hooks_with_kwargs", set())
+        set_(self, "_backward_hooks", OrderedDict())
+        set_(self, "_backward_pre_hooks", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -173,33 +182,108 @@ class Module:
     # --- calling ------------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run `forward`, with the hooks around it (in PyTorch's order): forward pre-hooks,
+        then forward, then forward hooks; backward hooks tap the inputs and the output."""
         if self._forward_pre_hooks:
-            for hook in list(self._forward_pre_hooks.values()):
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
+            args, kwargs = self._run_forward_pre_hooks(args, kwargs)
+        backward = None
+        if (self._backward_hooks or self._backward_pre_hooks) and autograd.is_grad_enabled():
+            backward = BackwardHookCall(self, len(args))
+            args = backward.tap_inputs(args)
         with autograd.scope(type(self).__name__, kind="module", obj=self):
             out = self.forward(*args, **kwargs)
         if self._forward_hooks:
-            for hook in list(self._forward_hooks.values()):
-                result = hook(self, args, out)
+            for key, hook in list(self._forward_hooks.items()):
+                if key in self._forward_hooks_with_kwargs:
+                    result = hook(self, args, kwargs, out)
+                else:
+                    result = hook(self, args, out)
                 if result is not None:
                     out = result
+        if backward is not None:
+            out = backward.tap_output(out)
         return out
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call `hook(module, inputs, output)` after every forward (a non-None return replaces
-        the output). Returns a handle; `handle.remove()` takes the hook away."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
+    def _run_forward_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is None:
+                    continue
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"forward pre-hook of {type(self).__name__} (with_kwargs=True) must "
+                        f"return None or a pair (new_args, new_kwargs), got {result!r:.80}"
+                    )
+                args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        return args, kwargs
+
+    # --- hooks ---------------------------------------------------------------------------------
+
+    def _add_hook(self, table: dict, hook: Any, prepend: bool, kwargs_set: set | None = None):
+        if not callable(hook):
+            raise TypeError(f"a hook must be callable (a function), got {type(hook).__name__}")
+        handle = RemovableHandle(table, () if kwargs_set is None else (kwargs_set,))
+        table[handle.id] = hook
+        if prepend:
+            table.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call `hook(module, inputs)` before every forward (a non-None return replaces the
-        inputs). Returns a handle with `.remove()`."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call `hook(module, args, output)` after every forward; a non-None return replaces
+        the output. With `with_kwargs=True` the hook is `hook(module, args, kwargs, output)`.
+        `prepend=True` runs it before the hooks already registered. Returns a handle;
+        `handle.remove()` takes the hook away."""
+        handle = self._add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs)
+        if with_kwargs:
+            self._forward_hooks_with_kwargs.add(handle.id)
         return handle
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call `hook(module, args)` before every forward; a non-None return replaces the
+        positional inputs (a single value is wrapped into a tuple). With `with_kwargs=True`
+        the hook is `hook(module, args, kwargs)` and returns None or `(args, kwargs)`.
+        Returns a handle with `.remove()`."""
+        table, kw = self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs
+        handle = self._add_hook(table, hook, prepend, kw)
+        if with_kwargs:
+            kw.add(handle.id)
+        return handle
+
+    def register_full_backward_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        r"""Call `hook(module, grad_input, grad_output)` when backward has computed the
+        gradients of the loss with respect to this module's inputs.
+
+        grad_output: tuple, d(loss)/d(output) for each output tensor (None where none came).
+        grad_input: tuple with one entry per positional argument of `forward`:
+        d(loss)/d(input) for each tensor that requires grad, None for the others.
+        A non-None return (a tuple of the same length) replaces grad_input: that is what
+        flows on to the layers before this one. As in PyTorch, the inputs and the output
+        pass through identity nodes that catch their gradients (drawn as `_gradienttap`).
+        When no input requires grad, the hook is called with grad_input all None and
+        must return None. (One difference: with several tensor inputs, a None returned for
+        one of them gives it a zero gradient, where PyTorch gives it none.) Returns a
+        handle with `.remove()`.
+        """
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Call `hook(module, grad_output)` when d(loss)/d(output) is known, before backward
+        goes through the module; a non-None return (a tuple of the same length) replaces
+        grad_output. Returns a handle with `.remove()`."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     # --- registration by attribute -------------------------------------------------------------
 

@@ -1,11 +1,26 @@
-"""Seeing the graph: Graphviz pictures of computation graphs (and, in `plots`, training plots).
+"""Seeing the graph: Graphviz pictures of computation graphs (and, in `plots`, training plots);
+seeing inside a network: saliency, Grad-CAM, guided backprop, occlusion (`attribution`).
 
 g = mg.viz.draw(loss)          # a graphviz.Digraph; g.source is the DOT text
 mg.viz.save(g, "out/loss.svg") # needs Graphviz's `dot`; ".dot" works without it
 mg.viz.plot_history(history, path="out/curves.png")   # matplotlib plots (viz/plots.py)
 mg.viz.explore(loss, "out/loss.html", modules=model)  # an interactive page (viz/explore.py)
+s = mg.viz.saliency(model, x)  # |d score / d x| per pixel (viz/attribution.py)
+mg.viz.plot_saliency(x, s, path="out/saliency.png")
 """
 
+from .attribution import (
+    Explanation,
+    deconvnet,
+    explain,
+    grad_cam,
+    guided_backprop,
+    input_gradient,
+    occlusion,
+    receptive_field_geometry,
+    relu_backward,
+    saliency,
+)
 from .explore import explore
 from .graph import Graph, GraphvizNotFound, draw, save
 
@@ -17,9 +32,32 @@ _PLOTS = (
     "plot_activation_histograms",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_attribution",
+    "plot_saliency",
+    "plot_grad_cam",
+    "plot_guided_backprop",
+    "plot_occlusion",
+    "plot_explanation",
+    "plot_gradient_flow",
 )
-
-__all__ = ["Graph", "GraphvizNotFound", "draw", "explore", "save", *_PLOTS]
+__all__ = [
+    "Graph",
+    "GraphvizNotFound",
+    "draw",
+    "explore",
+    "save",
+    "input_gradient",
+    "saliency",
+    "grad_cam",
+    "relu_backward",
+    "guided_backprop",
+    "deconvnet",
+    "occlusion",
+    "receptive_field_geometry",
+    "explain",
+    "Explanation",
+    *_PLOTS,
+]
 
 
 def __getattr__(name: str):

@@ -1,5 +1,6 @@
 """Training plots with matplotlib: curves, filters, feature maps, gradient norms, histograms,
-confusion matrices and decision boundaries.
+confusion matrices, decision boundaries, attribution maps (saliency, Grad-CAM, ...) over the
+input image, and gradient flow over training.
 
 Every function builds a `matplotlib.figure.Figure` directly (the Agg canvas, never pyplot),
 so it works on machines without a display. Each returns the Figure (a notebook shows it) and,
@@ -18,9 +19,10 @@ from typing import Any
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from ..fileio import atomic_write
 
@@ -376,6 +378,293 @@ def plot_decision_boundary(
     return _finish(fig, path)
 
 
+# --------------------------------------------------------------------------------------------
+# Attribution maps over the input image (the maps come from viz/attribution.py)
+
+# What the colour of each known map means (the colour bar's label)
+MAP_UNITS = {
+    "saliency": "|d score / d pixel|",
+    "SmoothGrad": "mean |d score / d pixel|",
+    "Grad-CAM": "relu(sum_k alpha_k A_k)",
+    "guided backprop": "d score / d pixel, guided",
+    "deconvnet": "deconvnet signal",
+    "occlusion": "score drop when hidden",
+}
+
+
+def _units(name: str) -> str:
+    """The colour bar's label of a map named `name` ("saliency, untrained" -> saliency's)."""
+    return next((units for key, units in MAP_UNITS.items() if name.startswith(key)), "")
+
+
+def _image2d(image: np.ndarray) -> np.ndarray:
+    """(H, W) from (H, W), (1, H, W) or (C, H, W) (the mean over channels)."""
+    return image if image.ndim == 2 else image.mean(axis=0)
+
+
+def _draw_map(
+    fig: Figure, ax: Any, image: np.ndarray, heat: np.ndarray, name: str, scale: Any = None
+) -> ScalarMappable:
+    """One map laid over the input image; with `scale` None, also its own colour bar.
+
+    The colour is opaque where the map is strong and fades to the image where it is weak.
+    Maps with both signs are blue (negative) or red (positive), centred on 0; maps >= 0 run
+    through dark red to yellow (most). scale: (signed, limit) shared with other panels.
+    """
+    signed, lim = scale if scale is not None else _scale([heat])
+    cmap = colormaps["RdBu_r" if signed else "hot"]
+    norm = Normalize(-lim if signed else 0.0, lim)
+    rgba = cmap(norm(heat))
+    rgba[..., 3] = np.clip(np.abs(heat) / lim, 0, 1) ** 0.6  # weak values let the image through
+    picture = _image2d(image)
+    if picture.shape == heat.shape:
+        ax.imshow(picture, cmap="gray", interpolation="nearest", alpha=0.55)
+    ax.imshow(rgba, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    shown = ScalarMappable(norm, cmap)
+    if scale is None:
+        _colour_bar(fig, shown, ax, name)
+    return shown
+
+
+def _scale(maps: Sequence[np.ndarray]) -> tuple[bool, float]:
+    """(has both signs, largest |value|) over maps that share one colour scale."""
+    signed = any(m.min() < 0 for m in maps)
+    return signed, max(float(np.abs(m).max()) for m in maps) or 1.0
+
+
+def _colour_bar(fig: Figure, shown: ScalarMappable, ax: Any, name: str, **where: Any) -> None:
+    bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03, **where)
+    bar.ax.tick_params(labelsize=8)
+    bar.formatter = FormatStrFormatter("%.2g")  # short labels, no offset text on top
+    bar.update_ticks()
+    bar.set_label(_units(name), fontsize=9)
+
+
+def _draw_image(ax: Any, image: np.ndarray, title: str) -> None:
+    if image.ndim == 3 and image.shape[0] == 3:
+        lo, hi = image.min(), image.max()
+        ax.imshow(((image - lo) / ((hi - lo) or 1.0)).transpose(1, 2, 0))
+    else:
+        ax.imshow(_image2d(image), cmap="gray", interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=11)
+
+
+def plot_attribution(
+    images: Any,
+    maps: Mapping[str, Any],
+    path: str | None = None,
+    title: str | None = None,
+    row_labels: Sequence[str] | None = None,
+) -> Figure:
+    """Each input image beside its attribution maps, one row per image.
+
+    images: (N, C, H, W), one image (C, H, W) or (H, W). maps: {name: (N, H, W) or (H, W)},
+    e.g. {"saliency": mg.viz.saliency(model, x), "Grad-CAM": mg.viz.grad_cam(...)}. Each map
+    is drawn over its image, so you see where on the digit it points; each column has one
+    colour scale (and bar), so the rows can be compared.
+    """
+    x = _array(images, "images", "plot_attribution")
+    if x.ndim == 2:
+        x = x[None, None]
+    elif x.ndim == 3:
+        x = x[None]
+    if x.ndim != 4:
+        raise ValueError(
+            f"plot_attribution: images must be (N, C, H, W), (C, H, W) or (H, W), got {x.shape}"
+        )
+    if not isinstance(maps, Mapping) or not maps:
+        raise ValueError(
+            "plot_attribution: maps must be a dict {name: map of shape (N, H, W)}, e.g. "
+            "{'saliency': mg.viz.saliency(model, x)}"
+        )
+    n, (H, W) = len(x), x.shape[2:]
+    arrays = {}
+    for name, m in maps.items():
+        given = _array(m, f"maps[{name!r}]", "plot_attribution")
+        a = given[None] if given.ndim == 2 else given
+        if a.shape != (n, H, W):
+            raise ValueError(
+                f"plot_attribution: maps[{name!r}] has shape {given.shape}, expected ({n}, {H}, "
+                f"{W}): one (H, W) map per image, at the images' size"
+            )
+        arrays[name] = a
+    cols = 1 + len(arrays)
+    # A fixed grid, not constrained layout: with dozens of panels it costs seconds per save.
+    # The last, thin row holds one colour bar per column.
+    top = 0.4 + (0.45 if title else 0)
+    fig = Figure(figsize=(2.0 * cols, 2.0 * n + 0.9 + top), dpi=DPI)
+    FigureCanvasAgg(fig)
+    height = fig.get_size_inches()[1]
+    grid = fig.add_gridspec(
+        n + 1,
+        cols,
+        height_ratios=[1.0] * n + [0.07],
+        left=0.02,
+        right=0.98,
+        top=1 - top / height,
+        bottom=0.75 / height,
+        hspace=0.15,
+        wspace=0.08,
+    )
+    axes = np.array([[fig.add_subplot(grid[r, c]) for c in range(cols)] for r in range(n)])
+    for r in range(n):
+        label = row_labels[r] if row_labels is not None and r < len(row_labels) else "input"
+        _draw_image(axes[r, 0], x[r], "")
+        axes[r, 0].set_ylabel(label, fontsize=9)
+    axes[0, 0].set_title("input", fontsize=10)
+    for c, (name, a) in enumerate(arrays.items(), start=1):
+        scale = _scale(list(a))  # one scale per column: the rows can be compared
+        for r in range(n):
+            shown = _draw_map(fig, axes[r, c], x[r], a[r], name, scale)
+        axes[0, c].set_title(name, fontsize=10)
+        bar = fig.colorbar(shown, cax=fig.add_subplot(grid[n, c]), orientation="horizontal")
+        bar.ax.tick_params(labelsize=8)
+        bar.ax.xaxis.set_major_formatter(FormatStrFormatter("%.2g"))
+        bar.ax.xaxis.set_major_locator(MaxNLocator(4))
+        bar.set_label(_units(name), fontsize=8)
+    if title:
+        fig.suptitle(title, y=1 - 0.12 / height, va="top")
+    return _finish(fig, path)
+
+
+def plot_saliency(image: Any, saliency_map: Any, path: str | None = None) -> Figure:
+    """The image and its saliency map (`mg.viz.saliency`), the image's outline drawn over it."""
+    return plot_attribution(image, {"saliency": saliency_map}, path)
+
+
+def plot_grad_cam(image: Any, cam: Any, path: str | None = None) -> Figure:
+    """The image and its Grad-CAM map (`mg.viz.grad_cam`, resized to the image)."""
+    return plot_attribution(image, {"Grad-CAM": cam}, path)
+
+
+def plot_guided_backprop(image: Any, gradient: Any, path: str | None = None) -> Figure:
+    """The image and its guided-backprop gradient (`mg.viz.guided_backprop`; channels are
+    summed), red where brighter pixels would raise the score."""
+    g = _array(gradient, "gradient", "plot_guided_backprop")
+    return plot_attribution(image, {"guided backprop": g.sum(axis=-3) if g.ndim >= 3 else g}, path)
+
+
+def plot_occlusion(image: Any, drops: Any, path: str | None = None) -> Figure:
+    """The image and its occlusion map (`mg.viz.occlusion`): red where hiding the pixels
+    lowers the score (evidence for the class), blue where it raises it."""
+    return plot_attribution(image, {"occlusion": drops}, path)
+
+
+def plot_explanation(explanation: Any, path: str | None = None, title: str | None = None) -> Figure:
+    """One image, the model's class probabilities and the six maps of `mg.viz.explain`."""
+    e = explanation
+    if not hasattr(e, "maps") or not hasattr(e, "probabilities"):
+        raise TypeError(
+            f"plot_explanation: expected what mg.viz.explain returns, got {type(e).__name__}"
+        )
+    fig = _figure(13, 6.6)
+    axes = fig.subplots(2, 4)
+    label = "" if e.label is None else f"true class {e.label}, "
+    _draw_image(axes[0, 0], e.image, f"input ({label}explained: {e.target})")
+    ax = axes[1, 0]
+    k = len(e.probabilities)
+    colours = ["#d7191c" if i == e.target else "#9ecae1" for i in range(k)]
+    ax.bar(range(k), e.probabilities, color=colours)
+    ax.set_xticks(range(k))
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("class", fontsize=9)
+    ax.set_title("predicted probabilities", fontsize=11)
+    ax.tick_params(labelsize=9)
+    panels = [axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 1], axes[1, 2], axes[1, 3]]
+    for ax, (name, heat) in zip(panels, e.maps.items()):
+        _draw_map(fig, ax, e.image, np.asarray(heat, dtype=np.float64), name)
+        where = f" on {e.layer}" if name == "Grad-CAM" and e.layer else ""
+        ax.set_title(name + where, fontsize=11)
+    for ax in panels[len(e.maps) :]:
+        ax.set_axis_off()
+    fig.suptitle(title or f"what the network looks at when it answers {e.target}", fontsize=13)
+    return _finish(fig, path)
+
+
+# --------------------------------------------------------------------------------------------
+# Gradient flow over training (recorded by train.fit(..., record_gradient_flow=True))
+
+
+def _flow(item: Any, fn: str) -> Any:
+    flow = item.get("gradient_flow") if isinstance(item, Mapping) else item
+    if not (hasattr(flow, "grad_norms") and hasattr(flow, "layers")):
+        raise ValueError(
+            f"{fn}: expected a history from train.fit(..., record_gradient_flow=True) (it "
+            f"holds 'gradient_flow'), a GradientFlow, or a dict {{name: either}}; got "
+            f"{type(item).__name__}"
+        )
+    if not len(flow.grad_norms()):
+        raise ValueError(f"{fn}: the gradient flow has no steps recorded yet")
+    return flow
+
+
+def plot_gradient_flow(history: Any, path: str | None = None, title: str | None = None) -> Figure:
+    """Each layer's gradient norm and update / weight ratio over the training steps.
+
+    history: what `train.fit(..., record_gradient_flow=True)` returned (or its
+    "gradient_flow"), or {name: history} to compare models, one row each. Columns: the
+    gradient norm per layer over steps; the update / weight ratio over steps (the dashed
+    line is the 1e-3 rule of thumb); the median of both per layer, input side on the left.
+    Colours run from the input side (dark) to the output side (yellow).
+    """
+    fn = "plot_gradient_flow"
+    single = not isinstance(history, Mapping) or "gradient_flow" in history
+    flows = {"": _flow(history, fn)} if single else {k: _flow(v, fn) for k, v in history.items()}
+    if not flows:
+        raise ValueError(f"{fn}: got an empty dict; give {{name: history}}")
+    rows = len(flows)
+    fig = _figure(15, 3.6 * rows + 0.5)
+    axes = np.array(fig.subplots(rows, 3)).reshape(rows, 3)
+    g_all = np.concatenate([f.grad_norms().ravel() for f in flows.values()])
+    u_all = np.concatenate([f.update_ratios().ravel() for f in flows.values()])
+
+    def limits(v: np.ndarray) -> tuple[float, float]:
+        v = v[np.isfinite(v) & (v > 0)]
+        return (v.min() / 2, v.max() * 2) if len(v) else (1e-8, 1.0)
+
+    for r, (name, flow) in enumerate(flows.items()):
+        g, u = flow.grad_norms(), flow.update_ratios()
+        steps = np.asarray(flow.steps)
+        colours = colormaps["viridis"](np.linspace(0, 0.9, len(flow.layers)))
+        ax_g, ax_u, ax_m = axes[r]
+        g_shown = np.where(g > 0, g, np.nan)  # a log scale has no 0: leave a gap there
+        u_shown = np.where(u > 0, u, np.nan)  # (a float32 update can round to exactly 0)
+        for i, layer in enumerate(flow.layers):
+            ax_g.plot(steps, g_shown[:, i], color=colours[i], lw=1, label=layer)
+            ax_u.plot(steps, u_shown[:, i], color=colours[i], lw=1)
+        ax_u.axhline(1e-3, color="gray", ls="--", lw=1)
+        depth = np.arange(1, len(flow.layers) + 1)
+        ax_m.plot(depth, np.median(g, axis=0), "-o", color="#2171b5", label="|grad|")
+        ax_m.plot(depth, np.nanmedian(u, axis=0), "-s", color="#d9531e", label="update/weight")
+        for ax, ylabel, lim in (
+            (ax_g, "gradient norm", limits(g_all)),
+            (ax_u, "update / weight", limits(u_all)),
+        ):
+            ax.set_yscale("log")
+            ax.set_ylim(*lim)
+            ax.set_xlabel("training step")
+            ax.set_ylabel(ylabel)
+            ax.grid(alpha=0.3, which="both")
+        ax_m.set_yscale("log")
+        ax_m.set_xticks(depth, flow.layers, rotation=45, ha="right", fontsize=7)
+        ax_m.set_ylabel("median over steps")
+        ax_m.grid(alpha=0.3, which="both")
+        ax_m.legend(fontsize=8)
+        prefix = f"{name}: " if name else ""
+        ax_g.set_title(f"{prefix}gradient norm per layer", fontsize=10)
+        ax_u.set_title(f"{prefix}update / weight per step (dashed: 1e-3)", fontsize=10)
+        ax_m.set_title(f"{prefix}per layer, input side first", fontsize=10)
+        if len(flow.layers) <= 10:
+            ax_g.legend(fontsize=7, ncol=2)
+    if title:
+        fig.suptitle(title)
+    return _finish(fig, path)
+
+
 __all__ = [
     "plot_history",
     "plot_filters",
@@ -384,4 +673,11 @@ __all__ = [
     "plot_activation_histograms",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_attribution",
+    "plot_saliency",
+    "plot_grad_cam",
+    "plot_guided_backprop",
+    "plot_occlusion",
+    "plot_explanation",
+    "plot_gradient_flow",
 ]
