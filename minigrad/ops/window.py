@@ -12,7 +12,7 @@ backward, so second derivatives of convolution and pooling come for free.
     OH = (H + P_top + P_bottom - D (KH - 1) - 1) // S + 1          (the same for OW)
     cols[n, (c, i, j), (oh, ow)] = x_pad[n, c, oh S + i D, ow S + j D]
 
-Speed notes (docs/architecture.md, benchmarks/README.md): the windows are a strided *view* of the padded input
+Speed notes (docs/architecture.md): the windows are a strided *view* of the padded input
 (no Python loop over positions), and both ops keep the batch axis N innermost in memory:
 the padded image is stored as (C, H, W, N) and the columns as (C*KH*KW, L, N). Then
 every copy and every shifted-plane addition of `Fold` runs over long contiguous rows
