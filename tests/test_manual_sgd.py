@@ -88,7 +88,7 @@ def test_micrograd_style_loop_over_parameters_trains():
     twin.load_state_dict(model.state_dict())
     x = mg.randn(16, 3)
     target = x @ mg.tensor([[1.0], [-2.0], [0.5]]) + 0.3
-    for _ in range(50):
+    for _ in range(150):
         for m, inplace in ((model, True), (twin, False)):
             loss = ((m(x) - target) ** 2).mean()
             m.zero_grad()

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import inplace
 from ..autograd import no_grad
 from ..factory import default_generator
 from ..tensor import Tensor
@@ -118,6 +119,7 @@ def _draw(tensor: Tensor, generator: np.random.Generator | None, kind: str) -> n
         draw(arr.shape, dtype=arr.dtype, out=arr)
     else:
         arr[...] = draw(arr.shape)
+    inplace.count_write(tensor)  # an in-place change like any other: graphs that saved it see it
     return arr
 
 
