@@ -17,10 +17,12 @@ from common import Case, main
 
 # name: input shape, weight shape, conv2d keyword arguments, input needs a gradient
 CONV_CASES = {
-    "LeNet conv1 (no input grad), 256x1x28x28": ((256, 1, 28, 28), (6, 1, 5, 5), dict(padding=2), False),
+    "LeNet conv1 (no input grad), 256x1x28x28":
+        ((256, 1, 28, 28), (6, 1, 5, 5), dict(padding=2), False),
     "LeNet conv2, 256x6x14x14": ((256, 6, 14, 14), (16, 6, 5, 5), {}, True),
     "3x3 conv 64->64, 32x64x16x16": ((32, 64, 16, 16), (64, 64, 3, 3), dict(padding=1), True),
-    "depthwise 3x3 conv, 32x64x16x16": ((32, 64, 16, 16), (64, 1, 3, 3), dict(padding=1, groups=64), True),
+    "depthwise 3x3 conv, 32x64x16x16":
+        ((32, 64, 16, 16), (64, 1, 3, 3), dict(padding=1, groups=64), True),
 }  # fmt: skip
 
 

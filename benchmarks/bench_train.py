@@ -53,7 +53,9 @@ def minigrad_case(lib: str):
     test_loader = DataLoader(test, batch_size=256)
 
     def epoch() -> float:
-        history = fit(model, train_loader, F.cross_entropy, optimizer, 1, test_loader, progress=False)
+        history = fit(
+            model, train_loader, F.cross_entropy, optimizer, 1, test_loader, progress=False
+        )
         return history["train_loss"][0]
 
     return epoch, epoch()

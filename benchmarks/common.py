@@ -262,8 +262,8 @@ def main(cases: dict[str, Case], doc: str, argv: list[str] | None = None) -> int
         return 0
     script = str(Path(sys.argv[0]).resolve())
     print(
-        f"{Path(script).name}: {args.threads} thread(s) each, malloc {'tuned' if args.tune else 'default'}, "
-        "each library in its own process"
+        f"{Path(script).name}: {args.threads} thread(s) each, malloc "
+        f"{'tuned' if args.tune else 'default'}, each library in its own process"
     )
     summaries = []
     for name, case in cases.items():

@@ -76,8 +76,25 @@ def blas_threads(threads: int) -> Iterator[None]:
 
 
 def tune_process(threads: int = 1) -> dict:
-    """Set this process up as the command does: BLAS threads pinned, malloc tuned."""
+    """Set this process up for good as the command does: BLAS threads pinned, malloc tuned."""
     return {"blas_threads": limit_blas_threads(threads) and threads, "malloc": tune_malloc()}
+
+
+@contextlib.contextmanager
+def tuned(threads: int = 1) -> Iterator[None]:
+    """A command's work: malloc tuned, numpy's BLAS on `threads` threads, and the same for
+    the child processes it starts (through the environment). The threads and the
+    environment are restored afterwards (a test may run a command inside its own process);
+    malloc keeps its settings, which change only speed."""
+    tune_malloc()
+    added = {k: v for k, v in child_environment({}, threads).items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        with blas_threads(threads):
+            yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def child_environment(env: dict | None = None, threads: int = 1) -> dict:
