@@ -36,9 +36,13 @@ imports:
 # Every ratio against PyTorch (and micrograd), each library in its own processes, then what
 # learners wait for (lessons, model builds). Prints numbers; never fails on a slow one.
 bench: $(VENV)/.stamp-bench
-	cd benchmarks && ../$(PY) bench_lenet.py && ../$(PY) bench_conv.py && \
-		../$(PY) bench_engine.py && ../$(PY) bench_scalar.py && ../$(PY) bench_train.py && \
-		../$(PY) bench_lenet.py --threads 1 && ../$(PY) bench_conv.py --threads 1
+	$(PY) benchmarks/bench_lenet.py
+	$(PY) benchmarks/bench_conv.py
+	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_scalar.py
+	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_lenet.py --threads 1
+	$(PY) benchmarks/bench_conv.py --threads 1
 	$(PY) benchmarks/bench_lessons.py
 
 $(VENV)/bin/python:
