@@ -133,7 +133,7 @@ lessons.save_figure(fig, out / "gradient_norms.png")
 # %%
 idle = ResidualBlock(16)
 for p in idle.parameters():
-    p.data[...] = 0
+    nn.init.zeros_(p)
 h = F.relu(mg.tensor(np.random.default_rng(2).normal(size=(2, 16, 8, 8))))
 assert np.array_equal(idle(h).numpy(), h.numpy())  # a residual block at zero: the identity
 assert not np.array_equal(PlainBlock.forward(idle, h).numpy(), h.numpy())  # plain: all zeros
@@ -267,7 +267,7 @@ def with_batch_statistics(model):
     with mg.no_grad():
         correct = model(x_test).numpy().argmax(1) == y_test.numpy()
     for b, value in zip(model.buffers(), saved):
-        b.data[...] = value
+        b.numpy()[...] = value
     return float(correct.mean())
 
 

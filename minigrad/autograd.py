@@ -204,9 +204,9 @@ class Function:
         if len(inputs) == 2 and not params:  # add, mul, ...: the common case, spelled out
             # (building and unpacking a list of arrays costs more than numpy's work on a
             # small array: 10% of a chain of 1-element ops, benchmarks/bench_engine.py)
-            data = fn.forward(inputs[0].data, inputs[1].data)
+            data = fn.forward(inputs[0]._data, inputs[1]._data)
         else:
-            data = fn.forward(*[t.data for t in inputs], **params)
+            data = fn.forward(*[t._data for t in inputs], **params)
         node_type = type(inputs[0])
         if not _GradMode.enabled:
             return node_type._constant(data)

@@ -63,7 +63,7 @@ class Dataset:
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
 
 
 class TensorDataset(Dataset):
@@ -90,13 +90,13 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
-        sample = [t.data[index] for t in self.tensors]
+        sample = [t.numpy()[index] for t in self.tensors]
         if self.transform is not None:
             sample[0] = self.transform(sample[0])
         return tuple(sample)
 
     def get_batch(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
-        batch = [t.data[indices] for t in self.tensors]
+        batch = [t.numpy()[indices] for t in self.tensors]
         if self.transform is not None:
             batch[0] = np.stack([self.transform(row) for row in batch[0]])
         return tuple(batch)

@@ -3,7 +3,7 @@ r"""Optimizers and learning-rate schedules: what turns gradients into better par
 An optimizer holds the parameters in `param_groups` (a list of dicts: the tensors under
 `"params"` and that group's hyperparameters, such as `"lr"`), plus per-parameter `state`
 (momentum buffers, moving averages). `step()` reads each parameter's `.grad` and updates
-`.data` in place; nothing it does is recorded in a graph. The update rules, argument names
+its numbers in place; nothing it does is recorded in a graph. The update rules, argument names
 and defaults are PyTorch's, and the tests check every update against PyTorch step by step.
 
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -75,7 +75,7 @@ class Optimizer:
                     f"{name}: parameter {i} is a {type(p).__name__}, expected a Tensor; "
                     "pass model.parameters() or a list of tensors"
                 )
-            if p.data.dtype.kind != "f":
+            if p.dtype.kind != "f":
                 raise TypeError(
                     f"{name}: parameter {i} has dtype {p.dtype}; only floating-point tensors "
                     "can be optimized"
@@ -107,7 +107,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad = Tensor._constant(np.zeros_like(p.data))
+                    p.grad = Tensor._constant(np.zeros_like(p.numpy()))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, in place (never recorded in a graph).
@@ -123,13 +123,13 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                g = p.grad.data
-                if g.shape != p.data.shape:
+                g = p.grad.numpy()
+                if g.shape != p.shape:
                     raise RuntimeError(
                         f"{type(self).__name__}.step: a parameter of shape {p.shape} has a "
                         f"gradient of shape {g.shape}; they must be equal"
                     )
-                self._update(p.data, g, self.state.setdefault(p, {}), group)
+                self._update(p.numpy(), g, self.state.setdefault(p, {}), group)
         return loss
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:

@@ -66,7 +66,7 @@ def as_dtype(dtype: Any) -> np.dtype:
 def _array(data: Any, dtype: Any = None) -> np.ndarray:
     """The ndarray a Tensor holds: floats default to float32, ints to int64."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if dtype is not None:
         return np.array(data, dtype=as_dtype(dtype))
     arr = np.array(data)
@@ -125,7 +125,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "requires_grad",
         "_fn",
@@ -137,7 +137,7 @@ class Tensor:
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self.data = _array(data, dtype)
+        self._data = _array(data, dtype)
         self.grad: Tensor | None = None
         self.requires_grad = False
         self._fn: Function | None = None
@@ -153,7 +153,7 @@ class Tensor:
     def _constant(cls, data: Any) -> Tensor:
         """Wrap an array without checks or copies (results of ops, gradients, masks)."""
         t = object.__new__(cls)
-        t.data = data if type(data) is np.ndarray else np.asarray(data)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
         t.grad = None
         t.requires_grad = False
         t._fn = None
@@ -188,9 +188,9 @@ class Tensor:
             if g is None or not x.requires_grad:  # e.g. Add's gradient for a constant
                 g = None
             else:
-                if g.data.shape != x.data.shape:  # undo broadcasting: the one place it happens
+                if g._data.shape != x._data.shape:  # undo broadcasting: the one place it happens
                     g = _sum_to(g, x.shape, fn)
-                if g.data.dtype != x.data.dtype:
+                if g._data.dtype != x._data.dtype:
                     g = g.to(x.dtype)
             out.append(g)
         return out
@@ -199,7 +199,7 @@ class Tensor:
         if self._fn is not None and not (self._keep_grad or autograd._KeepAll.enabled):
             return  # an intermediate result: its gradient is not kept
         if not grad.requires_grad:  # own the memory: an optimizer may change it in place
-            grad = Tensor._constant(grad.data.copy())
+            grad = Tensor._constant(grad._data.copy())
         self.grad = grad if self.grad is None else self.grad + grad
 
     def _release(self) -> None:
@@ -223,13 +223,13 @@ class Tensor:
                 "compute the loss inside mg.no_grad()."
             )
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"backward: output has shape {self.shape}; backward() without an argument "
                     "needs a single number such as a loss. Reduce it first (y.sum() or "
                     f"y.mean()), or pass grad=, a tensor of shape {self.shape}."
                 )
-            grad = Tensor._constant(np.ones_like(self.data))
+            grad = Tensor._constant(np.ones_like(self._data))
         else:
             grad = grad if isinstance(grad, Tensor) else Tensor(grad, dtype=self.dtype)
             if grad.shape != self.shape:
@@ -247,7 +247,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Ask (in place) for gradients of this leaf tensor. Only floating tensors have them."""
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(
                 f"requires_grad: only floating-point tensors can have gradients, this one is "
                 f"{self.dtype}. Convert first: x.float() or mg.tensor(data, dtype=mg.float32)"
@@ -259,7 +259,21 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same data (shared, not copied) as a new leaf with no history."""
-        return Tensor._constant(self.data)
+        return Tensor._constant(self._data)
+
+    @property
+    def data(self) -> Tensor:
+        """The same numbers as a new tensor with no history (memory shared, as in PyTorch).
+
+        Changing `x.data` changes `x` without the graph knowing, which is why optimizers once
+        used it; `x.detach()` (or `with mg.no_grad():`) says the same thing more clearly.
+        `x.numpy()` is the ndarray itself. Assigning `x.data = y` makes x hold y's numbers.
+        """
+        return Tensor._constant(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
 
     @property
     def grad_fn(self) -> Function | None:
@@ -273,42 +287,42 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._data.size)
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared: changing it changes the tensor)."""
-        return self.data
+        return self._data
 
     def item(self) -> float | int | bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can become a Python number, "
                 f"this one has shape {self.shape}"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -319,12 +333,12 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"the truth value of a tensor with shape {self.shape} is ambiguous; "
                 "use (x > 0).all() or .any()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -333,7 +347,7 @@ class Tensor:
         return int(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = []
         if self.dtype not in (float32, int64, bool_):
             extra.append(f"dtype={self.dtype}")
@@ -353,7 +367,7 @@ class Tensor:
         if dtype == self.dtype:
             return self
         if dtype.kind != "f":
-            return Tensor._constant(self.data.astype(dtype))
+            return Tensor._constant(self._data.astype(dtype))
         return Cast.apply(self, dtype=dtype)
 
     astype = to
@@ -377,9 +391,9 @@ class Tensor:
         """
         if isinstance(other, Tensor):
             return other
-        kind = self.data.dtype.kind
+        kind = self._data.dtype.kind
         if kind == "f" and type(other) in (float, int):  # the common case, checked first
-            return Tensor._constant(np.asarray(other, dtype=self.data.dtype))
+            return Tensor._constant(np.asarray(other, dtype=self._data.dtype))
         if isinstance(other, (Number, np.number, np.bool_)) and not isinstance(other, complex):
             if kind == "f" or (kind in "biu" and isinstance(other, (float, np.floating))):
                 dtype = self.dtype if kind == "f" else DEFAULT_DTYPE
@@ -398,9 +412,9 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if a.data.dtype != b.data.dtype:
+        if a._data.dtype != b._data.dtype:
             a, b = _match_kinds(a, b)
-        if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
+        if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:  # 0-d always fits
             _check_broadcast(op, a.shape, b.shape)
         return a, b
 
@@ -471,8 +485,8 @@ class Tensor:
         return matmul(self._lift(other), self)
 
     def _compare(self, other: Any, op: Any) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return Tensor._constant(op(self.data, other))
+        other = other._data if isinstance(other, Tensor) else other
+        return Tensor._constant(op(self._data, other))
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
@@ -493,7 +507,7 @@ class Tensor:
         return self._compare(other, np.not_equal)
 
     def __invert__(self) -> Tensor:
-        return Tensor._constant(~self.data)
+        return Tensor._constant(~self._data)
 
     def __and__(self, other: Any) -> Tensor:
         return self._compare(other, np.logical_and)
@@ -502,10 +516,10 @@ class Tensor:
         return self._compare(other, np.logical_or)
 
     def all(self) -> Tensor:
-        return Tensor._constant(np.all(self.data))
+        return Tensor._constant(np.all(self._data))
 
     def any(self) -> Tensor:
-        return Tensor._constant(np.any(self.data))
+        return Tensor._constant(np.any(self._data))
 
     # --- elementwise functions ----------------------------------------------------------------
 
@@ -529,10 +543,10 @@ class Tensor:
 
     def relu(self) -> Tensor:
         r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0."""
-        return where(self.data > 0, self, 0.0)
+        return where(self._data > 0, self, 0.0)
 
     def sign(self) -> Tensor:
-        return Tensor._constant(np.sign(self.data))
+        return Tensor._constant(np.sign(self._data))
 
     def maximum(self, other: Any) -> Tensor:
         return Maximum.apply(*self._pair(other, "maximum"))
@@ -544,10 +558,10 @@ class Tensor:
         r"""Limit to [min, max]; the gradient is 1 inside (bounds included), 0 outside."""
         inside = np.ones(self.shape, dtype=bool)
         if min is not None:
-            inside &= self.data >= min
+            inside &= self._data >= min
         if max is not None:
-            inside &= self.data <= max
-        clipped = Tensor._constant(np.clip(self.data, min, max))
+            inside &= self._data <= max
+        clipped = Tensor._constant(np.clip(self._data, min, max))
         return where(inside, self, clipped)
 
     clamp = clip
@@ -613,7 +627,7 @@ class Tensor:
             return self.amax()
         (d,) = _one_dim(dim, axis, self.ndim, "max")
         self._check_nonempty("max")
-        return self._take_index(np.argmax(self.data, axis=d), d, keepdim)
+        return self._take_index(np.argmax(self._data, axis=d), d, keepdim)
 
     def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
         """Like `max`, for the smallest elements."""
@@ -621,7 +635,7 @@ class Tensor:
             return self.amin()
         (d,) = _one_dim(dim, axis, self.ndim, "min")
         self._check_nonempty("min")
-        return self._take_index(np.argmin(self.data, axis=d), d, keepdim)
+        return self._take_index(np.argmin(self._data, axis=d), d, keepdim)
 
     def _take_index(self, idx: np.ndarray, d: int, keepdim: bool) -> MaxResult:
         grid = list(np.indices(idx.shape, sparse=True))
@@ -633,14 +647,14 @@ class Tensor:
         return MaxResult(values, indices)
 
     def _check_nonempty(self, op: str) -> None:
-        if self.data.size == 0:
+        if self._data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
-            return Tensor._constant(np.asarray(np.argmax(self.data), dtype=int64))
+            return Tensor._constant(np.asarray(np.argmax(self._data), dtype=int64))
         (d,) = _dims(dim, None, self.ndim, "argmax")
-        return Tensor._constant(np.argmax(self.data, axis=d, keepdims=keepdim).astype(int64))
+        return Tensor._constant(np.argmax(self._data, axis=d, keepdims=keepdim).astype(int64))
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return (-self).argmax(dim, keepdim)
@@ -804,7 +818,7 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         """Set every element to zero in place (used on `.grad`); records nothing."""
-        self.data[...] = 0
+        self._data[...] = 0
         return self
 
 
@@ -860,9 +874,9 @@ def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
 def _match_kinds(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     """An integer or bool tensor meeting a float one takes its dtype, as in PyTorch (numpy
     would turn int64 with float32 into float64)."""
-    if a.data.dtype.kind != "f" and b.data.dtype.kind == "f":
+    if a._data.dtype.kind != "f" and b._data.dtype.kind == "f":
         a = a.to(b.dtype)
-    elif b.data.dtype.kind != "f" and a.data.dtype.kind == "f":
+    elif b._data.dtype.kind != "f" and a._data.dtype.kind == "f":
         b = b.to(a.dtype)
     return a, b
 
@@ -884,7 +898,7 @@ def _index(index: Any) -> Any:
     out = []
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
+            item = item._data
         if isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray) and item.dtype == bool:
@@ -926,7 +940,7 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of x where `condition` holds, else of y. The condition gets no gradient."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool:
         cond = cond.astype(bool)
     if not isinstance(x, Tensor):
@@ -1016,11 +1030,11 @@ def grad(
         if not out.requires_grad:
             raise RuntimeError("mg.grad: an output does not require grad (no graph to walk)")
         if g is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError(
                     f"mg.grad: output of shape {out.shape} is not a scalar; pass grad_outputs"
                 )
-            g = Tensor._constant(np.ones_like(out.data))
+            g = Tensor._constant(np.ones_like(out._data))
         roots.append(out)
         seeds.append(g if isinstance(g, Tensor) else Tensor(g, dtype=out.dtype))
     for x in inputs:

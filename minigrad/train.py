@@ -32,7 +32,7 @@ def _correct(out: Tensor, y: Tensor) -> int | None:
     """How many rows of class scores `out` (N, K) pick the label in `y` (N,); None otherwise."""
     if out.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or len(out) != len(y):
         return None
-    return int((out.data.argmax(axis=1) == y.data).sum())
+    return int((out.numpy().argmax(axis=1) == np.asarray(y)).sum())
 
 
 def _set_mode(model: Any, training: bool) -> None:
@@ -41,7 +41,7 @@ def _set_mode(model: Any, training: bool) -> None:
 
 
 def _check_loss(loss: Any, where: str, lr: Any) -> float:
-    if not isinstance(loss, Tensor) or loss.data.size != 1:
+    if not isinstance(loss, Tensor) or loss.numel() != 1:
         shape = getattr(loss, "shape", type(loss).__name__)
         raise ValueError(
             f"fit: loss_fn must return one number (a Tensor with one element), got {shape} "
@@ -220,8 +220,8 @@ def predict(model: Callable, loader: Iterable) -> Predictions:
                         f"predict: expected class scores of shape (N, K) from the model, got "
                         f"{out.shape}"
                     )
-                y_pred.append(out.data.argmax(axis=1))
-                y_true.append(np.asarray(y.data if isinstance(y, Tensor) else y))
+                y_pred.append(out.numpy().argmax(axis=1))
+                y_true.append(np.asarray(y.numpy() if isinstance(y, Tensor) else y))
     finally:
         _set_mode(model, was_training)
     if not y_true:

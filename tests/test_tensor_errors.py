@@ -53,7 +53,7 @@ def test_matmul_with_a_scalar():
         ("pow", lambda a, b: a**b),
         ("maximum", lambda a, b: mg.maximum(a, b)),
         ("minimum", lambda a, b: mg.minimum(a, b)),
-        ("where", lambda a, b: mg.where(a.data > 0, a, b)),
+        ("where", lambda a, b: mg.where(a.numpy() > 0, a, b)),
     ],
 )
 def test_elementwise_ops_with_shapes_that_do_not_broadcast(op, fn):

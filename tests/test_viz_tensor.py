@@ -224,7 +224,7 @@ class Scale(Module):
         return x * self.weight
 
     def extra_repr(self) -> str:
-        return f"k={float(self.weight.data[0]):g}"
+        return f"k={float(self.weight.numpy()[0]):g}"
 
 
 class Block(Module):

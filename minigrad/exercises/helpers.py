@@ -56,7 +56,7 @@ def array(x: Any, what: str) -> np.ndarray:
     if x is None:
         raise Wrong(f"{what} is None: did you forget a `return`?")
     try:
-        arr = np.asarray(x.data if hasattr(x, "_fn") else x, dtype=np.float64)
+        arr = np.asarray(x.numpy() if hasattr(x, "_fn") else x, dtype=np.float64)
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be numbers (an array or Tensor), got {type(x).__name__}"

@@ -159,7 +159,7 @@ class Sigmoid(Function):
     hints=(
         "forward is plain numpy: 1.0 / (1.0 + np.exp(-x)).",
         "In backward, take s = self.output (a Tensor) and return grad * s * (1 - s).",
-        "Do not use self.output.data or numpy in backward: the result must stay in the graph "
+        "Do not use self.output.numpy() or numpy in backward: the result must stay in the graph "
         "for the second derivative.",
     ),
     mistakes=(
@@ -170,7 +170,7 @@ class Sigmoid(Function):
             "used the input x",
         ),
         Mistake(
-            "        s = self.output  #", "        s = mg.tensor(self.output.data)  #", "numpy"
+            "        s = self.output  #", "        s = mg.tensor(self.output.numpy())  #", "numpy"
         ),
     ),
 )
@@ -252,20 +252,20 @@ class ELU(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        slope = mg.where(x.data > 0, 1.0, self.alpha * x.exp())  # d elu / dx
+        slope = mg.where(x > 0, 1.0, self.alpha * x.exp())  # d elu / dx
         return grad * slope
 """,
     hints=(
         "forward: np.where(x > 0, x, alpha * (np.exp(x) - 1)); keep alpha on self.",
         "The derivative is 1 where x > 0 and alpha * exp(x) elsewhere.",
         "In backward, x = self.inputs[0] is a Tensor: use x.exp() (not np.exp) and "
-        "mg.where(x.data > 0, 1.0, ...), so the second derivative works.",
+        "mg.where(x > 0, 1.0, ...), so the second derivative works.",
     ),
     mistakes=(
         Mistake("1.0, self.alpha * x.exp())", "1.0, x.exp())", "alpha = 1"),
         Mistake(
-            "mg.where(x.data > 0, 1.0, self.alpha * x.exp())",
-            "mg.tensor(np.where(x.data > 0, 1.0, self.alpha * np.exp(x.data)))",
+            "mg.where(x > 0, 1.0, self.alpha * x.exp())",
+            "mg.tensor(np.where(x.numpy() > 0, 1.0, self.alpha * np.exp(x.numpy())))",
             "not differentiable",
         ),
     ),
@@ -364,7 +364,7 @@ class PReLU(Function):
 
     def backward(self, grad):
         x, weight = self.inputs
-        positive = x.data > 0  # a constant mask
+        positive = x > 0  # a constant mask
         w = weight.reshape(channel_shape(x.ndim, weight.shape[0]))
         grad_x = grad * mg.where(positive, 1.0, w)
         other_axes = (0,) + tuple(range(2, x.ndim))  # every axis but the channel axis

@@ -211,7 +211,7 @@ class SoftmaxCrossEntropy(Function):
         ),
         Mistake(
             "(x.softmax(dim=1) - mg.tensor(onehot, dtype=x.dtype))",
-            "mg.tensor(np.exp(x.data) / np.exp(x.data).sum(1, keepdims=True) - onehot)",
+            "mg.tensor(np.exp(x.numpy()) / np.exp(x.numpy()).sum(1, keepdims=True) - onehot)",
             "not differentiable",
         ),
     ),

@@ -26,7 +26,7 @@ def tanh(input: Tensor) -> Tensor:
 def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     r"""x for x > 0, alpha (e^x - 1) otherwise."""
     x = _tensor(input, "elu")
-    positive = x.data > 0
+    positive = x.numpy() > 0
     negative_part = where(positive, 0.0, x)  # e^x of this never overflows
     return where(positive, x, (negative_part.exp() - 1.0) * alpha)
 
@@ -35,7 +35,7 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     r"""x for x > 0, negative_slope * x otherwise."""
     x = _tensor(input, "leaky_relu")
-    return where(x.data > 0, x, x * negative_slope)
+    return where(x.numpy() > 0, x, x * negative_slope)
 
 
 @composite("prelu")
@@ -51,7 +51,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if a.shape[0] != 1:
         a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
-    return where(x.data > 0, x, x * a)
+    return where(x.numpy() > 0, x, x * a)
 
 
 @composite("softmax")

@@ -46,7 +46,7 @@ def batch_norm(
     shape = (1, c) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector over the input
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):  # fmt: skip
-        if t is not None and tuple(np.shape(t.data if isinstance(t, Tensor) else t)) != (c,):
+        if t is not None and tuple(np.shape(t.numpy() if isinstance(t, Tensor) else t)) != (c,):
             raise ValueError(
                 f"batch_norm: {name} has shape {np.shape(getattr(t, 'data', t))}, expected "
                 f"({c},): one number per channel of input shape {x.shape}"
@@ -69,9 +69,9 @@ def batch_norm(
         var = (centred**2).mean(dims, keepdim=True)  # biased: divides by n
         with autograd.no_grad():
             if running_mean is not None:
-                _blend(running_mean, mean.data.reshape(c), momentum)
+                _blend(running_mean, mean.numpy().reshape(c), momentum)
             if running_var is not None:
-                _blend(running_var, var.data.reshape(c) * (count / (count - 1)), momentum)
+                _blend(running_var, var.numpy().reshape(c) * (count / (count - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError(
@@ -92,13 +92,13 @@ def batch_norm(
 
 def _blend(running: Any, batch: np.ndarray, momentum: float) -> None:
     """running <- (1 - momentum) running + momentum batch, in place (Tensor or ndarray)."""
-    arr = running.data if isinstance(running, Tensor) else running
+    arr = running.numpy() if isinstance(running, Tensor) else running
     arr *= 1.0 - momentum
     arr += (momentum * batch).astype(arr.dtype, copy=False)
 
 
 def _as_constant(x: Any, dtype: Any) -> Tensor:
-    arr = x.data if isinstance(x, Tensor) else np.asarray(x)
+    arr = x.numpy() if isinstance(x, Tensor) else np.asarray(x)
     return Tensor._constant(arr.astype(dtype, copy=False))
 
 

@@ -87,7 +87,7 @@ def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     """Write into the tensor's array in place (no graph: initialisation is not learning)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    tensor.data[...] = values
+    tensor.numpy()[...] = values
     return tensor
 
 

@@ -49,8 +49,8 @@ class Parameter(Tensor):
         if isinstance(data, Tensor):
             if data.grad_fn is not None:
                 data = data.detach()
-            super().__init__(data.data, dtype=data.dtype, requires_grad=requires_grad)
-            self.data = data.data  # share memory with the tensor it wraps, like PyTorch
+            super().__init__(data.numpy(), dtype=data.dtype, requires_grad=requires_grad)
+            self.data = data  # share memory with the tensor it wraps, like PyTorch
         else:
             super().__init__(data, requires_grad=requires_grad)
 
@@ -361,7 +361,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = Tensor._constant(np.zeros_like(p.data))
+                p.grad = Tensor._constant(np.zeros_like(p.numpy()))
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter. Returns the module."""
@@ -380,10 +380,10 @@ class Module:
         """Convert floating parameters and buffers to `dtype`, in place. Returns the module."""
         dtype = as_dtype(dtype)
         for t in itertools.chain(self.parameters(), self.buffers()):
-            if t.data.dtype.kind == "f":
-                t.data = t.data.astype(dtype)
+            if t.dtype.kind == "f":
+                t.data = t.data.to(dtype)
                 if t.grad is not None:
-                    t.grad = Tensor._constant(t.grad.data.astype(dtype))
+                    t.grad = t.grad.to(dtype)
         return self
 
     def float(self) -> Module:
@@ -447,7 +447,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            arr = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if arr.shape != target.shape:
                 mismatched.append(
                     f"{key}: checkpoint has shape {arr.shape}, model has {target.shape}"
@@ -470,7 +470,7 @@ class Module:
             )
         for key, arr in values.items():
             target = own[key]
-            target.data[...] = arr  # in place: an optimizer holding the tensor still sees it
+            target.numpy()[...] = arr  # in place: an optimizer holding the tensor still sees it
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing ------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def _shape_text(shape: Any) -> str:
 def _arrays(out: Any) -> list[np.ndarray]:
     """The arrays of every Tensor in a (possibly nested) output."""
     if isinstance(out, Tensor):
-        return [out.data]
+        return [out.numpy()]
     if isinstance(out, (list, tuple)):
         return [a for o in out for a in _arrays(o)]
     if isinstance(out, dict):
@@ -267,11 +267,11 @@ def summary(
         rows=rows,
         total_params=sum(p.numel() for p in params),
         trainable_params=sum(p.numel() for p in params if p.requires_grad),
-        param_bytes=sum(p.data.nbytes for p in params),
+        param_bytes=sum(p.numpy().nbytes for p in params),
         buffer_count=sum(b.numel() for b in buffers),
-        buffer_bytes=sum(b.data.nbytes for b in buffers),
+        buffer_bytes=sum(b.numpy().nbytes for b in buffers),
         output_shape=_output_shape(out),
-        input_bytes=sum(x.data.nbytes for x in inputs),
+        input_bytes=sum(x.numpy().nbytes for x in inputs),
         activation_bytes=kept["bytes"],
     )
     if verbose:

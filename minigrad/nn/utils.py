@@ -38,9 +38,9 @@ def clip_grad_norm_(
         return Tensor(0.0)
     dtype = grads[0].dtype
     if math.isinf(norm_type):
-        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+        total = max(float(np.max(np.abs(g.numpy()))) if g.numel() else 0.0 for g in grads)
     else:
-        total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type)) for g in grads)
+        total = sum(float(np.sum(np.abs(g.numpy().astype(np.float64)) ** norm_type)) for g in grads)
         total = total ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
@@ -51,11 +51,11 @@ def clip_grad_norm_(
     coef = max_norm / (total + 1e-6)
     if coef < 1.0:
         for g in grads:
-            g.data *= np.asarray(coef, dtype=g.data.dtype)
+            g.numpy()[...] *= np.asarray(coef, dtype=g.dtype)
     return Tensor(total, dtype=dtype)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
     """Clip every gradient element to [-clip_value, clip_value], in place."""
     for g in _grads(parameters):
-        np.clip(g.data, -clip_value, clip_value, out=g.data)
+        np.clip(g.numpy(), -clip_value, clip_value, out=g.numpy())

@@ -129,7 +129,7 @@ class Abs(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * x._constant(np.sign(x.data))
+        return grad * x._constant(np.sign(x._data))
 
 
 class Sigmoid(Function):

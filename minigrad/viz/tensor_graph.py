@@ -232,7 +232,7 @@ def _gradients(root: Tensor, nodes: list[Tensor], compute: bool) -> dict[int, An
         return {id(t): t.grad for t in nodes if t.grad is not None}
     from ..tensor import grad  # the functional gradient: no .grad is touched
 
-    if not root.requires_grad or root.data.size != 1:
+    if not root.requires_grad or root.numel() != 1:
         raise ValueError(
             f"draw: compute_grads=True differentiates a single number (a loss); root has shape "
             f"{root.shape}{'' if root.requires_grad else ' and does not require grad'}"
@@ -424,10 +424,10 @@ def _shape(t: Tensor) -> str:
 def _summaries(t: Tensor, ctx: _Context) -> list[str]:
     lines = []
     if ctx.show in ("data", "both"):
-        lines.append(f"data {summary(t.data)}")
+        lines.append(f"data {summary(t.numpy())}")
     if ctx.show in ("grad", "both") and t.requires_grad:
         g = ctx.grads.get(id(t))
-        lines.append("grad (not kept)" if g is None else f"grad {summary(g.data)}")
+        lines.append("grad (not kept)" if g is None else f"grad {summary(g.numpy())}")
     return lines
 
 
@@ -438,7 +438,7 @@ def _leaf_title(t: Tensor, ctx: _Context) -> str:
     if t.requires_grad:
         return "leaf"
     if t.ndim == 0:
-        return f"constant {summary(t.data)}"
+        return f"constant {summary(t.numpy())}"
     return "constant"
 
 
