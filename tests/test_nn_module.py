@@ -292,7 +292,9 @@ def test_state_dict_round_trip_restores_outputs_and_running_stats():
     b.load_state_dict(a.state_dict())
     a.eval(), b.eval()
     np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
-    np.testing.assert_array_equal(a.features[2].running_var.numpy(), b.features[2].running_var.numpy())
+    np.testing.assert_array_equal(
+        a.features[2].running_var.numpy(), b.features[2].running_var.numpy()
+    )
     assert int(b.features[2].num_batches_tracked.item()) == 3
 
 

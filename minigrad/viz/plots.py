@@ -157,7 +157,9 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
         )
     maps: dict[str, np.ndarray] = {}
     handles = [
-        m.register_forward_hook(lambda mod, inp, out, name=name: maps.__setitem__(name, out.numpy()))
+        m.register_forward_hook(
+            lambda mod, inp, out, name=name: maps.__setitem__(name, out.numpy())
+        )
         for name, m in convs
     ]
     was_training = getattr(model, "training", False)
