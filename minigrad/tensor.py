@@ -19,10 +19,12 @@ import numpy as np
 
 from . import autograd
 from .autograd import Function, run_backward
+from .device import CPU, CPU_ONLY, check_cpu, device, is_device
 from .ops.elementwise import (
     Abs,
     Add,
     Cast,
+    Cos,
     Div,
     Exp,
     Log,
@@ -33,6 +35,7 @@ from .ops.elementwise import (
     Pow,
     PowScalar,
     Sigmoid,
+    Sin,
     Sub,
     Tanh,
     Where,
@@ -63,13 +66,54 @@ def as_dtype(dtype: Any) -> np.dtype:
         ) from None
 
 
-def _array(data: Any, dtype: Any = None) -> np.ndarray:
-    """The ndarray a Tensor holds: floats default to float32, ints to int64."""
+# PyTorch's legacy type names, for x.type() and x.type('torch.FloatTensor')
+_TYPE_NAMES = {
+    float32: "FloatTensor",
+    float64: "DoubleTensor",
+    float16: "HalfTensor",
+    int64: "LongTensor",
+    int32: "IntTensor",
+    np.dtype("int16"): "ShortTensor",
+    np.dtype("int8"): "CharTensor",
+    uint8: "ByteTensor",
+    bool_: "BoolTensor",
+}
+_TYPE_DTYPES = {name: dtype for dtype, name in _TYPE_NAMES.items()}
+
+
+def _to_args(args: tuple, kwargs: dict, op: str) -> tuple[Any, np.dtype | None, bool]:
+    """(device, dtype, copy) from the ways PyTorch's `.to` can be called."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}
+    if unknown:
+        raise TypeError(f"{op}: unexpected keyword argument(s) {sorted(unknown)}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    if len(args) > 3:
+        raise TypeError(f"{op}: expected a device, a dtype and non_blocking at most, got {args}")
+    for a in args:
+        if isinstance(a, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking)
+            continue
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif is_device(a):
+            where = a
+        elif a is not None:
+            dtype = a
+    return where, None if dtype is None else as_dtype(dtype), bool(kwargs.get("copy", False))
+
+
+def _array(data: Any, dtype: Any = None, keep_numpy_dtype: bool = False) -> np.ndarray:
+    """The ndarray a Tensor holds: Python floats become float32, Python ints int64.
+
+    With `keep_numpy_dtype` (what `mg.tensor` does, as `torch.tensor` does), numpy arrays and
+    numpy numbers keep their own dtype: a float64 array stays float64, an int32 one int32.
+    """
     if isinstance(data, Tensor):
         data = data._data
     if dtype is not None:
         return np.array(data, dtype=as_dtype(dtype))
     arr = np.array(data)
+    if keep_numpy_dtype and _from_numpy(data) and arr.dtype.kind in "biuf":
+        return arr
     if arr.dtype.kind == "f" or arr.dtype == object:
         try:
             return arr.astype(DEFAULT_DTYPE)
@@ -85,6 +129,14 @@ def _array(data: Any, dtype: Any = None) -> np.ndarray:
             f"got data of dtype {arr.dtype}"
         )
     return arr
+
+
+def _from_numpy(data: Any) -> bool:
+    """True when `data` is a numpy array or number, or a (nested) list whose first element is:
+    its dtype then decides the tensor's, as in PyTorch."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (np.ndarray, np.generic))
 
 
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -361,16 +413,35 @@ class Tensor:
 
     # --- dtype --------------------------------------------------------------------------------
 
-    def to(self, dtype: Any) -> Tensor:
-        """A copy converted to `dtype` (differentiable between float types)."""
-        dtype = as_dtype(dtype)
-        if dtype == self.dtype:
-            return self
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor converted: `x.to(dtype)`, `x.to(device)`, `x.to(device, dtype)`,
+        `x.to(other)` (other's dtype), or keywords `dtype=`, `device=`, `copy=`.
+
+        The result is `x` itself when nothing changes (unless copy=True); a conversion between
+        floating types is differentiable. The only device is the CPU (see `minigrad/device.py`).
+        """
+        where, dtype, copy = _to_args(args, kwargs, "to")
+        check_cpu(where, "Tensor.to")
+        if dtype is None or dtype == self.dtype:
+            return Tensor._constant(self._data.copy()) if copy else self
         if dtype.kind != "f":
             return Tensor._constant(self._data.astype(dtype))
         return Cast.apply(self, dtype=dtype)
 
-    astype = to
+    def astype(self, dtype: Any) -> Tensor:
+        """numpy's name for `to(dtype)`."""
+        return self.to(dtype=as_dtype(dtype))
+
+    def type(self, dtype: Any = None) -> Tensor | str:
+        """`x.type(dtype)` is `x.to(dtype)`; `x.type()` names the type ('minigrad.FloatTensor').
+
+        PyTorch's type names ('torch.FloatTensor', 'torch.LongTensor', ...) are accepted too.
+        """
+        if dtype is None:
+            return "minigrad." + _TYPE_NAMES.get(self.dtype, f"Tensor[{self.dtype}]")
+        if isinstance(dtype, str) and dtype.rpartition(".")[2] in _TYPE_DTYPES:
+            dtype = _TYPE_DTYPES[dtype.rpartition(".")[2]]
+        return self.to(dtype=as_dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(float32)
@@ -378,8 +449,35 @@ class Tensor:
     def double(self) -> Tensor:
         return self.to(float64)
 
+    def half(self) -> Tensor:
+        return self.to(float16)
+
     def long(self) -> Tensor:
         return self.to(int64)
+
+    def int(self) -> Tensor:
+        return self.to(int32)
+
+    def bool(self) -> Tensor:
+        return self.to(bool_)
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    # --- device (the CPU only) ----------------------------------------------------------------
+
+    @property
+    def device(self) -> device:
+        """Where the numbers live: always `device(type='cpu')`."""
+        return CPU
+
+    is_cuda = False
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        raise RuntimeError(f"Tensor.cuda: {CPU_ONLY}")
 
     # --- operators ----------------------------------------------------------------------------
 
@@ -515,11 +613,13 @@ class Tensor:
     def __or__(self, other: Any) -> Tensor:
         return self._compare(other, np.logical_or)
 
-    def all(self) -> Tensor:
-        return Tensor._constant(np.all(self._data))
+    def all(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "all")
+        return Tensor._constant(np.asarray(np.all(self._data, axis=dims, keepdims=keepdim)))
 
-    def any(self) -> Tensor:
-        return Tensor._constant(np.any(self._data))
+    def any(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "any")
+        return Tensor._constant(np.asarray(np.any(self._data, axis=dims, keepdims=keepdim)))
 
     # --- elementwise functions ----------------------------------------------------------------
 
@@ -650,14 +750,18 @@ class Tensor:
         if self._data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        if dim is None:
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Index of the largest element (of the flattened tensor, or along `dim`)."""
+        if dim is None and axis is None:
             return Tensor._constant(np.asarray(np.argmax(self._data), dtype=int64))
-        (d,) = _dims(dim, None, self.ndim, "argmax")
+        d = dim if axis is None else axis
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+            raise TypeError(f"argmax: dim must be one int, got {d!r}")
+        (d,) = _dims(dim, axis, self.ndim, "argmax")
         return Tensor._constant(np.argmax(self._data, axis=d, keepdims=keepdim).astype(int64))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return (-self).argmax(dim, keepdim)
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return (-self).argmax(dim, keepdim, axis=axis)
 
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow."""
@@ -821,6 +925,146 @@ class Tensor:
         self._data[...] = 0
         return self
 
+    # --- PyTorch's other spellings (what teaching code calls) ---------------------------------
+
+    def sin(self) -> Tensor:
+        return Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return Cos.apply(self)
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __index__(self) -> int:
+        """An integer tensor of one element can index a list (`items[t]`, `range(t)`)."""
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index, "
+                f"this one is {self.dtype} of shape {self.shape}"
+            )
+        return int(self._data.item())
+
+    def mm(self, other: Tensor) -> Tensor:
+        """Matrix product of two matrices: (N, K) @ (K, M) -> (N, M)."""
+        _check_ndims("mm", self, other, 2, 2)
+        return matmul(self, other)
+
+    def bmm(self, other: Tensor) -> Tensor:
+        """Batched matrix product: (B, N, K) @ (B, K, M) -> (B, N, M), same B on both sides."""
+        _check_ndims("bmm", self, other, 3, 3)
+        if self.shape[0] != other.shape[0]:
+            raise ValueError(
+                f"bmm: batch sizes differ: {self.shape} and {other.shape} (dim 0 must be equal)"
+            )
+        return matmul(self, other)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        """Matrix times vector: (N, K) @ (K,) -> (N,)."""
+        _check_ndims("mv", self, vec, 2, 1)
+        return matmul(self, vec)
+
+    def dot(self, other: Tensor) -> Tensor:
+        """Dot product of two vectors of one length: sum(x * y)."""
+        _check_ndims("dot", self, other, 1, 1)
+        return matmul(self, other)
+
+    def t(self) -> Tensor:
+        """Transpose of a matrix (a vector or a number is returned as it is)."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor of at most 2 dims, got shape {self.shape}")
+        return self.T if self.ndim == 2 else self
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        r"""The 2-norm sqrt(sum(x^2)) (p=2 or 'fro', the default) or the 1-norm sum(|x|).
+
+        At x = 0 the gradient of the 2-norm is 0, as in PyTorch (sqrt has an infinite slope
+        at 0: its input is replaced by 1 there before the root, and the result by 0 after).
+        """
+        dims = _dims(dim, None, self.ndim, "norm")
+        if p == 1:
+            return self.abs().sum(dims, keepdim)
+        if p not in (2, "fro"):
+            raise ValueError(f"norm: p must be 1, 2 or 'fro', got {p!r}")
+        squares = (self * self).sum(dims, keepdim)
+        positive = squares._data > 0
+        return where(positive, where(positive, squares, 1.0).sqrt(), 0.0)
+
+    def cumsum(self, dim: int, *, axis: Any = None) -> Tensor:
+        r"""Running sums along `dim`: y_i = x_0 + ... + x_i, composed as a product with the
+        upper-triangular matrix of ones (so the engine derives the gradient)."""
+        (d,) = _dims(dim, axis, self.ndim, "cumsum")
+        n = self.shape[d] if self.ndim else 1
+        ones = np.triu(np.ones((n, n), dtype=self.dtype if self.is_floating_point() else int64))
+        moved = self.reshape(1) if self.ndim == 0 else self.transpose(d, -1)
+        out = moved @ Tensor._constant(ones)
+        return out.reshape(()) if self.ndim == 0 else out.transpose(d, -1)
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory; the gradient flows back to this tensor (x * 1 is x
+        exactly, NaN, infinities and -0.0 included)."""
+        if not self.requires_grad:
+            return Tensor._constant(self._data.copy())
+        return self * 1
+
+    def contiguous(self) -> Tensor:
+        return self  # numpy handles any memory layout
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def eq(self, other: Any) -> Tensor:
+        return self == other
+
+    def ne(self, other: Any) -> Tensor:
+        return self != other
+
+    def lt(self, other: Any) -> Tensor:
+        return self < other
+
+    def le(self, other: Any) -> Tensor:
+        return self <= other
+
+    def gt(self, other: Any) -> Tensor:
+        return self > other
+
+    def ge(self, other: Any) -> Tensor:
+        return self >= other
+
+    def equal(self, other: Tensor) -> bool:
+        """True when both tensors have the same shape and the same values."""
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def nelement(self) -> int:
+        return self.numel()
+
+    def element_size(self) -> int:
+        return int(self._data.itemsize)
+
+    def new_tensor(self, data: Any, dtype: Any = None) -> Tensor:
+        return Tensor(data, dtype=self.dtype if dtype is None else dtype)
+
+    def new_zeros(self, *size: Any, dtype: Any = None) -> Tensor:
+        return Tensor._constant(np.zeros(_shape_arg(size), dtype=as_dtype(dtype or self.dtype)))
+
+    def new_ones(self, *size: Any, dtype: Any = None) -> Tensor:
+        return Tensor._constant(np.ones(_shape_arg(size), dtype=as_dtype(dtype or self.dtype)))
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
+        arr = np.full(_shape_arg((size,)), fill_value, dtype=as_dtype(dtype or self.dtype))
+        return Tensor._constant(arr)
+
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -841,6 +1085,17 @@ def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int]:
             f"for the values over several dims use a{op}(dims)"
         )
     return _dims(dim, axis, ndim, op)
+
+
+def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
+    for name, t, n in (("self", x, nx), ("the argument", y, ny)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected Tensors, got {type(t).__name__} for {name}")
+        if t.ndim != n:
+            raise ValueError(
+                f"{op}: expects a {n}-D tensor for {name}, got shape {t.shape}; "
+                "use matmul (or @) for other shapes"
+            )
 
 
 def _shape_arg(args: tuple) -> tuple:
@@ -899,7 +1154,7 @@ def _index(index: Any) -> Any:
     for item in items:
         if isinstance(item, Tensor):
             item = item._data
-        if isinstance(item, list):
+        if isinstance(item, (list, range)):  # x[range(n), y] picks one element per row
             item = np.asarray(item)
         if isinstance(item, np.ndarray) and item.dtype == bool:
             out.extend(np.nonzero(item))  # a mask selects these positions

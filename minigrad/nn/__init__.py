@@ -21,8 +21,7 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | summary.py       | summary(model, input_shape): the layer table                       |
 """
 
-from .. import functional
-from . import init, utils
+from . import functional, init, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d

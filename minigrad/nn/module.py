@@ -25,7 +25,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import autograd
-from ..tensor import Tensor, as_dtype
+from ..device import CPU_ONLY, check_cpu
+from ..tensor import Tensor, _to_args
 
 __all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
 
@@ -376,15 +377,30 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Convert floating parameters and buffers to `dtype`, in place. Returns the module."""
-        dtype = as_dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert floating parameters and buffers in place: `model.to(dtype)`, `.to(device)`
+        (the CPU: nothing moves), `.to(device, dtype)`, `.to(tensor)`. Returns the module."""
+        where, dtype, _ = _to_args(args, kwargs, "Module.to")
+        check_cpu(where, "Module.to")
+        if dtype is None:
+            return self
+        if dtype.kind != "f":
+            raise TypeError(
+                f"Module.to: only floating dtypes are allowed for a module, got {dtype}; "
+                "parameters must stay floating-point to be trained"
+            )
         for t in itertools.chain(self.parameters(), self.buffers()):
             if t.dtype.kind == "f":
                 t.data = t.data.to(dtype)
                 if t.grad is not None:
                     t.grad = t.grad.to(dtype)
         return self
+
+    def cpu(self) -> Module:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Module:
+        raise RuntimeError(f"Module.cuda: {CPU_ONLY}")
 
     def float(self) -> Module:
         return self.to(np.float32)
