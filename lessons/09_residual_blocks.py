@@ -134,7 +134,7 @@ lessons.save_figure(fig, out / "gradient_norms.png")
 idle = ResidualBlock(16)
 for p in idle.parameters():
     nn.init.zeros_(p)
-h = F.relu(mg.tensor(np.random.default_rng(2).normal(size=(2, 16, 8, 8))))
+h = F.relu(mg.tensor(np.random.default_rng(2).normal(size=(2, 16, 8, 8)), dtype=mg.float32))
 assert np.array_equal(idle(h).numpy(), h.numpy())  # a residual block at zero: the identity
 assert not np.array_equal(PlainBlock.forward(idle, h).numpy(), h.numpy())  # plain: all zeros
 
@@ -146,7 +146,7 @@ assert not np.array_equal(PlainBlock.forward(idle, h).numpy(), h.numpy())  # pla
 # the two no longer fit: `(16, 16, 16)` against `(32, 8, 8)`.
 
 # %%
-x = mg.tensor(np.random.default_rng(0).normal(size=(2, 16, 16, 16)))
+x = mg.tensor(np.random.default_rng(0).normal(size=(2, 16, 16, 16)), dtype=mg.float32)
 conv = nn.Conv2d(16, 32, 3, stride=2, padding=1)
 with mg.no_grad():
     fx = conv(x)
@@ -193,7 +193,9 @@ assert models.BasicBlock(32, 32).downsample is None  # same shape: the identity,
 
 # %%
 block.train()
-xb = mg.tensor(np.random.default_rng(1).normal(size=(4, 16, 8, 8)), requires_grad=True)
+xb = mg.tensor(
+    np.random.default_rng(1).normal(size=(4, 16, 8, 8)), dtype=mg.float32, requires_grad=True
+)
 loss = block(xb).mean()
 graph = mg.viz.draw(
     loss, "TB", modules=block, depth=1, color="grad", compute_grads=True, names={xb: "x"}

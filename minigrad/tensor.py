@@ -228,7 +228,7 @@ class Tensor:
         fn = self._fn
         if fn.released:
             raise RuntimeError(
-                f"backward through {fn.name} a second time: its saved values were freed after "
+                f"backward through {fn.name()} a second time: its saved values were freed after "
                 "the first backward. Pass retain_graph=True to the first .backward() if you "
                 "need to go through the graph twice, or recompute the forward pass."
             )
@@ -1141,7 +1141,7 @@ def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     lead = g.ndim - len(shape)
     if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:])):
         raise RuntimeError(
-            f"internal error in {fn.name}.backward: it returned a gradient of shape {g.shape} for "
+            f"{fn.name()}.backward returned a gradient of shape {g.shape} for "
             f"an input of shape {shape}, which broadcasting cannot explain"
         )
     return g.sum_to(shape)

@@ -71,7 +71,7 @@ def test_conv2d_matches_torch(torch, rng, kwargs):
 
 def test_conv2d_unbatched_input(rng):
     conv = nn.Conv2d(3, 2, 3)
-    x = mg.tensor(rng.standard_normal((3, 6, 6)))
+    x = mg.tensor(rng.standard_normal((3, 6, 6)), dtype=mg.float32)
     np.testing.assert_allclose(conv(x).numpy(), conv(x.unsqueeze(0)).numpy()[0], rtol=1e-6)
 
 

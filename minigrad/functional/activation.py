@@ -7,8 +7,12 @@ from ..tensor import Tensor, where
 from ._checks import _tensor
 
 
-def relu(input: Tensor) -> Tensor:
-    r"""max(x, 0); the gradient is 1 where x > 0, else 0."""
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    r"""max(x, 0); the gradient is 1 where x > 0, else 0.
+
+    `inplace=True` (PyTorch's memory saving) is accepted; the result is a new tensor and the
+    input keeps its values (docs/coming-from-pytorch.md).
+    """
     return _tensor(input, "relu").relu()
 
 
@@ -23,7 +27,7 @@ def tanh(input: Tensor) -> Tensor:
 
 
 @composite("elu")
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     r"""x for x > 0, alpha (e^x - 1) otherwise."""
     x = _tensor(input, "elu")
     positive = x.numpy() > 0
@@ -32,7 +36,7 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 
 @composite("leaky_relu")
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     r"""x for x > 0, negative_slope * x otherwise."""
     x = _tensor(input, "leaky_relu")
     return where(x.numpy() > 0, x, x * negative_slope)

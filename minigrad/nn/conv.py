@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..device import check_cpu
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter
@@ -54,9 +55,11 @@ class Conv2d(Module):
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_cpu(device, "Conv2d")
         for name, n in (("in_channels", in_channels), ("out_channels", out_channels)):
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
                 raise ValueError(f"Conv2d: {name} must be a whole number >= 1, got {n!r}")

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..device import check_cpu
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter
@@ -33,9 +34,15 @@ class Linear(Module):
     """
 
     def __init__(
-        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_cpu(device, "Linear")
         for name, n in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
                 raise ValueError(f"Linear: {name} must be a whole number >= 0, got {n!r}")

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..device import check_cpu
 from ..tensor import Tensor
 from .module import Module, Parameter
 
@@ -35,9 +36,11 @@ class _BatchNorm(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_cpu(device, type(self).__name__)
         if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)):
             raise TypeError(f"{type(self).__name__}: num_features must be an int")
         if num_features < 1:

@@ -31,6 +31,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..tensor import Tensor, as_dtype
+from .lazy import has_uninitialized_params
 from .module import Module
 
 __all__ = ["summary", "ModelSummary", "SummaryRow"]
@@ -242,8 +243,14 @@ def summary(
             if is_leaf or folded:
                 row.activation_bytes = kept["bytes"] - start
 
-    handles = []
     modes = {id(m): m.training for m in model.modules()}
+    if has_uninitialized_params(model):  # lazy layers take their shapes from a first pass
+        model.eval()
+        with no_grad():
+            model(*inputs)
+        for m in model.modules():
+            object.__setattr__(m, "training", modes[id(m)])
+    handles = []
     try:
         for m in model.modules():
             handles.append(m.register_forward_pre_hook(before))

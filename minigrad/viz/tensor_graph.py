@@ -459,7 +459,7 @@ def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
             kind = "param" if id(t) in ctx.param_ids else "input"
         return lines + _summaries(t, ctx), kind
     if u.kind == "op":
-        op = t._fn.name
+        op = t._fn.name().lower()
         lines = [f"{op} backward" if backward else op, _shape(t)]
         return lines + _summaries(t, ctx), "op"
     out = ctx.outputs[u.key][-1]
