@@ -87,6 +87,9 @@ class UninitializedParameter(Parameter):
         self._data = np.zeros(shape, np.dtype(dtype or self._data.dtype))
         self.__class__ = Parameter
 
+    def numpy(self) -> np.ndarray:
+        raise self._data._fail()
+
     def __repr__(self) -> str:
         return "<UninitializedParameter>"
 
@@ -103,6 +106,9 @@ class UninitializedBuffer(Tensor):
     def materialize(self, shape: tuple[int, ...], dtype: Any = None) -> None:
         self._data = np.zeros(shape, np.dtype(dtype or self._data.dtype))
         self.__class__ = Tensor
+
+    def numpy(self) -> np.ndarray:
+        raise self._data._fail()
 
     def __repr__(self) -> str:
         return "<UninitializedBuffer>"
@@ -135,9 +141,9 @@ class LazyLinear(Linear):
         check_cpu(device, "LazyLinear")
         Linear.__init__(self, 1, out_features, bias=bias, dtype=dtype)  # 1 stands in
         self.in_features = 0
-        self.weight = UninitializedParameter(dtype=self.weight.dtype, owner="LazyLinear")
+        self.weight = UninitializedParameter(dtype=dtype, owner="LazyLinear")
         if bias:
-            self.bias = UninitializedParameter(dtype=self.weight.dtype, owner="LazyLinear")
+            self.bias = UninitializedParameter(dtype=dtype, owner="LazyLinear")
 
     def reset_parameters(self) -> None:
         if not isinstance(self.weight, UninitializedParameter):
@@ -187,9 +193,9 @@ class LazyConv2d(Conv2d):
             dtype=dtype,
         )
         self.in_channels = 0
-        self.weight = UninitializedParameter(dtype=self.weight.dtype, owner="LazyConv2d")
+        self.weight = UninitializedParameter(dtype=dtype, owner="LazyConv2d")
         if bias:
-            self.bias = UninitializedParameter(dtype=self.weight.dtype, owner="LazyConv2d")
+            self.bias = UninitializedParameter(dtype=dtype, owner="LazyConv2d")
 
     def reset_parameters(self) -> None:
         if not isinstance(self.weight, UninitializedParameter):
@@ -216,9 +222,8 @@ class LazyConv2d(Conv2d):
 class _LazyBatchNorm:
     """What LazyBatchNorm1d and 2d share: num_features comes from x.shape[1]."""
 
-    def _make_lazy(self, owner: str) -> None:
+    def _make_lazy(self, owner: str, dtype: Any) -> None:
         self.num_features = 0
-        dtype = self.running_mean.dtype if self.running_mean is not None else np.float32
         if self.affine:
             self.weight = UninitializedParameter(dtype=dtype, owner=owner)
             self.bias = UninitializedParameter(dtype=dtype, owner=owner)
@@ -252,7 +257,7 @@ class LazyBatchNorm1d(_LazyBatchNorm, BatchNorm1d):
     ) -> None:
         check_cpu(device, "LazyBatchNorm1d")
         BatchNorm1d.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype=dtype)
-        self._make_lazy("LazyBatchNorm1d")
+        self._make_lazy("LazyBatchNorm1d", dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         self._materialize(x, BatchNorm1d)
@@ -273,7 +278,7 @@ class LazyBatchNorm2d(_LazyBatchNorm, BatchNorm2d):
     ) -> None:
         check_cpu(device, "LazyBatchNorm2d")
         BatchNorm2d.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype=dtype)
-        self._make_lazy("LazyBatchNorm2d")
+        self._make_lazy("LazyBatchNorm2d", dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         self._materialize(x, BatchNorm2d)

@@ -45,7 +45,7 @@ def _reduction(name: str, size_average: Any, reduce: Any, reduction: str) -> str
 
 
 def _optional_tensor(value: Any) -> Tensor | None:
-    return None if value is None or isinstance(value, Tensor) else Tensor(value)
+    return value if value is None or isinstance(value, Tensor) else Tensor(value)
 
 
 class _Loss(Module):
