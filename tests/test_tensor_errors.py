@@ -205,4 +205,4 @@ def test_a_backward_returning_a_gradient_of_the_wrong_shape_names_the_op():
 
     x = mg.randn(3, 2, requires_grad=True)
     m = _message(RuntimeError, lambda: BadShape.apply(x).sum().backward())
-    _has_all(m, "badshape.backward", "(2,)", "(3, 2)")
+    _has_all(m, "BadShape.backward returned", "(2,)", "(3, 2)")
