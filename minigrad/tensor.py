@@ -939,6 +939,12 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return self.abs()
 
+    def __format__(self, spec: str) -> str:
+        """f"{loss:.3f}" formats a one-element tensor as its number, as in PyTorch."""
+        if spec and self._data.size == 1:
+            return format(self._data.item(), spec)
+        return format(repr(self), spec)
+
     def __index__(self) -> int:
         """An integer tensor of one element can index a list (`items[t]`, `range(t)`)."""
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
