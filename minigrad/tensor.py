@@ -940,10 +940,15 @@ class Tensor:
         return self.abs()
 
     def __format__(self, spec: str) -> str:
-        """f"{loss:.3f}" formats a one-element tensor as its number, as in PyTorch."""
-        if spec and self._data.size == 1:
+        """f"{loss:.3f}" formats a 0-d tensor as its number, as in PyTorch."""
+        if self._data.ndim == 0:
             return format(self._data.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError(
+                f"unsupported format string {spec!r} for a tensor of shape {self.shape}: "
+                "only a 0-d tensor formats as a number; use x.item() or x.tolist()"
+            )
+        return repr(self)
 
     def __index__(self) -> int:
         """An integer tensor of one element can index a list (`items[t]`, `range(t)`)."""

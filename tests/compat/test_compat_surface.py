@@ -341,8 +341,13 @@ def test_argmax_axis_index_range_and_abs(torch, rng):
     i = mg.tensor(2)
     assert ["a", "b", "c"][i] == "c" and "%d" % mg.tensor(7) == "7"  # noqa: UP031 (CS231n prints so)
     loss, tloss = mg.tensor(0.123456), torch.tensor(0.123456)
-    assert f"{loss:.3f} {mg.tensor([2.5]):.1f}" == f"{tloss:.3f} {torch.tensor([2.5]):.1f}"
+    assert f"{loss:.3f} {loss}" == f"{tloss:.3f} {tloss}" == "0.123 0.12345600128173828"
     assert f"{mg.tensor([1, 2])}" == str(mg.tensor([1, 2]))
+    for ours, theirs in ((mg.tensor([2.5]), torch.tensor([2.5])),):
+        with pytest.raises(TypeError):
+            f"{theirs:.1f}"
+        with pytest.raises(TypeError, match="only a 0-d tensor formats as a number"):
+            f"{ours:.1f}"
     with pytest.raises(TypeError, match="only integer tensors of a single element"):
         ["a"][mg.tensor(0.0)]
     assert (x > 0).all(dim=1).shape == (3,) and (x > 0).any(axis=0).shape == (5,)
