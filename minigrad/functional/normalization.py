@@ -103,9 +103,7 @@ def _as_constant(x: Any, dtype: Any) -> Tensor:
 
 
 @composite("dropout")
-def dropout(
-    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
-) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     r"""Zero each element with probability p and scale the rest by 1/(1 - p) (inverted dropout).
 
     The expected value of every element is unchanged, so evaluation (training=False)
