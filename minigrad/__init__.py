@@ -15,7 +15,13 @@ from .device import (
     get_default_device,
     set_default_device,
 )
-from .dtypes import bool, double, float, half, int, int8, int16, short
+
+# PyTorch's names that are also Python builtins: attributes (mg.max, mg.float), re-exported
+# explicitly ("as"), and kept out of __all__ below so that `import *` leaves the builtins alone.
+from .dtypes import bool as bool
+from .dtypes import double, half, int8, int16, short
+from .dtypes import float as float
+from .dtypes import int as int
 from .factory import (
     arange,
     as_tensor,
@@ -66,8 +72,8 @@ from .tensor import (
     uint8,
     where,
 )
+from .tensor_functions import abs as abs
 from .tensor_functions import (
-    abs,
     add,
     allclose,
     amax,
@@ -99,9 +105,7 @@ from .tensor_functions import (
     log_softmax,
     logsumexp,
     lt,
-    max,
     mean,
-    min,
     mm,
     mul,
     mv,
@@ -110,7 +114,6 @@ from .tensor_functions import (
     norm,
     numel,
     permute,
-    pow,
     relu,
     reshape,
     sigmoid,
@@ -122,13 +125,16 @@ from .tensor_functions import (
     squeeze,
     std,
     sub,
-    sum,
     t,
     tanh,
     transpose,
     unsqueeze,
     var,
 )
+from .tensor_functions import max as max
+from .tensor_functions import min as min
+from .tensor_functions import pow as pow
+from .tensor_functions import sum as sum
 
 __version__ = "0.1.0"
 
@@ -195,14 +201,11 @@ __all__ = [
     "backends",
     "get_default_device",
     "set_default_device",
-    "float",
     "double",
     "half",
-    "int",
     "int8",
     "int16",
     "short",
-    "bool",
     "linspace",
     "empty",
     "empty_like",
@@ -210,7 +213,6 @@ __all__ = [
     "normal",
     "from_numpy",
     "as_tensor",
-    "abs",
     "add",
     "allclose",
     "amax",
@@ -242,9 +244,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "lt",
-    "max",
     "mean",
-    "min",
     "mm",
     "mul",
     "mv",
@@ -253,7 +253,6 @@ __all__ = [
     "norm",
     "numel",
     "permute",
-    "pow",
     "relu",
     "reshape",
     "sigmoid",
@@ -265,7 +264,6 @@ __all__ = [
     "squeeze",
     "std",
     "sub",
-    "sum",
     "t",
     "tanh",
     "transpose",

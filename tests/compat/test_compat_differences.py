@@ -163,6 +163,16 @@ def test_errors_have_pythons_types(torch):
         mg.zeros(2, 3) @ mg.zeros(2, 3)
 
 
+def test_star_import_keeps_the_builtins(torch):
+    builtins = {"float", "int", "bool", "max", "min", "sum", "abs", "pow"}
+    assert builtins <= set(torch.__all__)
+    assert not builtins & set(mg.__all__)
+    namespace: dict = {}
+    exec("from minigrad import *", namespace)
+    assert not builtins & set(namespace) and "tensor" in namespace
+    assert mg.max(mg.tensor([1.0, 3.0])).item() == 3.0 and mg.float == mg.float32
+
+
 def test_the_page_lists_exactly_these_tests():
     text = DOC.read_text()
     table = text[text.index("## Deliberate differences") :]
