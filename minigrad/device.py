@@ -46,7 +46,7 @@ class device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: Any, index: int | None = None) -> None:  # noqa: A002 (PyTorch's name)
+    def __init__(self, type: Any, index: int | None = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index if index is None else index
         if isinstance(type, int) and not isinstance(type, bool):

@@ -13,13 +13,13 @@ int8 = np.dtype("int8")
 int16 = np.dtype("int16")
 
 # PyTorch's short names (they shadow Python's builtins only inside the minigrad namespace)
-float = float32  # noqa: A001
+float = float32
 double = float64
 half = float16
 long = int64
-int = int32  # noqa: A001
+int = int32
 short = int16
-bool = bool_  # noqa: A001
+bool = bool_
 
 __all__ = [
     "float16",

@@ -94,7 +94,7 @@ def _t(input: Any, op: str, name: str = "input") -> Tensor:
 # --- elementwise ------------------------------------------------------------------------------
 
 
-def abs(input: Tensor) -> Tensor:  # noqa: A001 (PyTorch's name)
+def abs(input: Tensor) -> Tensor:
     return _t(input, "abs").abs()
 
 
@@ -142,14 +142,14 @@ def sign(input: Tensor) -> Tensor:
     return _t(input, "sign").sign()
 
 
-def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     return _t(input, "clamp").clamp(min, max)
 
 
 clip = clamp
 
 
-def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001
+def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent; either side may be a number (not both)."""
     if isinstance(input, Tensor):
         return input**exponent
@@ -177,7 +177,7 @@ def div(input: Tensor, other: Any) -> Tensor:
 # --- reductions -------------------------------------------------------------------------------
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     x = _t(input, "sum")
     return (x if dtype is None else x.to(as_dtype(dtype))).sum(dim, keepdim)
 
@@ -217,7 +217,7 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _t(input, "amin").amin(None if dim == () else dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:  # noqa: A001
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:
     """`max(x)`: the largest element; `max(x, dim)`: (values, indices) along dim;
     `max(x, other)`: the elementwise maximum of two tensors."""
     x = _t(input, "max")
@@ -226,7 +226,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxRe
     return x.max() if dim is None else x.max(dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:  # noqa: A001
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:
     """Like `max`, for the smallest elements."""
     x = _t(input, "min")
     if isinstance(dim, Tensor):
