@@ -85,7 +85,7 @@ def minigrad_step(arrays: dict, lr: float = 0.1):
             p.grad = None
         loss.backward()
         for p in params:
-            p.data -= lr * p.grad.data
+            p.numpy()[...] -= lr * p.grad.numpy()
         return loss.item()
 
     return step

@@ -60,7 +60,7 @@ def minigrad_step(params: dict, x, labels) -> float:
     loss.backward()
     with mg.no_grad():
         for p in params.values():
-            p.data -= LR * p.grad.data
+            p.numpy()[...] -= LR * p.grad.numpy()
             p.grad = None
     return loss.item()
 

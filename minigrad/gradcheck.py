@@ -73,7 +73,7 @@ def gradcheck(
     for i, x, a in zip(checked, wanted, analytic):
         a = np.zeros(x.shape) if a is None else a.numpy()
         numeric = np.zeros(x.shape)
-        flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
+        flat = x.numpy().reshape(-1)  # a view: perturbing it perturbs x
         for k in range(flat.size):  # recorded, not no_grad: fn may differentiate inside
             orig = flat[k]
             flat[k] = orig + eps

@@ -19,10 +19,12 @@ import numpy as np
 
 from . import autograd, inplace, rng
 from .autograd import Function, run_backward
+from .device import CPU, CPU_ONLY, check_cpu, device, is_device
 from .ops.elementwise import (
     Abs,
     Add,
     Cast,
+    Cos,
     Div,
     Exp,
     Log,
@@ -33,6 +35,7 @@ from .ops.elementwise import (
     Pow,
     PowScalar,
     Sigmoid,
+    Sin,
     Sub,
     Tanh,
     Where,
@@ -64,10 +67,49 @@ def as_dtype(dtype: Any) -> np.dtype:
         ) from None
 
 
-def _array(data: Any, dtype: Any = None) -> np.ndarray:
-    """The ndarray a Tensor holds: floats default to float32, ints to int64."""
+# PyTorch's legacy type names, for x.type() and x.type('torch.FloatTensor')
+_TYPE_NAMES = {
+    float32: "FloatTensor",
+    float64: "DoubleTensor",
+    float16: "HalfTensor",
+    int64: "LongTensor",
+    int32: "IntTensor",
+    np.dtype("int16"): "ShortTensor",
+    np.dtype("int8"): "CharTensor",
+    uint8: "ByteTensor",
+    bool_: "BoolTensor",
+}
+_TYPE_DTYPES = {name: dtype for dtype, name in _TYPE_NAMES.items()}
+
+
+def _to_args(args: tuple, kwargs: dict, op: str) -> tuple[Any, np.dtype | None, bool]:
+    """(device, dtype, copy) from the ways PyTorch's `.to` can be called."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}
+    if unknown:
+        raise TypeError(f"{op}: unexpected keyword argument(s) {sorted(unknown)}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    if len(args) > 3:
+        raise TypeError(f"{op}: expected a device, a dtype and non_blocking at most, got {args}")
+    for a in args:
+        if isinstance(a, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking)
+            continue
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif is_device(a):
+            where = a
+        elif a is not None:
+            dtype = a
+    return where, None if dtype is None else as_dtype(dtype), bool(kwargs.get("copy", False))
+
+
+def _array(data: Any, dtype: Any = None, keep_numpy_dtype: bool = False) -> np.ndarray:
+    """The ndarray a Tensor holds: Python floats become float32, Python ints int64.
+
+    With `keep_numpy_dtype` (what `mg.tensor` does, as `torch.tensor` does), numpy arrays and
+    numpy numbers keep their own dtype: a float64 array stays float64, an int32 one int32.
+    """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     try:
         arr = np.array(data) if dtype is None else np.array(data, dtype=as_dtype(dtype))
     except ValueError as e:
@@ -82,6 +124,8 @@ def _array(data: Any, dtype: Any = None) -> np.ndarray:
             "as separate tensors."
         ) from None
     if dtype is not None:
+        return arr
+    if keep_numpy_dtype and _from_numpy(data) and arr.dtype.kind in "biuf":
         return arr
     if arr.dtype.kind == "f" or arr.dtype == object:
         try:
@@ -112,6 +156,14 @@ def _ragged(data: Any, where: str = "") -> tuple[str, list] | None:
         if found:
             return found
     return None
+
+
+def _from_numpy(data: Any) -> bool:
+    """True when `data` is a numpy array or number, or a (nested) list whose first element is:
+    its dtype then decides the tensor's, as in PyTorch."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (np.ndarray, np.generic))
 
 
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -152,7 +204,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "requires_grad",
         "_fn",
@@ -166,7 +218,7 @@ class Tensor:
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self.data = _array(data, dtype)
+        self._data = _array(data, dtype)
         self.grad: Tensor | None = None
         self.requires_grad = False
         self._fn: Function | None = None
@@ -183,7 +235,7 @@ class Tensor:
     def _constant(cls, data: Any) -> Tensor:
         """Wrap an array without checks or copies (results of ops, gradients, masks)."""
         t = object.__new__(cls)
-        t.data = data if type(data) is np.ndarray else np.asarray(data)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
         t.grad = None
         t.requires_grad = False
         t._fn = None
@@ -207,8 +259,8 @@ class Tensor:
 
     def _as_view_of(self, base: Tensor, step: tuple) -> Tensor:
         """Mark this result of a movement op as a view of `base` if it shares its memory."""
-        owner = self.data.base
-        if owner is not None and (owner is base.data or owner is base.data.base):
+        owner = self._data.base
+        if owner is not None and (owner is base._data or owner is base._data.base):
             self._counter = inplace.counter(base)
             if base._view is None:  # base owns its memory, or is detach()'s alias
                 self._view = (base, (step,))
@@ -222,7 +274,7 @@ class Tensor:
         fn = self._fn
         if fn.released:
             raise RuntimeError(
-                f"backward through {fn.name} a second time: its saved values were freed after "
+                f"backward through {fn.name()} a second time: its saved values were freed after "
                 "the first backward. Pass retain_graph=True to the first .backward() if you "
                 "need to go through the graph twice, or recompute the forward pass."
             )
@@ -241,9 +293,9 @@ class Tensor:
             if g is None or not x.requires_grad:  # e.g. Add's gradient for a constant
                 g = None
             else:
-                if g.data.shape != x.data.shape:  # undo broadcasting: the one place it happens
+                if g._data.shape != x._data.shape:  # undo broadcasting: the one place it happens
                     g = _sum_to(g, x.shape, fn)
-                if g.data.dtype != x.data.dtype:
+                if g._data.dtype != x._data.dtype:
                     g = g.to(x.dtype)
             out.append(g)
         return out
@@ -252,7 +304,7 @@ class Tensor:
         if self._fn is not None and not (self._keep_grad or autograd._KeepAll.enabled):
             return  # an intermediate result: its gradient is not kept
         if not grad.requires_grad:  # own the memory: an optimizer may change it in place
-            grad = Tensor._constant(grad.data.copy())
+            grad = Tensor._constant(grad._data.copy())
         self.grad = grad if self.grad is None else self.grad + grad
 
     def _release(self) -> None:
@@ -276,13 +328,13 @@ class Tensor:
                 "compute the loss inside mg.no_grad()."
             )
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"backward: output has shape {self.shape}; backward() without an argument "
                     "needs a single number such as a loss. Reduce it first (y.sum() or "
                     f"y.mean()), or pass grad=, a tensor of shape {self.shape}."
                 )
-            grad = Tensor._constant(np.ones_like(self.data))
+            grad = Tensor._constant(np.ones_like(self._data))
         else:
             grad = _seed(self, grad, "backward: grad")
         keep = create_graph if retain_graph is None else retain_graph
@@ -295,7 +347,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Ask (in place) for gradients of this leaf tensor. Only floating tensors have them."""
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(
                 f"requires_grad: only floating-point tensors can have gradients, this one is "
                 f"{self.dtype}. Convert first: x.float() or mg.tensor(data, dtype=mg.float32)"
@@ -310,7 +362,7 @@ class Tensor:
 
         It shares the version too: changing it in place is seen by the graph of `self`.
         """
-        alias = Tensor._constant(self.data)
+        alias = Tensor._constant(self._data)
         alias._counter = inplace.counter(self)
         return alias
 
@@ -324,6 +376,23 @@ class Tensor:
         return inplace.version(self)
 
     @property
+    def data(self) -> Tensor:
+        """The same numbers as a new tensor with no history (memory shared, as in PyTorch).
+
+        Changing `x.data` changes `x` without the graph knowing: unlike `x.detach()`, it has
+        a version counter of its own, so backward cannot tell that values it needs were
+        overwritten (as in PyTorch; optimizers once relied on this). `x.detach()` or
+        `with mg.no_grad():` say the same thing safely. `x.numpy()` is the ndarray itself.
+        Assigning `x.data = y` makes x hold y's numbers (x is no longer a view of anything).
+        """
+        return Tensor._constant(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._view = None
+
+    @property
     def grad_fn(self) -> Function | None:
         return self._fn
 
@@ -335,42 +404,42 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._data.size)
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared: changing it changes the tensor)."""
-        return self.data
+        return self._data
 
     def item(self) -> float | int | bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can become a Python number, "
                 f"this one has shape {self.shape}"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -381,12 +450,12 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"the truth value of a tensor with shape {self.shape} is ambiguous; "
                 "use (x > 0).all() or .any()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -395,7 +464,7 @@ class Tensor:
         return int(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = []
         if self.dtype not in (float32, int64, bool_):
             extra.append(f"dtype={self.dtype}")
@@ -409,16 +478,35 @@ class Tensor:
 
     # --- dtype --------------------------------------------------------------------------------
 
-    def to(self, dtype: Any) -> Tensor:
-        """A copy converted to `dtype` (differentiable between float types)."""
-        dtype = as_dtype(dtype)
-        if dtype == self.dtype:
-            return self
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor converted: `x.to(dtype)`, `x.to(device)`, `x.to(device, dtype)`,
+        `x.to(other)` (other's dtype), or keywords `dtype=`, `device=`, `copy=`.
+
+        The result is `x` itself when nothing changes (unless copy=True); a conversion between
+        floating types is differentiable. The only device is the CPU (see `minigrad/device.py`).
+        """
+        where, dtype, copy = _to_args(args, kwargs, "to")
+        check_cpu(where, "Tensor.to")
+        if dtype is None or dtype == self.dtype:
+            return Tensor._constant(self._data.copy()) if copy else self
         if dtype.kind != "f":
-            return Tensor._constant(self.data.astype(dtype))
+            return Tensor._constant(self._data.astype(dtype))
         return Cast.apply(self, dtype=dtype)
 
-    astype = to
+    def astype(self, dtype: Any) -> Tensor:
+        """numpy's name for `to(dtype)`."""
+        return self.to(dtype=as_dtype(dtype))
+
+    def type(self, dtype: Any = None) -> Tensor | str:
+        """`x.type(dtype)` is `x.to(dtype)`; `x.type()` names the type ('minigrad.FloatTensor').
+
+        PyTorch's type names ('torch.FloatTensor', 'torch.LongTensor', ...) are accepted too.
+        """
+        if dtype is None:
+            return "minigrad." + _TYPE_NAMES.get(self.dtype, f"Tensor[{self.dtype}]")
+        if isinstance(dtype, str) and dtype.rpartition(".")[2] in _TYPE_DTYPES:
+            dtype = _TYPE_DTYPES[dtype.rpartition(".")[2]]
+        return self.to(dtype=as_dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(float32)
@@ -426,8 +514,35 @@ class Tensor:
     def double(self) -> Tensor:
         return self.to(float64)
 
+    def half(self) -> Tensor:
+        return self.to(float16)
+
     def long(self) -> Tensor:
         return self.to(int64)
+
+    def int(self) -> Tensor:
+        return self.to(int32)
+
+    def bool(self) -> Tensor:
+        return self.to(bool_)
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    # --- device (the CPU only) ----------------------------------------------------------------
+
+    @property
+    def device(self) -> device:
+        """Where the numbers live: always `device(type='cpu')`."""
+        return CPU
+
+    is_cuda = False
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        raise RuntimeError(f"Tensor.cuda: {CPU_ONLY}")
 
     # --- operators ----------------------------------------------------------------------------
 
@@ -439,9 +554,9 @@ class Tensor:
         """
         if isinstance(other, Tensor):
             return other
-        kind = self.data.dtype.kind
+        kind = self._data.dtype.kind
         if kind == "f" and type(other) in (float, int):  # the common case, checked first
-            return Tensor._constant(np.asarray(other, dtype=self.data.dtype))
+            return Tensor._constant(np.asarray(other, dtype=self._data.dtype))
         if isinstance(other, (Number, np.number, np.bool_)) and not isinstance(other, complex):
             if kind == "f" or (kind in "biu" and isinstance(other, (float, np.floating))):
                 dtype = self.dtype if kind == "f" else DEFAULT_DTYPE
@@ -460,11 +575,11 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if a.data.dtype != b.data.dtype:
-            if op == "sub" and "b" in (a.data.dtype.kind, b.data.dtype.kind):
+        if a._data.dtype != b._data.dtype:
+            if op == "sub" and "b" in (a._data.dtype.kind, b._data.dtype.kind):
                 _no_bool_arithmetic("Subtraction, the `-` operator,")
             a, b = _promote(a, b)
-        if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
+        if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:  # 0-d always fits
             _check_broadcast(op, a.shape, b.shape)
         return a, b
 
@@ -493,7 +608,7 @@ class Tensor:
         return Div.apply(*self._pair(other, "div", reflected=True))
 
     def __neg__(self) -> Tensor:
-        if self.data.dtype == bool_:
+        if self._data.dtype == bool_:
             _no_bool_arithmetic("Negation, the `-` operator,")
         return Neg.apply(self)
 
@@ -537,8 +652,8 @@ class Tensor:
         return matmul(self._lift(other), self)
 
     def _compare(self, other: Any, op: Any) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return Tensor._constant(op(self.data, other))
+        other = other._data if isinstance(other, Tensor) else other
+        return Tensor._constant(op(self._data, other))
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
@@ -559,7 +674,7 @@ class Tensor:
         return self._compare(other, np.not_equal)
 
     def __invert__(self) -> Tensor:
-        return Tensor._constant(~self.data)
+        return Tensor._constant(~self._data)
 
     def __and__(self, other: Any) -> Tensor:
         return self._compare(other, np.logical_and)
@@ -567,11 +682,13 @@ class Tensor:
     def __or__(self, other: Any) -> Tensor:
         return self._compare(other, np.logical_or)
 
-    def all(self) -> Tensor:
-        return Tensor._constant(np.all(self.data))
+    def all(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "all")
+        return Tensor._constant(np.asarray(np.all(self._data, axis=dims, keepdims=keepdim)))
 
-    def any(self) -> Tensor:
-        return Tensor._constant(np.any(self.data))
+    def any(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "any")
+        return Tensor._constant(np.asarray(np.any(self._data, axis=dims, keepdims=keepdim)))
 
     # --- elementwise functions ----------------------------------------------------------------
 
@@ -595,10 +712,10 @@ class Tensor:
 
     def relu(self) -> Tensor:
         r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0."""
-        return where(self.data > 0, self, 0.0)
+        return where(self._data > 0, self, 0.0)
 
     def sign(self) -> Tensor:
-        return Tensor._constant(np.sign(self.data))
+        return Tensor._constant(np.sign(self._data))
 
     def maximum(self, other: Any) -> Tensor:
         return Maximum.apply(*self._pair(other, "maximum"))
@@ -610,10 +727,10 @@ class Tensor:
         r"""Limit to [min, max]; the gradient is 1 inside (bounds included), 0 outside."""
         inside = np.ones(self.shape, dtype=bool)
         if min is not None:
-            inside &= self.data >= min
+            inside &= self._data >= min
         if max is not None:
-            inside &= self.data <= max
-        clipped = Tensor._constant(np.clip(self.data, min, max))
+            inside &= self._data <= max
+        clipped = Tensor._constant(np.clip(self._data, min, max))
         return where(inside, self, clipped)
 
     clamp = clip
@@ -679,7 +796,7 @@ class Tensor:
             return self.amax()
         (d,) = _one_dim(dim, axis, self.ndim, "max")
         self._check_nonempty("max")
-        return self._take_index(np.argmax(self.data, axis=d), d, keepdim)
+        return self._take_index(np.argmax(self._data, axis=d), d, keepdim)
 
     def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
         """Like `max`, for the smallest elements."""
@@ -687,7 +804,7 @@ class Tensor:
             return self.amin()
         (d,) = _one_dim(dim, axis, self.ndim, "min")
         self._check_nonempty("min")
-        return self._take_index(np.argmin(self.data, axis=d), d, keepdim)
+        return self._take_index(np.argmin(self._data, axis=d), d, keepdim)
 
     def _take_index(self, idx: np.ndarray, d: int, keepdim: bool) -> MaxResult:
         grid = list(np.indices(idx.shape, sparse=True))
@@ -699,17 +816,21 @@ class Tensor:
         return MaxResult(values, indices)
 
     def _check_nonempty(self, op: str) -> None:
-        if self.data.size == 0:
+        if self._data.size == 0:
             raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        if dim is None:
-            return Tensor._constant(np.asarray(np.argmax(self.data), dtype=int64))
-        (d,) = _dims(dim, None, self.ndim, "argmax")
-        return Tensor._constant(np.argmax(self.data, axis=d, keepdims=keepdim).astype(int64))
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Index of the largest element (of the flattened tensor, or along `dim`)."""
+        if dim is None and axis is None:
+            return Tensor._constant(np.asarray(np.argmax(self._data), dtype=int64))
+        d = dim if axis is None else axis
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+            raise TypeError(f"argmax: dim must be one int, got {d!r}")
+        (d,) = _dims(dim, axis, self.ndim, "argmax")
+        return Tensor._constant(np.argmax(self._data, axis=d, keepdims=keepdim).astype(int64))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return (-self).argmax(dim, keepdim)
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return (-self).argmax(dim, keepdim, axis=axis)
 
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow."""
@@ -1003,6 +1124,150 @@ class Tensor:
                 f"shape {self.shape})"
             ) from None
 
+    # --- PyTorch's other spellings (what teaching code calls) ---------------------------------
+
+    def sin(self) -> Tensor:
+        return Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return Cos.apply(self)
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __format__(self, spec: str) -> str:
+        """f"{loss:.3f}" formats a 0-d tensor as its number, as in PyTorch."""
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        if spec:
+            raise TypeError(
+                f"unsupported format string {spec!r} for a tensor of shape {self.shape}: "
+                "only a 0-d tensor formats as a number; use x.item() or x.tolist()"
+            )
+        return repr(self)
+
+    def __index__(self) -> int:
+        """An integer tensor of one element can index a list (`items[t]`, `range(t)`)."""
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index, "
+                f"this one is {self.dtype} of shape {self.shape}"
+            )
+        return int(self._data.item())
+
+    def mm(self, other: Tensor) -> Tensor:
+        """Matrix product of two matrices: (N, K) @ (K, M) -> (N, M)."""
+        _check_ndims("mm", self, other, 2, 2)
+        return matmul(self, other)
+
+    def bmm(self, other: Tensor) -> Tensor:
+        """Batched matrix product: (B, N, K) @ (B, K, M) -> (B, N, M), same B on both sides."""
+        _check_ndims("bmm", self, other, 3, 3)
+        if self.shape[0] != other.shape[0]:
+            raise ValueError(
+                f"bmm: batch sizes differ: {self.shape} and {other.shape} (dim 0 must be equal)"
+            )
+        return matmul(self, other)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        """Matrix times vector: (N, K) @ (K,) -> (N,)."""
+        _check_ndims("mv", self, vec, 2, 1)
+        return matmul(self, vec)
+
+    def dot(self, other: Tensor) -> Tensor:
+        """Dot product of two vectors of one length: sum(x * y)."""
+        _check_ndims("dot", self, other, 1, 1)
+        return matmul(self, other)
+
+    def t(self) -> Tensor:
+        """Transpose of a matrix (a vector or a number is returned as it is)."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor of at most 2 dims, got shape {self.shape}")
+        return self.T if self.ndim == 2 else self
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        r"""The 2-norm sqrt(sum(x^2)) (p=2 or 'fro', the default) or the 1-norm sum(|x|).
+
+        At x = 0 the gradient of the 2-norm is 0, as in PyTorch (sqrt has an infinite slope
+        at 0: its input is replaced by 1 there before the root, and the result by 0 after).
+        """
+        dims = _dims(dim, None, self.ndim, "norm")
+        if p == 1:
+            return self.abs().sum(dims, keepdim)
+        if p not in (2, "fro"):
+            raise ValueError(f"norm: p must be 1, 2 or 'fro', got {p!r}")
+        squares = (self * self).sum(dims, keepdim)
+        positive = squares._data > 0
+        return where(positive, where(positive, squares, 1.0).sqrt(), 0.0)
+
+    def cumsum(self, dim: int, *, axis: Any = None) -> Tensor:
+        r"""Running sums along `dim`: y_i = x_0 + ... + x_i, composed as a product with the
+        upper-triangular matrix of ones (so the engine derives the gradient)."""
+        (d,) = _dims(dim, axis, self.ndim, "cumsum")
+        n = self.shape[d] if self.ndim else 1
+        ones = np.triu(np.ones((n, n), dtype=self.dtype if self.is_floating_point() else int64))
+        moved = self.reshape(1) if self.ndim == 0 else self.transpose(d, -1)
+        out = moved @ Tensor._constant(ones)
+        return out.reshape(()) if self.ndim == 0 else out.transpose(d, -1)
+
+    def contiguous(self) -> Tensor:
+        return self  # numpy handles any memory layout
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def eq(self, other: Any) -> Tensor:
+        return self == other
+
+    def ne(self, other: Any) -> Tensor:
+        return self != other
+
+    def lt(self, other: Any) -> Tensor:
+        return self < other
+
+    def le(self, other: Any) -> Tensor:
+        return self <= other
+
+    def gt(self, other: Any) -> Tensor:
+        return self > other
+
+    def ge(self, other: Any) -> Tensor:
+        return self >= other
+
+    def equal(self, other: Tensor) -> bool:
+        """True when both tensors have the same shape and the same values."""
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def nelement(self) -> int:
+        return self.numel()
+
+    def element_size(self) -> int:
+        return int(self._data.itemsize)
+
+    def new_tensor(self, data: Any, dtype: Any = None) -> Tensor:
+        return Tensor(data, dtype=self.dtype if dtype is None else dtype)
+
+    def new_zeros(self, *size: Any, dtype: Any = None) -> Tensor:
+        return Tensor._constant(np.zeros(_shape_arg(size), dtype=as_dtype(dtype or self.dtype)))
+
+    def new_ones(self, *size: Any, dtype: Any = None) -> Tensor:
+        return Tensor._constant(np.ones(_shape_arg(size), dtype=as_dtype(dtype or self.dtype)))
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
+        arr = np.full(_shape_arg((size,)), fill_value, dtype=as_dtype(dtype or self.dtype))
+        return Tensor._constant(arr)
+
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -1023,6 +1288,17 @@ def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int]:
             f"for the values over several dims use a{op}(dims)"
         )
     return _dims(dim, axis, ndim, op)
+
+
+def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
+    for name, t, n in (("self", x, nx), ("the argument", y, ny)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected Tensors, got {type(t).__name__} for {name}")
+        if t.ndim != n:
+            raise ValueError(
+                f"{op}: expects a {n}-D tensor for {name}, got shape {t.shape}; "
+                "use matmul (or @) for other shapes"
+            )
 
 
 def _shape_arg(args: tuple) -> tuple:
@@ -1066,7 +1342,7 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
       0-d float64 gives float64). Python numbers never do (see `_lift`).
     * Otherwise the wider dtype: float32 with float64 gives float64.
     """
-    da, db = a.data.dtype, b.data.dtype
+    da, db = a._data.dtype, b._data.dtype
     ca, cb = _CATEGORY.get(da.kind, 3), _CATEGORY.get(db.kind, 3)
     if (a.ndim == 0) != (b.ndim == 0):
         dims, zero = (a, b) if b.ndim == 0 else (b, a)
@@ -1083,7 +1359,7 @@ def _subtract(a: Tensor, b: Tensor) -> Tensor:
     try:
         return Sub.apply(a, b)
     except TypeError:  # numpy refuses bool - bool (checked only then: this is a hot path)
-        if a.data.dtype == bool_:
+        if a._data.dtype == bool_:
             _no_bool_arithmetic("Subtraction, the `-` operator,")
         raise
 
@@ -1116,7 +1392,7 @@ def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     lead = g.ndim - len(shape)
     if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:])):
         raise RuntimeError(
-            f"internal error in {fn.name}.backward: it returned a gradient of shape {g.shape} for "
+            f"{fn.name()}.backward returned a gradient of shape {g.shape} for "
             f"an input of shape {shape}, which broadcasting cannot explain"
         )
     return g.sum_to(shape)
@@ -1147,8 +1423,8 @@ def _index(index: Any) -> Any:
     basic = True
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
-        if isinstance(item, (list, np.ndarray)):
+            item = item._data
+        if isinstance(item, (list, range, np.ndarray)):
             item = np.array(item)
             basic = False
             if item.dtype == bool:
@@ -1197,7 +1473,7 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of x where `condition` holds, else of y. The condition gets no gradient."""
     # a condition tensor is copied: backward keeps it, and it may be changed in place later
-    cond = condition.data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool:
         cond = cond.astype(bool)
     if not isinstance(x, Tensor):
@@ -1292,12 +1568,12 @@ def grad(
         if not out.requires_grad:
             raise RuntimeError("mg.grad: an output does not require grad (no graph to walk)")
         if g is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError(
                     f"mg.grad: output {i} has shape {out.shape}, it is not a scalar; pass "
                     "grad_outputs, one tensor of each output's shape"
                 )
-            g = Tensor._constant(np.ones_like(out.data))
+            g = Tensor._constant(np.ones_like(out._data))
         roots.append(out)
         seeds.append(_seed(out, g, f"mg.grad: grad_outputs[{i}]"))
     for x in inputs:

@@ -152,9 +152,9 @@ def test_conv2d_gradcheck_and_gradgradcheck_float64(rng):
 
 
 def test_conv2d_float32_stays_float32(rng):
-    x = mg.tensor(rng.standard_normal((2, 3, 8, 8)), requires_grad=True)
-    w = mg.tensor(rng.standard_normal((4, 3, 3, 3)), requires_grad=True)
-    b = mg.tensor(rng.standard_normal(4), requires_grad=True)
+    x = mg.tensor(rng.standard_normal((2, 3, 8, 8)), dtype=mg.float32, requires_grad=True)
+    w = mg.tensor(rng.standard_normal((4, 3, 3, 3)), dtype=mg.float32, requires_grad=True)
+    b = mg.tensor(rng.standard_normal(4), dtype=mg.float32, requires_grad=True)
     y = F.conv2d(x, w, b, padding=1)
     y.sum().backward()
     assert y.dtype == mg.float32

@@ -61,7 +61,7 @@ def array(x: Any, what: str) -> np.ndarray:
     from ..tensor import Tensor
 
     try:
-        arr = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+        arr = np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be numbers (an array or Tensor), got {type(x).__name__}"

@@ -18,8 +18,12 @@ class ReluBackward:
     rule = None
 
 
-def relu(input: Tensor) -> Tensor:
-    r"""max(x, 0); the gradient is 1 where x > 0, else 0."""
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    r"""max(x, 0); the gradient is 1 where x > 0, else 0.
+
+    `inplace=True` (PyTorch's memory saving) is accepted; the result is a new tensor and the
+    input keeps its values (docs/differences.md).
+    """
     x = _tensor(input, "relu")
     if ReluBackward.rule is not None:
         return ReluBackward.rule(x, x.relu())
@@ -37,19 +41,19 @@ def tanh(input: Tensor) -> Tensor:
 
 
 @composite("elu")
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     r"""x for x > 0, alpha (e^x - 1) otherwise."""
     x = _tensor(input, "elu")
-    positive = x.data > 0
+    positive = x.numpy() > 0
     negative_part = where(positive, 0.0, x)  # e^x of this never overflows
     return where(positive, x, (negative_part.exp() - 1.0) * alpha)
 
 
 @composite("leaky_relu")
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     r"""x for x > 0, negative_slope * x otherwise."""
     x = _tensor(input, "leaky_relu")
-    return where(x.data > 0, x, x * negative_slope)
+    return where(x.numpy() > 0, x, x * negative_slope)
 
 
 @composite("prelu")
@@ -65,7 +69,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if a.shape[0] != 1:
         a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
-    return where(x.data > 0, x, x * a)
+    return where(x.numpy() > 0, x, x * a)
 
 
 @composite("softmax")

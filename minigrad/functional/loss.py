@@ -39,7 +39,7 @@ def _class_weights(
     """For class-index targets: (one-hot (N, C, ...) scaled by the class weight, the weight
     each target gets (N, ...), the class weights broadcast to (1, C, 1, ...) times 'not
     ignored'). All constants in the input's dtype."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     c = x.shape[1]
     if t.dtype.kind not in "iu":
         raise TypeError(
@@ -63,7 +63,7 @@ def _class_weights(
     if weight is None:
         w = np.ones(c, dtype=x.dtype)
     else:
-        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+        w = np.asarray(weight.numpy() if isinstance(weight, Tensor) else weight, dtype=x.dtype)
         if w.shape != (c,):
             raise ValueError(f"{op}: weight has shape {w.shape}, expected ({c},), one per class")
     class_axis = (1, c) + (1,) * (x.ndim - 2)
@@ -77,7 +77,7 @@ def _class_weights(
 def _batched(op: str, x: Tensor, target: Any) -> tuple[Tensor, Any, bool]:
     """An unbatched input (C,) with a scalar target becomes a batch of one."""
     if x.ndim == 1:
-        t = target.data if isinstance(target, Tensor) else np.asarray(target)
+        t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
         return x.reshape(1, -1), t.reshape((1,) + t.shape), True
     if x.ndim == 0:
         raise ValueError(f"{op}: input must be (C,) or (N, C, ...) scores, got a 0-d tensor")
@@ -128,7 +128,7 @@ def cross_entropy(
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     logp = x.log_softmax(1)
     c = x.shape[1]
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":  # class probabilities
         if t.shape != x.shape:
             raise ValueError(
@@ -137,7 +137,7 @@ def cross_entropy(
             )
         q = t.astype(x.dtype) * (1.0 - label_smoothing) + label_smoothing / c
         if weight is not None:
-            w = np.asarray(getattr(weight, "data", weight), dtype=x.dtype)
+            w = np.asarray(weight, dtype=x.dtype)
             q = q * w.reshape((1, c) + (1,) * (x.ndim - 2))
         loss = -(logp * constant(q, x.dtype, "target probabilities")).sum(1)
         divisor = None
@@ -202,7 +202,7 @@ def binary_cross_entropy_with_logits(
     _check_float(op, x)
     y = x._lift(target).to(x.dtype)
     _check_same_shape(op, x, y)
-    positive = x.data > 0
+    positive = x.numpy() > 0
     magnitude = where(positive, x, -x)  # |x|, taking the x <= 0 branch at 0 like max(-x, 0)
     softplus_neg = where(positive, 0.0, -x) + ((-magnitude).exp() + 1.0).log()
     if pos_weight is None:
@@ -227,10 +227,10 @@ def binary_cross_entropy(
     _check_float(op, p)
     y = p._lift(target).to(p.dtype)
     _check_same_shape(op, p, y)
-    if p.data.size and (p.data.min() < 0 or p.data.max() > 1):
+    if p.numel() and (p.numpy().min() < 0 or p.numpy().max() > 1):
         raise ValueError(
-            f"{op}: input must be probabilities in [0, 1] (got values from {p.data.min():g} to "
-            f"{p.data.max():g}); apply sigmoid first or use binary_cross_entropy_with_logits"
+            f"{op}: input must be probabilities in [0, 1] (got values from {p.numpy().min():g} to "
+            f"{p.numpy().max():g}); apply sigmoid first or use binary_cross_entropy_with_logits"
         )
     tiny = math.exp(-100.0)  # log(tiny) = -100, PyTorch's floor for log(0)
     loss = -(y * p.clip(min=tiny).log() + (1.0 - y) * (1.0 - p).clip(min=tiny).log())

@@ -48,7 +48,7 @@ def batch_norm(
     shape = (1, c) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector over the input
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):  # fmt: skip
-        if t is not None and tuple(np.shape(t.data if isinstance(t, Tensor) else t)) != (c,):
+        if t is not None and tuple(np.shape(t.numpy() if isinstance(t, Tensor) else t)) != (c,):
             raise ValueError(
                 f"batch_norm: {name} has shape {np.shape(getattr(t, 'data', t))}, expected "
                 f"({c},): one number per channel of input shape {x.shape}"
@@ -71,9 +71,9 @@ def batch_norm(
         var = (centred**2).mean(dims, keepdim=True)  # biased: divides by n
         with autograd.no_grad():
             if running_mean is not None:
-                _blend(running_mean, mean.data.reshape(c), momentum)
+                _blend(running_mean, mean.numpy().reshape(c), momentum)
             if running_var is not None:
-                _blend(running_var, var.data.reshape(c) * (count / (count - 1)), momentum)
+                _blend(running_var, var.numpy().reshape(c) * (count / (count - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError(
@@ -96,18 +96,18 @@ def batch_norm(
 
 def _blend(running: Any, batch: np.ndarray, momentum: float) -> None:
     """running <- (1 - momentum) running + momentum batch, in place (Tensor or ndarray)."""
-    arr = running.data if isinstance(running, Tensor) else running
+    arr = running.numpy() if isinstance(running, Tensor) else running
     arr *= 1.0 - momentum
     arr += (momentum * batch).astype(arr.dtype, copy=False)
 
 
 def _as_constant(x: Any, dtype: Any, shape: tuple, name: str) -> Tensor:
-    arr = x.data if isinstance(x, Tensor) else np.asarray(x)
+    arr = x.numpy() if isinstance(x, Tensor) else np.asarray(x)
     return constant(arr.reshape(shape), dtype, name)
 
 
 @composite("dropout")
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     r"""Zero each element with probability p and scale the rest by 1/(1 - p) (inverted dropout).
 
     The expected value of every element is unchanged, so evaluation (training=False)

@@ -205,6 +205,7 @@ class ConvTranspose2d(Module):
         bias: bool = True,
         dilation: int | tuple[int, int] = 1,
         padding_mode: str = "zeros",
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
@@ -244,11 +245,11 @@ class ConvTranspose2d(Module):
                     f"stride {self.stride} or the dilation {self.dilation}"
                 )
         kh, kw = self.kernel_size
-        dtype = np.dtype(dtype or np.float32)
+        dtype = layer_dtype(name, dtype, device)
         shape = (self.in_channels, self.out_channels // self.groups, kh, kw)
-        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        self.weight = Parameter(filled(shape, 0.0, dtype))
         if bias:
-            self.bias = Parameter(np.zeros((self.out_channels,), dtype=dtype))
+            self.bias = Parameter(filled((self.out_channels,), 0.0, dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

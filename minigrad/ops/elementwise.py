@@ -143,7 +143,7 @@ class Abs(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * x._constant(np.sign(x.data))
+        return grad * x._constant(np.sign(x._data))
 
 
 class Sigmoid(Function):
@@ -243,3 +243,23 @@ class Cast(Function):
 
     def backward(self, grad):
         return grad.to(self.inputs[0].dtype)
+
+
+class Sin(Function):
+    r"""z = sin x;   dz/dx = cos x"""
+
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, grad):
+        return grad * self.inputs[0].cos()
+
+
+class Cos(Function):
+    r"""z = cos x;   dz/dx = -sin x"""
+
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, grad):
+        return -grad * self.inputs[0].sin()

@@ -23,5 +23,5 @@ class InputInsteadOfOutput(Sigmoid):
 @mistake("Sigmoid", hint="numpy")
 class BackwardOutsideTheGraph(Sigmoid):
     def backward(self, grad):
-        s = mg.tensor(self.output.data)  # a constant: the second derivative is lost
+        s = mg.tensor(self.output.numpy())  # a constant: the second derivative is lost
         return grad * s * (1 - s)
