@@ -128,7 +128,7 @@ assert (
 # after it would cancel a bias anyway (lesson 8), since it subtracts each channel's mean.
 
 # %%
-maps = mg.tensor(rng.normal(size=(4, 3, 5, 5)))
+maps = mg.tensor(rng.normal(size=(4, 3, 5, 5)), dtype=mg.float32)
 bias = mg.tensor([1.0, -2.0, 0.5]).reshape(1, 3, 1, 1)
 with_bias = F.batch_norm(maps + bias, None, None, training=True)
 assert np.allclose(

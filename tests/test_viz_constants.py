@@ -108,7 +108,7 @@ def test_expanded_resnet_block_in_eval_mode_has_no_unexplained_constant():
     mg.manual_seed(0)
     block = models.BasicBlock(4, 8, stride=2)
     block.eval()
-    x = mg.tensor(np.random.default_rng(1).normal(size=(2, 4, 6, 6)))
+    x = mg.tensor(np.random.default_rng(1).normal(size=(2, 4, 6, 6)), dtype=mg.float32)
     loss = block(x).mean()
     found = constants(mg.viz.draw(loss, modules=block, expand=True))
     assert "bn1's running mean" in found and "bn1's 1 / sqrt(running variance + eps)" in found
