@@ -48,9 +48,10 @@ def batch_norm(
     shape = (1, c) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector over the input
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):  # fmt: skip
-        if t is not None and tuple(np.shape(t.numpy() if isinstance(t, Tensor) else t)) != (c,):
+        shape_t = None if t is None else tuple(np.shape(t.numpy() if isinstance(t, Tensor) else t))
+        if shape_t is not None and shape_t != (c,):
             raise ValueError(
-                f"batch_norm: {name} has shape {np.shape(getattr(t, 'data', t))}, expected "
+                f"batch_norm: {name} has shape {shape_t}, expected "
                 f"({c},): one number per channel of input shape {x.shape}"
             )
     dims = (0,) + tuple(range(2, x.ndim))
