@@ -198,9 +198,11 @@ def cases_diagnose(
             raise Wrong(hint)
     failing = [(g, w, c) for g, w, c in zip(got, want, cases) if g != w]
     g, w, c = failing[0]
-    # no single mistake explains every answer: name the one that explains most wrong ones
+    # no single mistake explains every answer: among those that explain the first wrong one,
+    # name the one that explains the most answers (right ones included: a mistake that would
+    # have changed an answer the learner got right is the less likely one)
     explained = [
-        (sum(gg == wrong_fn(**cc) for gg, _, cc in failing), hint)
+        (sum(gg == wrong_fn(**cc) for gg, cc in zip(got, cases)), hint)
         for wrong_fn, hint in mistakes
         if g == wrong_fn(**c)
     ]

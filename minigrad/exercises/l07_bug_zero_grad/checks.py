@@ -21,7 +21,7 @@ def tiny_data():
     x = rng.standard_normal((24, 1, 8, 8)) * 0.5
     for k in range(3):  # each class lights up its own band of rows
         x[y == k, 0, 2 * k : 2 * k + 3, :] += 1.5
-    return tensor(x), tensor(y)
+    return tensor(x, dtype=np.float32), tensor(y)
 
 
 def reference_weights(kind: str, steps=20, lr=0.05):
