@@ -161,7 +161,7 @@ def explain(
     if got_a.shape != want_a.shape:
         return f"{what} has shape {got_a.shape}, expected {want_a.shape}"
     if want_a.size == 1:
-        return f"{what} is {float(got_a.reshape(())):.6g}, expected {float(want_a):.6g}"
+        return f"{what} is {float(got_a.reshape(())):.6g}, expected {float(want_a.reshape(())):.6g}"
     err = np.abs(got_a - want_a)
     err = np.where(np.isnan(err), np.inf, err)  # a nan is the largest difference of all
     k = np.unravel_index(int(np.argmax(err)), err.shape)
