@@ -81,6 +81,73 @@ def diagnose_configs(
         raise Wrong(f"{advice(ok) if advice else where(ok)} (for {name}, {detail})")
 
 
+def where_wrong(ok: Mapping[str, bool], what: str) -> str:
+    """Where the answer goes wrong, for configurations named in order from the simplest:
+    'dx is right for kernel 2, stride 2 but wrong for kernel 3, stride 2'."""
+    passing = [name for name, right in ok.items() if right]
+    failing = next(name for name, right in ok.items() if not right)
+    if not passing:
+        return f"{what} is wrong already for {failing}"
+    return f"{what} is right for {', '.join(passing)} but wrong for {failing}"
+
+
+def conv_gradient_check(
+    key: str,
+    call: Callable[..., Any],
+    configs: Mapping[str, tuple] | None = None,
+    seed: int = 3,
+    extra: Callable[..., list] | None = None,
+) -> None:
+    """The learner's dX, dW or db (`key`) against the engine's, configuration by
+    configuration, naming the mistake when one explains it.
+
+    call(x, w, dout, stride, padding) runs the learner's backward and returns its three
+    results (dx, dw, db), any sequence of three arrays. extra(key, want, x, w, dout, stride,
+    padding) gives more known mistakes, (wrong value, hint) pairs.
+    """
+    from .helpers import array
+
+    configs = configs or {k: v for k, v in CONV_CONFIGS.items() if v[2] == 1}
+    which = ("dX", "dW", "db").index(key)
+    x, w, b = conv_data(seed)
+    rng = np.random.default_rng(seed + 1)
+    advice = {
+        "stride 2": "tap (u, v) touched every stride-th pixel: slice with step = stride",
+        "padding 1": "compute the gradient of the padded input, then crop the padding off",
+        "stride 2 and padding 1": "use the padded input's geometry with the stride",
+    }
+
+    def cases():
+        for name, (s, p, _) in configs.items():
+            dout = rng.standard_normal(conv_output_shape(x.shape, w.shape, s, p, 1))
+            out = call(x.copy(), w.copy(), dout.copy(), s, p)
+            if not isinstance(out, (tuple, list)) or len(out) != 3:
+                raise Wrong("the backward should return three arrays: (dx, dw, db)")
+            got = array(out[which], key)
+            o = w.shape[0]
+            if key == "db" and got.shape != (o,) and got.size > o:
+                raise Wrong(
+                    f"db has shape {got.shape}: the gradient of a broadcast input was not "
+                    "summed: b[o] was added at every (n, i, j), so sum dout over axes 0, 2, 3"
+                )
+            if key == "dW" and got.shape == (x.shape[0], *w.shape):
+                raise Wrong(
+                    f"dW has shape {got.shape}, one gradient per example: the weights are "
+                    "shared by the whole batch, so add the examples' gradients up (sum over n)"
+                )
+            kw = conv_diagnosis(key, x, w, b, dout, s, p)
+            if extra is not None:
+                kw["mistakes"] = extra(key, kw["want"], x, w, dout, s, p) + kw["mistakes"]
+            yield name, got, kw
+
+    diagnose_configs(
+        key,
+        cases(),
+        where=lambda ok: explain_configs(ok, key),
+        advice=lambda ok: explain_configs(ok, key, advice),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The engine's answers
 
@@ -134,10 +201,10 @@ FLIPPED_FORWARD = (
     "cross-correlation: w[o, c, u, v] multiplies x[..., i*S + u, j*S + v], no flip"
 )
 FLIPPED_DX = (
-    "you correlated dY with the kernel as it is: dX = dY (zero-dilated by the stride, padded "
-    "by K - 1) correlated with the kernel rotated by 180 degrees (flipped: w[..., ::-1, "
-    "::-1]). Equivalently, scatter: each window adds w[o] * dout[n, o, i, j] onto the "
-    "pixels it covered"
+    "your dX is the gradient of a convolution with the kernel flipped: written as a "
+    "correlation of dY (zero-dilated by the stride, padded by K - 1) with the kernel, dX "
+    "needs the kernel rotated by 180 degrees (w[..., ::-1, ::-1]); written as a scatter (or "
+    "col2im), each window adds w[o] * dout[n, o, i, j] with w as it is"
 )
 STRIDE_IGNORED = (
     "the stride is ignored: window (i, j) starts at (i*S, j*S), the stride S = {s} apart; "
