@@ -162,7 +162,8 @@ def explain(
         return f"{what} has shape {got_a.shape}, expected {want_a.shape}"
     if want_a.size == 1:
         return f"{what} is {float(got_a.reshape(())):.6g}, expected {float(want_a.reshape(())):.6g}"
-    err = np.abs(got_a - want_a)
+    with np.errstate(invalid="ignore"):  # inf - inf
+        err = np.where(got_a == want_a, 0.0, np.abs(got_a - want_a))
     err = np.where(np.isnan(err), np.inf, err)  # a nan is the largest difference of all
     k = np.unravel_index(int(np.argmax(err)), err.shape)
     return (
