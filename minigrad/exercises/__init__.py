@@ -59,6 +59,8 @@ FOLDERS = (
     "l10_inception_params",
     "l10_dense_channels",
     "l10_inverted_dropout",
+    "l11_saliency_by_hand",
+    "l11_vanishing_layer",
 )
 
 EXERCISES: dict[str, Exercise] = {
