@@ -268,3 +268,17 @@ def test_the_built_wheel_ships_every_exercise_folder(tmp_path):
     for ex in EXERCISES:
         for part in ("__init__.py", "solution.py", "checks.py", "mistakes.py"):
             assert f"minigrad/exercises/{ex.folder.name}/{part}" in names
+
+
+def test_every_track_is_made_of_exercises_in_lesson_order_and_the_readme_lists_them():
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text.split("## Exercises", 1)[1].split("\n## ", 1)[0]
+    assert f"{len(EXERCISES)} graded exercises" in text
+    in_tracks = [i for ids in exercises.TRACKS.values() for i in ids]
+    assert len(in_tracks) == len(set(in_tracks)) >= 8
+    for name, ids in exercises.TRACKS.items():
+        lessons = [exercises.get(i).lesson for i in ids]
+        assert lessons == sorted(lessons), name  # a track never sends the learner back
+        (row,) = [line for line in section.splitlines() if line.startswith(f"| {name} |")]
+        for i, lesson in zip(ids, lessons):
+            assert f"`{i}` ({lesson})" in row, (name, i)

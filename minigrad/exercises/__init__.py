@@ -63,6 +63,20 @@ FOLDERS = (
     "l11_vanishing_layer",
 )
 
+# Build-it-yourself tracks: exercises that build one thing step by step, across lessons
+# (CS231n and micrograd style); each step is an ordinary exercise of the list above.
+TRACKS: dict[str, tuple[str, ...]] = {
+    "Build Value yourself": ("value-ops", "value-backward", "value-mlp"),
+    "Convolution in numpy": (
+        "im2col",
+        "conv-forward-naive",
+        "conv-backward-naive",
+        "conv-fast",
+    ),
+    "Debugging a network": ("gradcheck", "lr-sweep", "overfit-batch"),
+    "Looking inside": ("saliency-by-hand", "vanishing-layer"),
+}
+
 EXERCISES: dict[str, Exercise] = {
     ex.id: ex
     for ex in (Exercise(importlib.import_module(f"{__name__}.{name}")) for name in FOLDERS)
@@ -94,6 +108,7 @@ __all__ = [
     "EXERCISES",
     "FOLDERS",
     "NOT_YET",
+    "TRACKS",
     "Exercise",
     "Mistake",
     "Result",

@@ -1,6 +1,6 @@
 ID = "lr-sweep"
 LESSON = 4
-TITLE = "Debugging (3/3): a learning-rate sweep that finds where training diverges"
+TITLE = "Debugging (2/3): a learning-rate sweep that finds where training diverges"
 HINTS = (
     "train_loss: model = make_model() first (a fresh model for every learning rate), then "
     "`steps` times: loss = F.mse_loss(model(x), y); model.zero_grad(); loss.backward(); "

@@ -1,6 +1,6 @@
 ID = "overfit-batch"
 LESSON = 7
-TITLE = "Debugging (2/3): overfit one tiny batch, the first sanity check"
+TITLE = "Debugging (3/3): overfit one tiny batch, the first sanity check"
 HINTS = (
     "overfit_one_batch: opt = optim.Adam(model.parameters(), lr=lr) once, before the loop; "
     "each step: opt.zero_grad(); loss = F.cross_entropy(model(x), y); loss.backward(); "
