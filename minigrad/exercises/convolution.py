@@ -231,10 +231,11 @@ def conv_diagnosis(
     y, dx, dw, db = conv_grads(x, w, b, dout, s, p, d)
     want = {"y": y, "dX": dx, "dW": dw, "db": db}[key]
     index = {"y": 0, "dX": 1, "dW": 2, "db": 3}[key]
-    mistakes: list[tuple[Any, str]] = []
+    mistakes: list[tuple[Any, str]] = []  # each computed only if it is needed
     if key in ("y", "dX"):
-        flipped = conv_grads(x, w[:, :, ::-1, ::-1].copy(), b, dout, s, p, d)[index]
-        mistakes.append((flipped, FLIPPED_FORWARD if key == "y" else FLIPPED_DX))
+        hint = FLIPPED_FORWARD if key == "y" else FLIPPED_DX
+        flipped = w[:, :, ::-1, ::-1].copy()
+        mistakes.append((lambda: conv_grads(x, flipped, b, dout, s, p, d)[index], hint))
     if key == "y":
         mistakes.append(
             (
@@ -244,30 +245,47 @@ def conv_diagnosis(
         )
     if s > 1:
         extra = " (in dX: insert S - 1 zeros between the entries of dY)" if key == "dX" else ""
-        wrong = _top_left(x, w, b, dout, 1, p, d, shape=y.shape)[index]
-        mistakes.append((wrong, STRIDE_IGNORED.format(s=s, extra=extra)))
-    if d > 1:
-        wrong = _top_left(x, w, b, dout, s, p, 1, shape=y.shape)[index]
-        mistakes.append((wrong, DILATION_IGNORED.format(d=d)))
-    if key == "dX" and p > 0:
-        padded = conv_grads(_pad(x, p), w, b, dout, s, 0, d)[1]
         mistakes.append(
             (
-                padded[:, :, : x.shape[2], : x.shape[3]],
+                lambda: _top_left(x, w, b, dout, 1, p, d, shape=y.shape)[index],
+                STRIDE_IGNORED.format(s=s, extra=extra),
+            )
+        )
+    if d > 1:
+        mistakes.append(
+            (
+                lambda: _top_left(x, w, b, dout, s, p, 1, shape=y.shape)[index],
+                DILATION_IGNORED.format(d=d),
+            )
+        )
+    if key == "dX" and p > 0:
+        mistakes.append(
+            (
+                lambda: conv_grads(_pad(x, p), w, b, dout, s, 0, d)[1][
+                    :, :, : x.shape[2], : x.shape[3]
+                ],
                 "you cropped the wrong pixels: the padding is on every side, so dX is "
                 "dx_pad[:, :, P : P + H, P : P + W]",
             )
         )
     if key == "dX":
-        for wrong in (
-            _assigned_dx_taps(x, w, dout, s, p, d),
-            _assigned_dx_windows(x, w, dout, s, p, d, per_filter=False),
-            _assigned_dx_windows(x, w, dout, s, p, d, per_filter=True),
-        ):
-            mistakes.append((wrong, ASSIGNED.format(part="an input pixel")))
+        for per_filter in (None, False, True):
+            mistakes.append(
+                (
+                    lambda per_filter=per_filter: (
+                        _assigned_dx_taps(x, w, dout, s, p, d)
+                        if per_filter is None
+                        else _assigned_dx_windows(x, w, dout, s, p, d, per_filter)
+                    ),
+                    ASSIGNED.format(part="an input pixel"),
+                )
+            )
     if key == "dW":
         mistakes.append(
-            (_assigned_dw_windows(x, w, dout, s, p, d), ASSIGNED.format(part="each weight"))
+            (
+                lambda: _assigned_dw_windows(x, w, dout, s, p, d),
+                ASSIGNED.format(part="each weight"),
+            )
         )
     sizes, per_example = None, None
     if key in ("dW", "db"):
@@ -275,9 +293,13 @@ def conv_diagnosis(
         sizes = {"the batch size N": n}
         if key == "db":
             sizes["the number of outputs per filter N*OH*OW"] = n * oh * ow
-        per_example = np.stack(
-            [conv_grads(x[i : i + 1], w, b, dout[i : i + 1], s, p, d)[index] for i in range(n)]
-        )
+
+        def per_example():
+            one = [
+                conv_grads(x[i : i + 1], w, b, dout[i : i + 1], s, p, d)[index] for i in range(n)
+            ]
+            return np.stack(one)
+
     return {"want": want, "mistakes": mistakes, "sizes": sizes, "per_example": per_example}
 
 
@@ -381,7 +403,7 @@ def pool_diagnosis(x, dout, k: int, s: int) -> dict[str, Any]:
     F.max_pool2d(xt, k, s).backward(tensor(dout, dtype=np.float64))
     mistakes = [
         (
-            max_pool_backward(x, dout, k, s, spread=True),
+            lambda: max_pool_backward(x, dout, k, s, spread=True),
             "you spread the gradient evenly over each window: that is average pooling's "
             "backward. Max pooling sends it only to the largest element of the window",
         )
@@ -390,14 +412,14 @@ def pool_diagnosis(x, dout, k: int, s: int) -> dict[str, Any]:
         if step != s:
             mistakes.append(
                 (
-                    max_pool_backward(x, dout, k, step),
+                    lambda step=step: max_pool_backward(x, dout, k, step),
                     f"the stride is ignored: window (i, j) starts at (i*stride, j*stride), "
                     f"stride = {s} pixels apart; yours start {how}",
                 )
             )
     mistakes.append(
         (
-            max_pool_backward(x, dout, k, s, assign=True),
+            lambda: max_pool_backward(x, dout, k, s, assign=True),
             "a pixel that is the maximum of two overlapping windows must receive both "
             "gradients: add them (+=), do not overwrite (=)",
         )

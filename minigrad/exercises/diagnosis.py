@@ -57,7 +57,8 @@ def relation(
 
     sizes: the sizes worth naming as factors, {"the batch size N": 4}; the last word of
         the description is its symbol. Name sizes that differ from 2 and from each other.
-    per_example: the contribution of each example, shape (N, *want.shape), summing to want.
+    per_example: the contribution of each example, shape (N, *want.shape), summing to want
+        (or a function of no arguments that returns it, called only if needed).
     variance_n: the number of values a variance in the answer averages (names n/(n-1)).
     """
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
@@ -69,6 +70,8 @@ def relation(
         found = test(got, want, sizes or {}, variance_n, rtol, atol)
         if found:
             return found
+    if callable(per_example):  # computed only when needed
+        per_example = per_example()
     if per_example is not None:
         return _one_example(got, np.asarray(per_example, dtype=np.float64), rtol, atol)
     return None
@@ -135,7 +138,7 @@ def _factor(got, want, sizes, variance_n, rtol, atol) -> str | None:
     if not np.abs(got).max(initial=0.0) > atol:
         return "is all zeros: no contribution reached it"
     c = float((got * want).sum() / (want * want).sum())  # the best c in got ~ c * want
-    if not np.allclose(got, c * want, rtol=rtol, atol=atol + 1e-9 * scale):
+    if not np.allclose(got, c * want, rtol=rtol, atol=atol):
         return None
     for value, meaning in _candidates(sizes, variance_n):
         if abs(c - value) <= 1e-6 * abs(value):

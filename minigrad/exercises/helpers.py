@@ -113,7 +113,8 @@ def diagnose(
     """Pass when got == want; else say what kind of wrong it is, in this order:
 
     1. the first known mistake whose answer equals `got` ((wrong_value, hint) pairs, each
-       computed by the check the wrong way: "the kernel not rotated", "= instead of +=");
+       computed by the check the wrong way: "the kernel not rotated", "= instead of +=";
+       wrong_value may be a function of no arguments, called only if it is needed);
     2. the relation between got and want, if one holds (`diagnosis.relation`: off by a
        factor such as N, 1/N, 2, -1/2 or the sign, transposed, rotated by 180 degrees,
        padding not cropped, one example only, ...; `sizes`, `per_example` and
@@ -142,6 +143,8 @@ def explain(
     if close(got, want, rtol, atol):
         return None
     for wrong, hint in mistakes:
+        if callable(wrong):  # computed only when needed: most answers are right
+            wrong = wrong()
         if wrong is not None and close(got, wrong, rtol, atol):
             return f"{what}: {hint}" if name_what else hint
     named = relation(

@@ -73,12 +73,14 @@ def one_rate(m) -> None:
         f"the final losses for lr = {', '.join(f'{v:.3g}' for v in lrs)}",
         [
             (
-                finite([reference(make_model, x, y, lr, STEPS, zero=False) for lr in lrs]),
+                lambda: finite([reference(make_model, x, y, lr, STEPS, zero=False) for lr in lrs]),
                 "the gradients are never cleared, so every step adds the new gradient to "
                 "all the old ones: call model.zero_grad() before backward",
             ),
             (
-                finite([reference(make_model, x, y, lr, STEPS, evaluate=False) for lr in lrs]),
+                lambda: finite(
+                    [reference(make_model, x, y, lr, STEPS, evaluate=False) for lr in lrs]
+                ),
                 "that is the loss before the last step: after the loop, compute the loss once "
                 "more (under mg.no_grad())",
             ),
@@ -92,7 +94,7 @@ def sweep(m) -> None:
     fn = need(m, "lr_sweep")
     x, y = problem()
     lr_c = critical_lr(x)
-    lrs = [f * lr_c for f in (0.25, 0.5, 0.9, 1.1, 2.0, 4.0)]
+    lrs = [f * lr_c for f in (0.5, 0.9, 1.1, 2.0)]
     got = fn(make_model, x, y, lrs, STEPS)
     if not isinstance(got, (list, tuple)) or len(got) != len(lrs):
         raise Wrong(f"lr_sweep should return a list of {len(lrs)} losses, one per lr")
@@ -103,10 +105,14 @@ def sweep(m) -> None:
         "the sweep's final losses",
         [
             (
-                finite([reference(lambda: shared, x, y, lr, STEPS) for lr in lrs]),
+                lambda: finite([need(m, "train_loss")(make_model, x, y, lr, STEPS) for lr in lrs]),
+                "lr_sweep runs your train_loss, which is not right yet: see the first check",
+            ),
+            (
+                lambda: finite([reference(lambda: shared, x, y, lr, STEPS) for lr in lrs]),
                 "each learning rate continued from the weights the previous one left: call "
                 "make_model() for every learning rate, so that all runs start alike",
-            )
+            ),
         ],
         rtol=1e-6,
     )
@@ -154,12 +160,12 @@ def divergence(m) -> None:
 def theory(m) -> None:
     x, y = problem(scales=(2.0, 0.5, 1.0), seed=1)
     lr_c = critical_lr(x)
-    lrs = [round(float(f * lr_c), 6) for f in (0.2, 0.4, 0.7, 0.95, 1.05, 1.3, 2.0, 3.0)]
+    lrs = [round(float(f * lr_c), 6) for f in (0.4, 0.95, 1.05, 2.0)]
     with no_grad():
         initial = F.mse_loss(make_model()(x), y).item()
     losses = need(m, "lr_sweep")(make_model, x, y, lrs, STEPS)
     got = need(m, "divergence_point")(lrs, list(losses), initial)
-    want = lrs[4]
+    want = lrs[2]
     if got != want:
         raise Wrong(
             f"with learning rates {lrs} your sweep gives {got}; the theory says gradient "

@@ -6,11 +6,11 @@ zero; if it does not, something between the input and the loss is broken (the in
 reaches the output, a softmax before cross_entropy, dead units, a detached layer, ...),
 and a long run would only hide it.
 
-overfit_one_batch(model, x, y, steps=50, lr=0.02): train `model` on the batch (x, y)
+overfit_one_batch(model, x, y, steps=20, lr=0.05): train `model` on the batch (x, y)
     with optim.Adam(model.parameters(), lr=lr) and F.cross_entropy, `steps` steps of
     zero_grad, loss, backward, step. Return the list of the losses, floats, one per step,
     each computed before its step.
-overfits(model, x, y, steps=50, lr=0.02, target=0.05): the sanity check: True when
+overfits(model, x, y, steps=20, lr=0.05, target=0.05): the sanity check: True when
     overfit_one_batch drives the loss on the batch below `target` (the last loss), else
     False.
 
@@ -22,7 +22,7 @@ import minigrad.functional as F
 from minigrad import optim
 
 
-def overfit_one_batch(model, x, y, steps=50, lr=0.02):
+def overfit_one_batch(model, x, y, steps=20, lr=0.05):
     # BEGIN SOLUTION
     opt = optim.Adam(model.parameters(), lr=lr)  # once: Adam keeps its averages between steps
     losses = []
@@ -36,7 +36,7 @@ def overfit_one_batch(model, x, y, steps=50, lr=0.02):
     # END SOLUTION
 
 
-def overfits(model, x, y, steps=50, lr=0.02, target=0.05):
+def overfits(model, x, y, steps=20, lr=0.05, target=0.05):
     # BEGIN SOLUTION
     losses = overfit_one_batch(model, x, y, steps, lr)
     return losses[-1] < target  # near zero, not merely lower than at the start
