@@ -282,3 +282,32 @@ def test_every_track_is_made_of_exercises_in_lesson_order_and_the_readme_lists_t
         (row,) = [line for line in section.splitlines() if line.startswith(f"| {name} |")]
         for i, lesson in zip(ids, lessons):
             assert f"`{i}` ({lesson})" in row, (name, i)
+
+
+# The mistakes issue 18 names, each with the words its hint must say and, where an earlier
+# hint said the wrong thing, the words it must no longer say. The hint must come from the
+# first check that fails: a mistake named only by a later, secondary check is not named.
+NAMED = [
+    ("conv-backward", "dx_kernel_not_rotated", "rotated by 180 degrees", "+="),
+    ("output-size", "dilated_span_times_kernel", "dilation", "2*padding"),
+    ("maxpool-backward", "windows_every_kernel_pixels", "the stride is ignored", "+="),
+    ("conv-backward", "dw_divided_by_the_batch_size", "a factor 1/N", None),
+    ("conv-backward", "dw_from_the_first_example_only", "the first example only", None),
+    ("batchnorm-backward", "unbiased_variance", "unbiased variance", None),
+    ("batchnorm-backward", "closed_form_without_one_over_n", "a 1/N is missing", None),
+    ("batchnorm-backward", "variance_path_without_one_over_n", "a missing 1/N", None),
+    ("batchnorm-backward", "variance_path_without_minus_one_half", "-1/2 is missing", None),
+    ("batchnorm-backward", "dgamma_as_a_mean", "you divided by N (a mean)", None),
+    ("residual-block", "ShortcutNeverAdded", "there is no shortcut", None),
+    ("residual-block", "PlainBlock", "there is no shortcut", None),
+    ("residual-block", "StrideOnTheSecondConv", "the stride is on the wrong conv", None),
+]
+
+
+@pytest.mark.parametrize(("ex_id", "name", "says", "not_says"), NAMED, ids=[n[1] for n in NAMED])
+def test_the_first_failing_check_names_the_mistake(ex_id, name, says, not_says, tmp_path):
+    ex = exercises.get(ex_id)
+    (mistake,) = [m for m in ex.mistakes if m.name == name]
+    first = next(r for r in mistake.replay(ex, tmp_path) if not r.passed)
+    assert says in first.message, first.message
+    assert not_says is None or not_says not in first.message, first.message
