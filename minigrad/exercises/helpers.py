@@ -176,6 +176,13 @@ def explain(
     )
 
 
+def related(got: Any, want: Any, **kw: Any) -> str | None:
+    """The relation between got and want as a clause, "it is twice the expected values: a
+    factor 2 too many", or None (`diagnosis.relation`, for messages written by hand)."""
+    named = relation(got, want, **kw)
+    return f"it {named}" if named else None
+
+
 def raise_if_wrong(message: str | None) -> None:
     if message is not None:
         raise Wrong(message)

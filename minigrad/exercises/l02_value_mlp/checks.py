@@ -108,7 +108,7 @@ def structure(m) -> None:
             raise Wrong(f"MLP({sizes}) has {n} parameters: the biases are missing (one per neuron)")
         if len({id(p) for p in params}) != n:
             raise Wrong(f"MLP({sizes}).parameters() lists some Values twice")
-        raise Wrong(f"MLP({sizes}) has {n} parameters, expected {want}")
+        diagnose(n, want, f"the parameter count of MLP({sizes})")
 
 
 @check("the scores equal mg.Value's on the same weights (ReLU in the hidden layers only)")

@@ -1,7 +1,7 @@
 """Checks of lenet-counts: each layer (the 1998 paper's numbers named), and the total
 against mg.models.LeNet5."""
 
-from ..helpers import Wrong, answer_dict, check, integer
+from ..helpers import Wrong, answer_dict, check, explain, integer
 
 COUNTS = {"C1": 156, "C3": 2416, "C5": 48120, "F6": 10164, "output": 850}
 # (c_in, c_out, kernel area) of each layer
@@ -38,7 +38,7 @@ def layers(m) -> None:
             raise Wrong(f"{name}: {n} counts the weights only; add the {c_out} biases")
         if n == c_out * area + c_out:
             raise Wrong(f"{name}: each filter spans all {c_in} input maps: {c_in}*{area} weights")
-        raise Wrong(f"{name} is {n}, expected {want}")
+        raise Wrong(explain(n, want, name))
 
 
 @check("the total is 61,706 and agrees with mg.models.LeNet5")

@@ -160,7 +160,7 @@ def parameter_counts(m) -> None:
             "count, x cannot be added as it is; project it with a 1x1 conv (stride 2) and a "
             "BatchNorm2d"
         )
-    raise Wrong(f"parameter counts {ident} and {proj}, expected 1,184 and 3,680")
+    diagnose([ident, proj], [1184, 3680], "the parameter counts (identity block, projection block)")
 
 
 @check("with the branch switched off, the block is relu(x): a clean shortcut")
