@@ -164,7 +164,7 @@ def explain(
     if got_a.shape != want_a.shape:
         return f"{what} has shape {got_a.shape}, expected {want_a.shape}"
     if want_a.size == 1:
-        return f"{what} is {float(got_a.reshape(())):.6g}, expected {float(want_a.reshape(())):.6g}"
+        return f"{what} is {_number(got_a)}, expected {_number(want_a)}"
     with np.errstate(invalid="ignore"):  # inf - inf
         err = np.where(got_a == want_a, 0.0, np.abs(got_a - want_a))
     err = np.where(np.isnan(err), np.inf, err)  # a nan is the largest difference of all
@@ -174,6 +174,12 @@ def explain(
         f"difference {err[k]:.3g} at index {tuple(int(i) for i in k)} (yours {got_a[k]:.6g}, "
         f"expected {want_a[k]:.6g})"
     )
+
+
+def _number(a: np.ndarray) -> str:
+    """One number for a message: a count as 61,706, anything else to 6 digits."""
+    v = float(a.reshape(()))
+    return f"{int(v):,}" if v.is_integer() and abs(v) < 1e15 else f"{v:.6g}"
 
 
 def related(got: Any, want: Any, **kw: Any) -> str | None:
