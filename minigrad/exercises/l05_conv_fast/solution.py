@@ -25,9 +25,9 @@ def im2col(x, kh, kw, stride=1, padding=0):
     cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
     for u in range(kh):
         for v in range(kw):
-            cols[:, :, u, v] = x_pad[
-                :, :, u : u + s * (oh - 1) + 1 : s, v : v + s * (ow - 1) + 1 : s
-            ]
+            down = slice(u, u + s * (oh - 1) + 1, s)  # tap (u, v) of every window
+            across = slice(v, v + s * (ow - 1) + 1, s)
+            cols[:, :, u, v] = x_pad[:, :, down, across]
     return cols.reshape(n, c * kh * kw, oh * ow)
 
 
@@ -39,9 +39,9 @@ def col2im(cols, x_shape, kh, kw, stride=1, padding=0):
     x_pad = np.zeros((n, c, h + 2 * p, w + 2 * p), dtype=cols.dtype)
     for u in range(kh):
         for v in range(kw):
-            x_pad[:, :, u : u + s * (oh - 1) + 1 : s, v : v + s * (ow - 1) + 1 : s] += cols[
-                :, :, u, v
-            ]
+            down = slice(u, u + s * (oh - 1) + 1, s)  # tap (u, v) of every window
+            across = slice(v, v + s * (ow - 1) + 1, s)
+            x_pad[:, :, down, across] += cols[:, :, u, v]
     return x_pad[:, :, p : p + h, p : p + w]
 
 

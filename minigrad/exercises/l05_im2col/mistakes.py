@@ -51,9 +51,9 @@ def assigns_instead_of_adding(cols, x_shape, kh, kw, stride=1, padding=0):
     x_pad = np.zeros((n, c, h + 2 * p, w + 2 * p))
     for u in range(kh):
         for v in range(kw):
-            x_pad[:, :, u : u + s * (oh - 1) + 1 : s, v : v + s * (ow - 1) + 1 : s] = full[
-                :, :, u, v
-            ]
+            down = slice(u, u + s * (oh - 1) + 1, s)  # tap (u, v) of every window
+            across = slice(v, v + s * (ow - 1) + 1, s)
+            x_pad[:, :, down, across] = full[:, :, u, v]
     return x_pad[:, :, p : p + h, p : p + w]
 
 

@@ -29,9 +29,9 @@ def im2col(x, kh, kw, stride=1, padding=0):
     for u in range(kh):
         for v in range(kw):
             # tap (u, v) of every window at once: a strided slice of the padded input
-            cols[:, :, u, v] = x_pad[
-                :, :, u : u + s * (oh - 1) + 1 : s, v : v + s * (ow - 1) + 1 : s
-            ]
+            down = slice(u, u + s * (oh - 1) + 1, s)
+            across = slice(v, v + s * (ow - 1) + 1, s)
+            cols[:, :, u, v] = x_pad[:, :, down, across]
     return cols.reshape(n, c * kh * kw, oh * ow)
     # END SOLUTION
 
@@ -45,9 +45,9 @@ def col2im(cols, x_shape, kh, kw, stride=1, padding=0):
     x_pad = np.zeros((n, c, h + 2 * p, w + 2 * p), dtype=cols.dtype)
     for u in range(kh):
         for v in range(kw):
+            down = slice(u, u + s * (oh - 1) + 1, s)  # tap (u, v) of every window
+            across = slice(v, v + s * (ow - 1) + 1, s)
             # += : neighbouring windows overlap, and each adds its share to the pixel
-            x_pad[:, :, u : u + s * (oh - 1) + 1 : s, v : v + s * (ow - 1) + 1 : s] += cols[
-                :, :, u, v
-            ]
+            x_pad[:, :, down, across] += cols[:, :, u, v]
     return x_pad[:, :, p : p + h, p : p + w]
     # END SOLUTION
