@@ -48,18 +48,21 @@ class Mul(Function):
 
 
 class Div(Function):
-    r"""z = x / y;   dz/dx = 1 / y,   dz/dy = -x / y^2"""
+    r"""z = x / y;   dz/dx = 1 / y,   dz/dy = -(x / y) / y   (integers divide into float32)"""
 
     def reads_input(self, i):  # y always; x only for y's gradient
         return i == 1 or self.inputs[1].requires_grad
 
     def forward(self, x, y):
+        if x.dtype.kind != "f" and y.dtype.kind != "f":  # true division, as PyTorch
+            return np.true_divide(x, y, dtype=np.float32)
         return x / y
 
     def backward(self, grad):
         x, y = self.inputs
         need_x, need_y = self.needs_input_grad
-        return (grad / y if need_x else None), (-grad * x / (y * y) if need_y else None)
+        # (x / y) / y, not x / y^2: y^2 overflows where the quotient does not (PyTorch's form)
+        return (grad / y if need_x else None), (-grad * (x / y / y) if need_y else None)
 
 
 class Neg(Function):
@@ -73,19 +76,21 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    r"""z = x^k for a number k;   dz/dx = k x^(k-1)"""
+    r"""z = x^k for a number k;   dz/dx = k x^(k-1), and exactly 0 for k = 0"""
 
     reads_inputs = (0,)
 
     def forward(self, x, k):
         self.k = k
+        if x.dtype.kind != "f" and not isinstance(k, int):  # int tensor ** 0.5 is float32
+            x = x.astype(np.float32)
         return x**k
 
     def backward(self, grad):
         (x,) = self.inputs
         k = self.k
-        if k == 0:
-            return grad * 0.0
+        if k == 0:  # x^0 = 1 is constant, even where x is inf or NaN
+            return grad._constant(np.zeros_like(grad.data))
         if k == 1:
             return grad
         if k == 2:
@@ -94,7 +99,12 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    r"""z = x^y for tensors;   dz/dx = y x^(y-1),   dz/dy = x^y ln x   (needs x > 0 for dy)"""
+    r"""z = x^y for tensors;   dz/dx = y x^(y-1),   dz/dy = x^y ln x
+
+    PyTorch's conventions where the formulas give 0 * inf: dz/dx = 0 where y = 0, and
+    dz/dy = 0 where x = 0 and y >= 0 (ln 0 = -inf, but 0^y does not change with y there).
+    The masks are constants, so second derivatives follow the same conventions.
+    """
 
     reads_inputs = (0, 1)
 
@@ -104,9 +114,30 @@ class Pow(Function):
     def backward(self, grad):
         x, y = self.inputs
         need_x, need_y = self.needs_input_grad
-        grad_x = grad * y * x ** (y - 1.0) if need_x else None
-        grad_y = grad * x**y * x.log() if need_y else None
+        zero = grad._constant(np.zeros((), dtype=grad.dtype))
+        grad_x = grad_y = None
+        if need_x:
+            grad_x = Where.apply(zero, grad * y * x ** (y - 1.0), mask=y.data == 0)
+        if need_y:  # grad * where(...), not where(grad * ...): PyTorch's order, NaN included
+            flat = (x.data == 0) & (y.data >= 0)
+            grad_y = grad * Where.apply(zero, x**y * x.log(), mask=flat)
         return grad_x, grad_y
+
+
+class Sqrt(Function):
+    r"""z = sqrt(x);   dz/dx = 1 / (2 z)
+
+    A primitive, not x ** 0.5: PyTorch's derivative is 1 / (2 sqrt(x)), which differs from
+    0.5 x^(-1/2) at x = -0.0 (-inf, not inf) and x = -inf (NaN, not 0).
+    """
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.sqrt(_floating(x))
+
+    def backward(self, grad):
+        return grad / (self.output * 2.0)
 
 
 class Exp(Function):
@@ -115,7 +146,7 @@ class Exp(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.exp(x)
+        return np.exp(_floating(x))
 
     def backward(self, grad):
         return grad * self.output
@@ -127,14 +158,14 @@ class Log(Function):
     reads_inputs = (0,)
 
     def forward(self, x):
-        return np.log(x)
+        return np.log(_floating(x))
 
     def backward(self, grad):
         return grad / self.inputs[0]
 
 
 class Abs(Function):
-    r"""z = |x|;   dz/dx = sign(x)   (0 at x = 0, as PyTorch)"""
+    r"""z = |x|;   dz/dx = sign(x)   (0 at x = 0 and at NaN, as PyTorch)"""
 
     reads_inputs = (0,)
 
@@ -143,7 +174,19 @@ class Abs(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * x._constant(np.sign(x.data))
+        return grad * x._constant(sign(x.data))
+
+
+def sign(x: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1 like np.sign, but 0 for NaN: PyTorch's sign, (x > 0) - (x < 0)."""
+    if x.dtype.kind in "bu":  # no negative values (and bool - bool is refused by numpy)
+        return (x > 0).astype(x.dtype)
+    return np.asarray(np.subtract(x > 0, x < 0, dtype=x.dtype))
+
+
+def _floating(x: np.ndarray) -> np.ndarray:
+    """Integer and bool arrays become float32 (the default dtype) for exp, log, sqrt, ..."""
+    return x if x.dtype.kind == "f" else x.astype(np.float32)
 
 
 class Sigmoid(Function):
@@ -156,6 +199,7 @@ class Sigmoid(Function):
     saves_output = True
 
     def forward(self, x):
+        x = _floating(x)
         e = np.exp(-np.abs(x))  # never overflows
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
@@ -170,7 +214,7 @@ class Tanh(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.tanh(x)
+        return np.tanh(_floating(x))
 
     def backward(self, grad):
         z = self.output
@@ -212,27 +256,36 @@ def select(mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 class Maximum(Function):
-    r"""z = max(x, y);   dz/dx = [x > y] + [x = y]/2   (a tie splits the gradient in half)"""
+    r"""z = max(x, y);   dz/dx = [x > y] + [x = y]/2   (a tie splits the gradient in half)
+
+    Where x or y is NaN, z is NaN and both get the whole gradient (PyTorch's rule:
+    an input gets it unless it is the smaller one).
+    """
 
     def forward(self, x, y):
-        self.share_x = (x > y) + 0.5 * (x == y)
+        self.shares = _shares(x, y, np.less, np.greater)
         return np.maximum(x, y)
 
     def backward(self, grad):
-        share_x = self.share_x.astype(grad.dtype, copy=False)
-        return grad * grad._constant(share_x), grad * grad._constant(1.0 - share_x)
+        return tuple(grad * grad._constant(s.astype(grad.dtype)) for s in self.shares)
 
 
 class Minimum(Function):
-    r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (a tie splits the gradient in half)"""
+    r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (a tie splits the gradient in half;
+    NaN gives both inputs the whole gradient, as in Maximum)"""
 
     def forward(self, x, y):
-        self.share_x = (x < y) + 0.5 * (x == y)
+        self.shares = _shares(x, y, np.greater, np.less)
         return np.minimum(x, y)
 
     def backward(self, grad):
-        share_x = self.share_x.astype(grad.dtype, copy=False)
-        return grad * grad._constant(share_x), grad * grad._constant(1.0 - share_x)
+        return tuple(grad * grad._constant(s.astype(grad.dtype)) for s in self.shares)
+
+
+def _shares(x: np.ndarray, y: np.ndarray, loses, wins) -> tuple[np.ndarray, np.ndarray]:
+    """The share of the gradient x and y get: 1/2 on a tie, 0 for the loser, else 1."""
+    tie = 0.5 * (x == y)
+    return ~loses(x, y) - tie, ~wins(x, y) - tie
 
 
 class Cast(Function):

@@ -26,7 +26,8 @@ class Sum(Function):
     def forward(self, x, dims, keepdim):
         self.dims = dims
         self.keepdim = keepdim
-        return x.sum(axis=dims, keepdims=keepdim)
+        # integers and bools add up in int64, as in PyTorch (numpy would use uint64 for uint8)
+        return x.sum(axis=dims, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in "biu" else None)
 
     def backward(self, grad):
         (x,) = self.inputs
@@ -53,20 +54,25 @@ class SumTo(Function):
 class Amax(Function):
     r"""z = max of x over `dims`;   dz/dx_i = 1/k at the k elements equal to the max, else 0
 
-    Ties split the gradient evenly between the maximal elements (as `torch.amax`). The
-    mask of maximal elements is piecewise constant, so backward treats it as a constant.
+    Ties split the gradient evenly between the maximal elements (PyTorch's amax). The
+    share each element gets is piecewise constant, so backward treats it as a constant.
+    NaN is the maximum of any slice holding one; then, as in PyTorch:
+
+    * nan_shares=False (amax): no element equals NaN, so the whole slice's gradient is NaN;
+    * nan_shares=True (x.max() without dim): the NaNs share the gradient evenly.
+
+    `pick`, a boolean mask with one True per slice, gives all of a slice's gradient to that
+    element instead (max_pool2d picks the element PyTorch's kernel picks).
     """
 
-    def forward(self, x, dims, keepdim):
+    def forward(self, x, dims, keepdim, nan_shares=False, pick=None):
         self.dims = dims
         self.keepdim = keepdim
         out = np.amax(x, axis=dims, keepdims=True)
-        hit = x == out  # where the maximum is; a tie marks several elements
-        count = hit.sum(axis=dims, keepdims=True)
-        if count.max(initial=0) > 1:  # ties: each maximal element gets 1/k of the gradient
-            self.share = hit.astype(x.dtype) / np.maximum(count, 1).astype(x.dtype)
-        else:  # no ties (the usual case): the boolean mask is the share, no division needed
-            self.share = hit  # (a NaN maximum matches nothing: it gets no gradient)
+        if pick is not None:
+            self.share = pick
+        elif x.dtype.kind == "f":  # (integers have no gradient)
+            self.share = _shares(x, out, dims, nan_shares)
         return out if keepdim else np.squeeze(out, axis=dims)
 
     def backward(self, grad):
@@ -74,3 +80,15 @@ class Amax(Function):
         if not self.keepdim:
             grad = grad.reshape(keepdim_shape(x.shape, self.dims))
         return grad.broadcast_to(x.shape) * grad._constant(self.share)
+
+
+def _shares(x: np.ndarray, out: np.ndarray, dims, nan_shares: bool) -> np.ndarray:
+    """Each element's share of its slice's gradient: 1/k at the k maxima (see Amax)."""
+    hit = x == out  # where the maximum is; a tie marks several elements
+    if nan_shares:
+        hit |= np.isnan(x) & np.isnan(out)
+    count = hit.sum(axis=dims, keepdims=True)
+    if count.size and count.max() == 1 and count.min() == 1:  # no ties, no NaN: the usual case
+        return hit
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 = NaN: a NaN max (amax)
+        return hit.astype(x.dtype) / count.astype(x.dtype)
