@@ -149,3 +149,23 @@ def as_pair(value: Any, op: str, name: str, minimum: int = 1) -> tuple[int, int]
     if any(v < minimum for v in pair):
         raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return int(pair[0]), int(pair[1])
+
+
+def as_pad_widths(pad: Any, ndim: int, op: str) -> list[tuple[int, int]]:
+    """PyTorch's pad widths (left, right, top, bottom, ...: the last dim first) as one
+    (before, after) pair per dim of a tensor with `ndim` dims (zeros for dims not padded)."""
+    if not isinstance(pad, (tuple, list)):
+        raise TypeError(
+            f"{op}: pad must be a tuple of ints (left, right, ...), got {_describe(pad)}"
+        )
+    for w in pad:
+        if not is_int(w):
+            raise TypeError(f"{op}: pad widths must be ints, got {_describe(w)} in {tuple(pad)}")
+    if len(pad) % 2 or len(pad) // 2 > ndim:
+        raise ValueError(
+            f"{op}: expected pairs of widths for at most {ndim} dims, got {tuple(pad)}"
+        )
+    widths = [(0, 0)] * ndim
+    for i in range(len(pad) // 2):
+        widths[ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    return widths

@@ -44,7 +44,7 @@ from .ops.matmul import MatMul
 from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
 from .ops.reduce import Amax, Sum, SumTo
 from .ops.write import Clone, SetRegion
-from .shapes import as_dim, as_dims, as_float, as_int, as_shape, is_int
+from .shapes import as_dim, as_dims, as_float, as_int, as_pad_widths, as_shape, is_int
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -801,7 +801,6 @@ class Tensor:
         d = as_dim(dim, self.ndim, op)
         return None if self.ndim == 0 else (d,)
 
-
     def _shift(self, dims: tuple[int, ...] | None) -> Tensor:
         """max(x) over dims (kept), as a constant: subtracting any constant leaves softmax
         unchanged, and the maximum keeps exp from overflowing. Named for pictures of the graph.
@@ -1141,21 +1140,8 @@ def _dim_list(args: tuple, op: str) -> tuple:
 
 
 def _pad_widths(pad: Any, shape: tuple[int, ...], op: str) -> list[tuple[int, int]]:
-    """PyTorch's pad widths (left, right, top, bottom, ...: last dim first) as one
-    (before, after) pair per dim of `shape`, checked: ints, in pairs, at most 2 per dim."""
-    if not isinstance(pad, (tuple, list)):
-        raise TypeError(f"{op}: pad must be a tuple of ints (left, right, ...), got {pad!r:.40}")
-    for w in pad:
-        if not is_int(w):
-            raise TypeError(f"{op}: pad widths must be ints, got {w!r} in {tuple(pad)}")
-    ndim = len(shape)
-    if len(pad) % 2 or len(pad) // 2 > ndim:
-        raise ValueError(
-            f"{op}: expected pairs of widths for at most {ndim} dims, got {tuple(pad)}"
-        )
-    widths = [(0, 0)] * ndim
-    for i in range(len(pad) // 2):
-        widths[ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    """Pad widths per dim (see shapes.as_pad_widths), negative ones removing at most all."""
+    widths = as_pad_widths(pad, len(shape), op)
     for d, ((lo, hi), n) in enumerate(zip(widths, shape)):
         if max(-lo, 0) + max(-hi, 0) > n:
             raise ValueError(

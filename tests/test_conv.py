@@ -179,7 +179,7 @@ def test_conv2d_skips_work_for_an_input_that_needs_no_gradient(rng):
         ),
         ((1, 1, 3, 3), (2, 1, 5, 5), {}, "larger than the padded input 3 x 3"),
         ((1, 1, 2, 2), (2, 1, 5, 5), dict(padding=1), "larger than the padded input 4 x 4"),
-        ((3, 8, 8), (6, 3, 5, 5), {}, "expected a 4-D input (N, C, H, W), got shape (3, 8, 8)"),
+        ((8, 8), (6, 3, 5, 5), {}, "expected a 4-D input (N, C, H, W) or one image"),
         ((1, 3, 8, 8), (6, 3, 5), {}, "expected a 4-D weight"),
         (
             (1, 3, 8, 8),

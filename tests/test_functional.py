@@ -11,8 +11,9 @@ import minigrad as mg
 import minigrad.functional as F
 import minigrad.ops as ops_package
 from minigrad.autograd import Function
-from minigrad.functional.pooling import _windows
+from minigrad.functional.pooling import _pick, _windows
 from minigrad.ops import elementwise, matmul, movement, reduce, window
+from minigrad.ops.reduce import Amax
 
 
 def _mg(a, dtype="float64", requires_grad=True):
@@ -131,7 +132,7 @@ def test_pools_pass_gradcheck_and_gradgradcheck(rng):
 
 def test_pools_on_exact_tiles_equal_the_unfold_route(rng):
     """2x2/stride-2 pooling takes the windows with a reshape instead of unfold: same numbers,
-    same gradients (ties included)."""
+    same gradients (ties included: both routes pick the same element)."""
     data = rng.integers(0, 3, size=(2, 3, 6, 4)).astype(np.float64)  # many ties
     for pool in ("max", "avg"):
         results = []
@@ -141,17 +142,22 @@ def test_pools_on_exact_tiles_equal_the_unfold_route(rng):
                 y = F.max_pool2d(x, 2) if pool == "max" else F.avg_pool2d(x, 2)
             else:
                 w = _windows(x, (2, 2), (2, 2), ((0, 0), (0, 0)), (1, 1), 3, 2, -np.inf)
-                y = (w.amax(2) if pool == "max" else w.mean(2)).reshape(2, 3, 3, 2)
+                if pool == "max":
+                    y = Amax.apply(w, dims=(2,), keepdim=False, pick=_pick(w.data, (2,), None))
+                else:
+                    y = w.mean(2)
+                y = y.reshape(2, 3, 3, 2)
             (g,) = mg.grad((y * y).sum(), [x])
             results.append((y.numpy(), g.numpy()))
         for a, b in zip(*results):
             np.testing.assert_allclose(a, b, atol=1e-12)
 
 
-def test_max_pool2d_ties_share_the_gradient():
+def test_max_pool2d_gives_a_tie_to_the_first_maximum_like_torch():
     x = mg.zeros(1, 1, 2, 2, requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 0.25, np.float32))
+    expected = np.array([[[[1.0, 0.0], [0.0, 0.0]]]], np.float32)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
 
 
 @pytest.mark.parametrize(
@@ -159,9 +165,9 @@ def test_max_pool2d_ties_share_the_gradient():
     [
         (lambda x: F.max_pool2d(x, 5), "larger than the padded input"),
         (lambda x: F.max_pool2d(x, 2, padding=2), "at most half the kernel size"),
-        (lambda x: F.avg_pool2d(x[0], 2), "expected a 4-D input"),
+        (lambda x: F.avg_pool2d(x[0, 0], 2), "expected a 4-D input"),
         (lambda x: F.max_pool2d(x, 0), "kernel_size must be >= 1"),
-        (lambda x: F.adaptive_avg_pool2d(x, 0), "output_size must be >= 1"),
+        (lambda x: F.adaptive_avg_pool2d(x, -1), "output_size must be >= 0"),
     ],
 )
 def test_pool_errors_name_the_problem(fn, message):

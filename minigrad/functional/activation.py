@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..autograd import composite
+from ..shapes import as_float
 from ..tensor import Tensor, where
 from ._checks import _tensor
 
@@ -38,9 +39,10 @@ def tanh(input: Tensor) -> Tensor:
 
 @composite("elu")
 def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    r"""x for x > 0, alpha (e^x - 1) otherwise."""
+    r"""x for x > 0, alpha (e^x - 1) otherwise (NaN stays NaN, with gradient 1, as PyTorch)."""
     x = _tensor(input, "elu")
-    positive = x.data > 0
+    alpha = as_float(alpha, "elu", "alpha")
+    positive = ~(x.data <= 0)
     negative_part = where(positive, 0.0, x)  # e^x of this never overflows
     return where(positive, x, (negative_part.exp() - 1.0) * alpha)
 
@@ -49,6 +51,7 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     r"""x for x > 0, negative_slope * x otherwise."""
     x = _tensor(input, "leaky_relu")
+    negative_slope = as_float(negative_slope, "leaky_relu", "negative_slope")
     return where(x.data > 0, x, x * negative_slope)
 
 

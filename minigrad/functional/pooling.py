@@ -9,9 +9,12 @@ from typing import Any
 import numpy as np
 
 from ..autograd import composite
+from ..ops.reduce import Amax
 from ..ops.window import Unfold
+from ..shapes import as_bool, as_int
 from ..tensor import Tensor
-from ._checks import IntPair, _check_4d, _check_float, _pair, _tensor
+from ..tensor import stack as mg_stack
+from ._checks import IntPair, _batched, _check_float, _pair, _tensor
 from ._constants import constant
 
 
@@ -30,13 +33,17 @@ def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> tu
 
 
 def _pool_args(op, x, kernel_size, stride, padding, dilation, ceil_mode):
-    x = _tensor(x, op)
-    _check_4d(op, x)
     _check_float(op, x)
     kernel = _pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride", op)
     pad = _pair(padding, "padding", op, minimum=0)
     dilation = _pair(dilation, "dilation", op)
+    ceil_mode = as_bool(ceil_mode, op, "ceil_mode")
+    if 0 in x.shape[1:]:
+        raise ValueError(
+            f"{op}: input has shape {x.shape}; only the batch dim N may be 0 (C, H and W "
+            "must not be empty)"
+        )
     for p, k, d in zip(pad, kernel, dilation):
         if p > (d * (k - 1) + 1) // 2:
             raise ValueError(
@@ -94,20 +101,66 @@ def max_pool2d(
 ) -> Tensor:
     r"""The largest value in each window: y[n, c, oh, ow] = max_{i, j} x_pad[n, c, oh*S + i*D, ...].
 
-    (N, C, H, W) -> (N, C, OH, OW); stride defaults to kernel_size; padding is -inf, so it
-    is never the maximum. Composed as unfold -> max over the window axis (a reshape instead
-    of unfold when the windows tile the input exactly, as 2x2 stride 2 does). The gradient goes
-    to the maximal element of each window (ties share it evenly, where PyTorch picks one).
+    (N, C, H, W) -> (N, C, OH, OW), or (C, H, W) -> (C, OH, OW); stride defaults to
+    kernel_size; padding is -inf, so it is never the maximum. Composed as unfold -> max over
+    the window axis (a reshape instead of unfold when the windows tile the input exactly, as
+    2x2 stride 2 does). Each window's gradient goes to one element, the one PyTorch picks:
+    the first maximum in row-major order, or the last NaN (NaN propagates as the maximum).
     """
+    x, unbatched = _batched("max_pool2d", _tensor(input, "max_pool2d"))
     x, kernel, stride, _, pads, dilation, oh, ow = _pool_args(
-        "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode
+        "max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode
     )
     n, c = x.shape[:2]
     tiles = _tiles(x, kernel, stride, pads, dilation)
-    if tiles is not None:
-        return tiles.amax((3, 5))
-    windows = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=-math.inf)
-    return windows.amax(2).reshape(n, c, oh, ow)
+    if tiles is not None:  # (N, C, OH, KH, OW, KW): the windows are axes 3 and 5
+        pick = _pick(tiles.data, (3, 5), None)
+        y = Amax.apply(tiles, dims=(3, 5), keepdim=False, pick=pick)
+    else:
+        windows = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=-math.inf)
+        padded = pads != ((0, 0), (0, 0))
+        valid = (lambda: _real_pixels(x.shape, kernel, stride, pads, dilation)) if padded else None
+        pick = _pick(windows.data, (2,), valid)
+        y = Amax.apply(windows, dims=(2,), keepdim=False, pick=pick).reshape(n, c, oh, ow)
+    return y[0] if unbatched else y
+
+
+def _pick(windows: np.ndarray, axes: tuple[int, ...], valid: Any) -> np.ndarray:
+    """Where PyTorch's max_pool2d sends each window's gradient: one True per window.
+
+    PyTorch's kernel walks a window in row-major order and keeps an element when it is
+    larger than the best so far, or NaN: the first maximum wins a tie, the last NaN wins
+    over everything, and a window of -inf keeps its first real pixel (never the -inf
+    padding: `valid()` gives the mask of real pixels, computed only when needed).
+    """
+    m = np.amax(windows, axis=axes, keepdims=True)
+    hit = windows == m
+    nan = np.isnan(m)
+    any_nan = bool(nan.any())
+    if valid is not None and np.isneginf(m).any():
+        hit &= valid()
+    if any_nan:
+        hit |= nan & np.isnan(windows)
+    count = hit.sum(axis=axes, keepdims=True)
+    if not any_nan and (count.size == 0 or count.max() == 1):  # no ties: the usual case
+        return hit
+    # one window per row of a (..., K) view, the window's elements in row-major order
+    moved = np.moveaxis(hit, axes, tuple(range(-len(axes), 0)))
+    rows = moved.reshape(moved.shape[: -len(axes)] + (-1,))
+    k = rows.shape[-1]
+    index = np.argmax(rows, axis=-1)  # the first True
+    if any_nan:
+        last = k - 1 - np.argmax(rows[..., ::-1], axis=-1)
+        index = np.where(np.squeeze(nan, axis=axes), last, index)
+    onehot = (np.arange(k) == index[..., None]).reshape(moved.shape)
+    return np.moveaxis(onehot, tuple(range(-len(axes), 0)), axes)
+
+
+def _real_pixels(shape, kernel, stride, pads, dilation) -> np.ndarray:
+    """(1, 1, KH*KW, OH*OW): True where a window element is an input pixel, not padding."""
+    ones = np.ones((1, 1) + tuple(shape[2:]), dtype=bool)
+    cols = Unfold().forward(ones, kernel, dilation, pads, stride, fill=False)
+    return cols.reshape(1, 1, kernel[0] * kernel[1], -1)
 
 
 @composite("avg_pool2d")
@@ -122,13 +175,19 @@ def avg_pool2d(
 ) -> Tensor:
     r"""The mean of each window: y = sum of the window / (number of elements counted).
 
-    (N, C, H, W) -> (N, C, OH, OW); stride defaults to kernel_size. With
-    count_include_pad=True the zero padding counts in the divisor (but never the extra
-    cells ceil_mode adds past the padding); with False, only real input pixels count.
+    (N, C, H, W) -> (N, C, OH, OW), or (C, H, W) -> (C, OH, OW); stride defaults to
+    kernel_size. With count_include_pad=True the zero padding counts in the divisor (but
+    never the extra cells ceil_mode adds past the padding); with False, only real input
+    pixels count. divisor_override, a positive int, replaces the divisor.
     """
+    op = "avg_pool2d"
+    x, unbatched = _batched(op, _tensor(input, op))
     x, kernel, stride, pad, pads, dilation, oh, ow = _pool_args(
-        "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode
+        op, x, kernel_size, stride, padding, 1, ceil_mode
     )
+    count_include_pad = as_bool(count_include_pad, op, "count_include_pad")
+    if divisor_override is not None:
+        divisor_override = as_int(divisor_override, op, "divisor_override", minimum=1)
     n, c, h, w = x.shape
     tiles = _tiles(x, kernel, stride, pads, dilation)
     if tiles is not None:
@@ -136,17 +195,19 @@ def avg_pool2d(
     else:
         total = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=0.0).sum(2)
     if divisor_override is not None:
-        d = constant(divisor_override, x.dtype, "divisor (divisor_override)")
-        return (total / d).reshape(n, c, oh, ow)
-    counts = [
-        _pool_divisor(size, k, s, p, count, count_include_pad)
-        for size, k, s, p, count in zip((h, w), kernel, stride, pad, (oh, ow))
-    ]
-    divisor = np.outer(counts[0], counts[1]).reshape(-1)  # (OH*OW,), one divisor per window
-    if np.all(divisor == divisor[0]):
-        return (total / constant(divisor[0], x.dtype, "window size")).reshape(n, c, oh, ow)
-    sizes = constant(divisor, x.dtype, "pixels counted in each window")
-    return (total / sizes).reshape(n, c, oh, ow)
+        y = total / constant(divisor_override, x.dtype, "divisor (divisor_override)")
+    else:
+        counts = [
+            _pool_divisor(size, k, s, p, count, count_include_pad)
+            for size, k, s, p, count in zip((h, w), kernel, stride, pad, (oh, ow))
+        ]
+        divisor = np.outer(counts[0], counts[1]).reshape(-1)  # (OH*OW,), one per window
+        if np.all(divisor == divisor[0]):
+            y = total / constant(divisor[0], x.dtype, "window size")
+        else:
+            y = total / constant(divisor, x.dtype, "pixels counted in each window")
+    y = y.reshape(n, c, oh, ow)
+    return y[0] if unbatched else y
 
 
 def _pool_divisor(size: int, k: int, s: int, p: int, count: int, include_pad: bool) -> np.ndarray:
@@ -163,36 +224,39 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     r"""Average over a grid of output_size cells that tiles the input as evenly as possible.
 
     Cell i along an axis of size H covers rows floor(i*H/OH) to ceil((i+1)*H/OH) - 1.
-    output_size 1 is global average pooling. (N, C, H, W) -> (N, C, OH, OW); None in
-    output_size keeps that axis. Composed as a mean (sizes that divide evenly) or as two
-    matrix products with constant averaging matrices: y = A_h @ x @ A_w^T.
+    output_size 1 is global average pooling. (N, C, H, W) -> (N, C, OH, OW), or one image
+    (C, H, W) -> (C, OH, OW); None in output_size keeps that axis. Composed as a mean (sizes
+    that divide evenly) or, per output row and then per output column, means of slices
+    (never a product with zeros, which would turn an inf into NaN).
     """
-    x = _tensor(input, "adaptive_avg_pool2d")
-    _check_4d("adaptive_avg_pool2d", x)
-    _check_float("adaptive_avg_pool2d", x)
+    op = "adaptive_avg_pool2d"
+    x, unbatched = _batched(op, _tensor(input, op))
+    _check_float(op, x)
     n, c, h, w = x.shape
-    if output_size is None or isinstance(output_size, (int, np.integer)):
-        output_size = (output_size, output_size)
-    if len(output_size) != 2:
+    if 0 in x.shape[1:]:
         raise ValueError(
-            f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}"
+            f"{op}: input has shape {x.shape}; only the batch dim N may be 0 (C, H and W "
+            "must not be empty)"
         )
-    oh, ow = (size if o is None else int(o) for o, size in zip(output_size, (h, w)))
-    if oh < 1 or ow < 1:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be >= 1, got {output_size!r}")
-    if (oh, ow) == (1, 1):
-        return x.mean((2, 3), keepdim=True)
-    if h % oh == 0 and w % ow == 0:  # equal cells: a reshape and a mean
-        return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
-    rows = constant(_averaging_matrix(h, oh, x.dtype), x.dtype, "averaging matrix (rows)")
-    cols = _averaging_matrix(w, ow, x.dtype).T.copy()
-    return rows @ x @ constant(cols, x.dtype, "averaging matrix (columns)")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(sizes) != 2:
+        raise ValueError(f"{op}: output_size must be an int or a pair, got {output_size!r}")
+    oh, ow = (
+        size if o is None else as_int(o, op, "output_size", minimum=0)
+        for o, size in zip(sizes, (h, w))
+    )
+    if oh * ow == 0:
+        y = x.reshape(-1)[:0].reshape(n, c, oh, ow)
+    elif (oh, ow) == (1, 1):
+        y = x.mean((2, 3), keepdim=True)
+    elif h % oh == 0 and w % ow == 0:  # equal cells: a reshape and a mean
+        y = x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+    else:
+        rows = mg_stack([x[:, :, lo:hi].mean(2) for lo, hi in _cells(h, oh)], 2)  # (N, C, OH, W)
+        y = mg_stack([rows[..., lo:hi].mean(3) for lo, hi in _cells(w, ow)], 3)
+    return y[0] if unbatched else y
 
 
-def _averaging_matrix(size: int, out: int, dtype: Any) -> np.ndarray:
-    """A[i, k] = 1/len(cell i) if input index k lies in cell i, else 0."""
-    a = np.zeros((out, size), dtype=dtype)
-    for i in range(out):
-        lo, hi = (i * size) // out, -(-((i + 1) * size) // out)
-        a[i, lo:hi] = 1.0 / (hi - lo)
-    return a
+def _cells(size: int, out: int) -> list[tuple[int, int]]:
+    """[start, end) of each of the `out` adaptive cells along an axis of `size`."""
+    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
