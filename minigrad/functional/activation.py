@@ -42,9 +42,10 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     r"""x for x > 0, alpha (e^x - 1) otherwise (NaN stays NaN, with gradient 1, as PyTorch)."""
     x = _tensor(input, "elu")
     alpha = as_float(alpha, "elu", "alpha")
-    positive = ~(x.data <= 0)
-    negative_part = where(positive, 0.0, x)  # e^x of this never overflows
-    return where(positive, x, (negative_part.exp() - 1.0) * alpha)
+    positive, negative = ~(x.data <= 0), x.data < 0
+    curve = (where(negative, x, 0.0).exp() - 1.0) * alpha  # e^x of a number <= 0: no overflow
+    # at x = 0 exactly, alpha * x: PyTorch's derivative there is alpha, its second derivative 0
+    return where(positive, x, where(negative, curve, x * alpha))
 
 
 @composite("leaky_relu")
@@ -68,7 +69,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if a.shape[0] != 1:
         a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
-    return where(x.data > 0, x, x * a)
+    positive, negative = x.data > 0, ~(x.data >= 0)  # (NaN counts as negative, as in PyTorch)
+    # the slope multiplies the masked x: a gradient of 0 times an infinite slope would leak
+    # NaN into x; at x = 0, PyTorch's second derivative has no x-slope cross term
+    xm = where(positive, 0.0, x)
+    return where(positive, x, where(negative, xm * a, xm * a.detach()))
 
 
 @composite("softmax")

@@ -288,11 +288,12 @@ def _saturated(p: Tensor, y: Tensor) -> Tensor:
     the gradient (p - y) / 1e-12 (not the derivative of that value: the floor is flat).
 
     value + s - s.detach() has the value of `value` (s - s.detach() is 0) and the gradient
-    of s, with s = (p^2 / 2 - y p) / 1e-12 whose derivative is (p - y) / 1e-12.
+    of s, with s = (p - y)^2 / (2e-12) whose derivative is (p - y) / 1e-12 (p - y is
+    formed first: the difference of two terms of size 1e12 would lose its digits).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         log_p = np.maximum(np.log(p.data), -100.0)
         log_q = np.maximum(np.log(1 - p.data), -100.0)
         value = -(y.data * log_p + (1 - y.data) * log_q)
-    s = (p * p * 0.5 - y * p) * (1.0 / BCE_EPS)
+    s = (p - y) * (p - y) * (0.5 / BCE_EPS)
     return Tensor._constant(value.astype(p.dtype)) + (s - s.detach())

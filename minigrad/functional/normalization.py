@@ -45,8 +45,8 @@ def batch_norm(
         raise ValueError(
             f"batch_norm: expected input (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}"
         )
-    eps = as_float(eps, "batch_norm", "eps", low=0.0)
     training = as_bool(training, "batch_norm", "training")
+    eps = as_float(eps, "batch_norm", "eps", low=0.0, low_open=training)  # > 0 in training
     if momentum is not None:
         momentum = as_float(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
     c = x.shape[1]

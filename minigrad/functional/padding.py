@@ -33,6 +33,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     padded = [d for d, w in enumerate(widths) if w != (0, 0)]
     if padded and 0 in x.shape[1:]:
         raise ValueError(f"pad: mode {mode!r} needs non-empty dims, got input shape {x.shape}")
+    sizes = [x.shape[d] + sum(widths[d]) for d in padded]
+    if mode != "circular" and padded and max(sizes) < 1:  # (one empty dim is allowed)
+        raise ValueError(
+            f"pad: {mode} widths {tuple(pad)} leave no element of input shape {x.shape}"
+        )
     for d in padded:
         lo, hi = widths[d]
         index = _SOURCES[mode](x.shape[d], lo, hi, d, x.shape)
@@ -73,10 +78,10 @@ def _circular(n: int, lo: int, hi: int, d: int, shape: tuple) -> np.ndarray:
 
 
 def _out_size(n: int, lo: int, hi: int, d: int, shape: tuple, mode: str) -> int:
-    if n + lo + hi < 1:
+    if n + lo + hi < 0:
         raise ValueError(
-            f"pad: {mode} widths ({lo}, {hi}) leave {n + lo + hi} elements of dim {d} (input "
-            f"shape {shape}); at least one must remain"
+            f"pad: {mode} widths ({lo}, {hi}) remove more than the {n} elements of dim {d} "
+            f"(input shape {shape})"
         )
     return n + lo + hi
 

@@ -51,19 +51,31 @@ def _pool_args(op, x, kernel_size, stride, padding, dilation, ceil_mode):
                 "(otherwise a window could hold nothing but padding)"
             )
     h, w = x.shape[2:]
-    for size, k, d, p in zip((h, w), kernel, dilation, pad):
-        if d * (k - 1) + 1 > size + 2 * p:
-            raise ValueError(
-                f"{op}: kernel {kernel} with dilation {dilation} is larger than the padded "
-                f"input {h + 2 * pad[0]} x {w + 2 * pad[1]} (input shape {x.shape}, padding "
-                f"{pad}); use a smaller kernel or more padding"
-            )
     (oh, eh), (ow, ew) = (
         _pool_size(size, k, s, p, d, ceil_mode)
         for size, k, s, p, d in zip((h, w), kernel, stride, pad, dilation)
     )
+    if oh < 1 or ow < 1:  # (with ceil_mode a window may hang over the edge, as in PyTorch)
+        raise ValueError(
+            f"{op}: kernel {kernel} with dilation {dilation} is larger than the padded "
+            f"input {h + 2 * pad[0]} x {w + 2 * pad[1]} (input shape {x.shape}, padding "
+            f"{pad}); use a smaller kernel or more padding"
+        )
+    for size, k, s, p, d, count in zip((h, w), kernel, stride, pad, dilation, (oh, ow)):
+        if not _every_window_sees_the_input(size, k, s, p, d, count):
+            raise ValueError(
+                f"{op}: with kernel {kernel}, dilation {dilation}, padding {pad} and stride "
+                f"{stride}, a window of input shape {x.shape} holds nothing but padding; "
+                "use less padding or dilation (PyTorch reads uninitialised memory here)"
+            )
     pads = ((pad[0], pad[0] + eh), (pad[1], pad[1] + ew))
     return x, kernel, stride, pad, pads, dilation, oh, ow
+
+
+def _every_window_sees_the_input(size: int, k: int, s: int, p: int, d: int, count: int) -> bool:
+    """Does each of the `count` windows along an axis cover at least one input position?"""
+    positions = np.arange(count)[:, None] * s - p + np.arange(k)[None, :] * d
+    return bool(((positions >= 0) & (positions < size)).any(axis=1).all())
 
 
 def _tiles(x: Tensor, kernel, stride, pads, dilation) -> Tensor | None:
