@@ -84,6 +84,8 @@ class PowScalar(Function):
         self.k = k
         if x.dtype.kind != "f" and not isinstance(k, int):  # int tensor ** 0.5 is float32
             x = x.astype(np.float32)
+        if x.dtype.kind == "f" and k in _SPECIAL_POWERS:
+            return _SPECIAL_POWERS[k](x)
         return x**k
 
     def backward(self, grad):
@@ -96,6 +98,18 @@ class PowScalar(Function):
         if k == 2:
             return grad * (x * 2.0)
         return grad * (x ** (k - 1) * k)
+
+
+# PyTorch computes these powers with other functions, whose results differ from a general
+# power at -0.0 and -inf: (-0.0) ** -0.5 is 1/sqrt(-0.0) = -inf, (-inf) ** 0.5 is NaN.
+_SPECIAL_POWERS = {
+    0.5: np.sqrt,
+    -0.5: lambda x: np.reciprocal(np.sqrt(x)),
+    -1: np.reciprocal,
+    -2: lambda x: np.reciprocal(x * x),
+    2: lambda x: x * x,
+    3: lambda x: x * x * x,
+}
 
 
 class Pow(Function):
@@ -258,34 +272,35 @@ def select(mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 class Maximum(Function):
     r"""z = max(x, y);   dz/dx = [x > y] + [x = y]/2   (a tie splits the gradient in half)
 
-    Where x or y is NaN, z is NaN and both get the whole gradient (PyTorch's rule:
-    an input gets it unless it is the smaller one).
+    As in PyTorch, the smaller input gets exactly 0 (even if the gradient is NaN), and
+    where x or y is NaN, z is NaN and both get the whole gradient.
     """
 
     def forward(self, x, y):
-        self.shares = _shares(x, y, np.less, np.greater)
+        self.tie, self.x_loses, self.y_loses = x == y, x < y, x > y
         return np.maximum(x, y)
 
     def backward(self, grad):
-        return tuple(grad * grad._constant(s.astype(grad.dtype)) for s in self.shares)
+        return _share(grad, self.tie, self.x_loses, self.y_loses)
 
 
 class Minimum(Function):
-    r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (a tie splits the gradient in half;
-    NaN gives both inputs the whole gradient, as in Maximum)"""
+    r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (ties and NaN as in Maximum)"""
 
     def forward(self, x, y):
-        self.shares = _shares(x, y, np.greater, np.less)
+        self.tie, self.x_loses, self.y_loses = x == y, x > y, x < y
         return np.minimum(x, y)
 
     def backward(self, grad):
-        return tuple(grad * grad._constant(s.astype(grad.dtype)) for s in self.shares)
+        return _share(grad, self.tie, self.x_loses, self.y_loses)
 
 
-def _shares(x: np.ndarray, y: np.ndarray, loses, wins) -> tuple[np.ndarray, np.ndarray]:
-    """The share of the gradient x and y get: 1/2 on a tie, 0 for the loser, else 1."""
-    tie = 0.5 * (x == y)
-    return ~loses(x, y) - tie, ~wins(x, y) - tie
+def _share(grad, tie: np.ndarray, x_loses: np.ndarray, y_loses: np.ndarray):
+    """The gradients of max/min: half each on a tie, 0 for the loser, all of it otherwise."""
+    zero = grad._constant(np.zeros((), dtype=grad.dtype))
+    if tie.any():
+        grad = Where.apply(grad * 0.5, grad, mask=tie)
+    return Where.apply(zero, grad, mask=x_loses), Where.apply(zero, grad, mask=y_loses)
 
 
 class Cast(Function):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import Function
+from .elementwise import Where
 
 
 def keepdim_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -63,12 +64,17 @@ class Amax(Function):
 
     `pick`, a boolean mask with one True per slice, gives all of a slice's gradient to that
     element instead (max_pool2d picks the element PyTorch's kernel picks).
+
+    How the others get nothing follows PyTorch too: amax multiplies the gradient by the
+    share (a NaN gradient from above reaches every element), x.max() and `pick` select
+    (the others get exactly 0).
     """
 
     def forward(self, x, dims, keepdim, nan_shares=False, pick=None):
         self.dims = dims
         self.keepdim = keepdim
         out = np.amax(x, axis=dims, keepdims=True)
+        self.select = pick is not None or nan_shares
         if pick is not None:
             self.share = pick
         elif x.dtype.kind == "f":  # (integers have no gradient)
@@ -79,7 +85,14 @@ class Amax(Function):
         (x,) = self.inputs
         if not self.keepdim:
             grad = grad.reshape(keepdim_shape(x.shape, self.dims))
-        return grad.broadcast_to(x.shape) * grad._constant(self.share)
+        grad = grad.broadcast_to(x.shape)
+        share = self.share
+        if share.dtype != bool:  # ties: 1/k each
+            grad = grad * grad._constant(share.astype(grad.dtype, copy=False))
+        if not self.select:
+            return grad if share.dtype != bool else grad * grad._constant(share)
+        zero = grad._constant(np.zeros((), dtype=grad.dtype))
+        return Where.apply(grad, zero, mask=share if share.dtype == bool else share != 0)
 
 
 def _shares(x: np.ndarray, out: np.ndarray, dims, nan_shares: bool) -> np.ndarray:
