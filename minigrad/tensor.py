@@ -72,6 +72,8 @@ def _array(data: Any, dtype: Any = None) -> np.ndarray:
     """The ndarray a Tensor holds: floats default to float32, ints to int64."""
     if isinstance(data, Tensor):
         data = data.data
+    if data is None:
+        raise TypeError("mg.tensor: data is None; expected a number, nested lists or an ndarray")
     try:
         arr = np.array(data) if dtype is None else np.array(data, dtype=as_dtype(dtype))
     except ValueError as e:

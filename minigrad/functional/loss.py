@@ -196,7 +196,8 @@ def _check_same_shape(op: str, x: Tensor, y: Tensor) -> None:
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean squared error: mean((input - target)^2)."""
     x = _tensor(input, "mse_loss")
-    y = x._lift(target)
+    _check_reduction(reduction, "mse_loss")
+    y = x._lift(target, "mse_loss")
     _check_same_shape("mse_loss", x, y)
     diff = x - y
     return _reduce(diff * diff, reduction, "mse_loss")
@@ -206,7 +207,8 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean absolute error: mean(|input - target|)."""
     x = _tensor(input, "l1_loss")
-    y = x._lift(target)
+    _check_reduction(reduction, "l1_loss")
+    y = x._lift(target, "l1_loss")
     _check_same_shape("l1_loss", x, y)
     return _reduce((x - y).abs(), reduction, "l1_loss")
 
@@ -229,18 +231,36 @@ def binary_cross_entropy_with_logits(
     op = "binary_cross_entropy_with_logits"
     x = _tensor(input, op)
     _check_float(op, x)
-    y = x._lift(target).to(x.dtype)
+    _check_reduction(reduction, op)
+    y = x._lift(target, op).to(x.dtype)
     _check_same_shape(op, x, y)
+    weight = None if weight is None else _broadcastable(op, "weight", x._lift(weight, op), x)
+    if pos_weight is not None:
+        pos_weight = _broadcastable(op, "pos_weight", x._lift(pos_weight, op), x)
     positive = x.data > 0
     magnitude = where(positive, x, -x)  # |x|, taking the x <= 0 branch at 0 like max(-x, 0)
     softplus_neg = where(positive, 0.0, -x) + ((-magnitude).exp() + 1.0).log()
     if pos_weight is None:
         loss = (1.0 - y) * x + softplus_neg
     else:
-        loss = (1.0 - y) * x + (1.0 + (x._lift(pos_weight) - 1.0) * y) * softplus_neg
+        loss = (1.0 - y) * x + (1.0 + (pos_weight - 1.0) * y) * softplus_neg
     if weight is not None:
-        loss = loss * x._lift(weight)
+        loss = loss * weight
     return _reduce(loss, reduction, op)
+
+
+def _broadcastable(op: str, name: str, t: Tensor, x: Tensor) -> Tensor:
+    """A weight that must broadcast to the input's shape (and not grow it)."""
+    try:
+        shape = np.broadcast_shapes(t.shape, x.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(
+            f"{op}: {name} has shape {t.shape}, which does not broadcast to the input's "
+            f"shape {x.shape}"
+        )
+    return t
 
 
 @composite("binary_cross_entropy")
@@ -259,8 +279,9 @@ def binary_cross_entropy(
     p = _tensor(input, op)
     _check_float(op, p)
     _check_reduction(reduction, op)
-    y = p._lift(target).to(p.dtype)
+    y = p._lift(target, op).to(p.dtype)
     _check_same_shape(op, p, y)
+    weight = None if weight is None else _broadcastable(op, "weight", p._lift(weight, op), p)
     bad = ~((p.data >= 0) & (p.data <= 1))  # NaN too: PyTorch refuses a NaN probability
     if bad.any():
         raise ValueError(
@@ -276,7 +297,7 @@ def binary_cross_entropy(
     if saturated.any():
         loss = where(saturated, _saturated(p, y), loss)
     if weight is not None:
-        loss = loss * p._lift(weight)
+        loss = loss * weight
     return _reduce(loss, reduction, op)
 
 
