@@ -5,7 +5,9 @@ docs/differences.md lists, each checked to be what the page says."""
 from __future__ import annotations
 
 import math
+import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from torch_oracle import assert_matches_torch
 
 import minigrad as mg
 import minigrad.functional as F
+from minigrad import nn
 
 NAN, INF = math.nan, math.inf
 
@@ -336,3 +339,22 @@ def test_difference_tensor_of_a_float64_array_is_float32():
 def test_difference_integer_inputs_to_pools_and_convolution_are_refused():
     with pytest.raises(TypeError, match="floating-point"):
         F.max_pool2d(mg.zeros(1, 1, 2, 2, dtype=mg.int64), 2)
+
+
+@pytest.mark.parametrize("layer", [nn.MaxPool2d(2), nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1)])
+def test_difference_pool_layers_refuse_an_unbatched_image(layer):
+    with pytest.raises(ValueError, match="unsqueeze"):
+        layer(mg.zeros(2, 4, 4))
+    assert F.max_pool2d(mg.zeros(2, 4, 4), 2).shape == (2, 2, 2)  # functional accepts it
+
+
+def test_every_test_named_in_docs_differences_exists():
+    """docs/differences.md names a test for each difference: each must exist."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "docs" / "differences.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`((?:, `::\w+`)*)", text)
+    assert len(named) >= 10
+    for path, name, more in named:
+        source = (root / path).read_text()
+        for test in [name] + re.findall(r"::(\w+)", more):
+            assert not test or f"def {test}(" in source, f"{path}::{test} is named but missing"
