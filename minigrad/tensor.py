@@ -596,7 +596,8 @@ class Tensor:
         """
         if self.dtype == bool_:
             raise TypeError("relu: bool tensors are not supported; convert with .float()")
-        return where(~(self.data <= 0), self, 0)
+        keep = self.data <= 0
+        return where(np.logical_not(keep, out=keep), self, 0)  # (in place: one mask, not two)
 
     def sign(self) -> Tensor:
         """-1, 0 or 1 (0 for NaN, as PyTorch); piecewise constant, so no gradient."""

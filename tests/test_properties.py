@@ -62,7 +62,7 @@ UNARY = {
 
 
 @pytest.mark.parametrize("op", UNARY)
-@budget(12)
+@budget(9)
 @given(data=st.data())
 def test_unary_op_matches_torch(op, data):
     x = data.draw(arrays(data.draw(shapes(max_dims=3))))
@@ -128,7 +128,7 @@ INT_DTYPES = [np.int64, np.uint8, np.bool_]
     "op",
     ["add", "mul", "sub", "lt", "eq", "maximum", "minimum", "float_add", "div", "where"],
 )
-@budget(8)
+@budget(5)
 @given(data=st.data(), shapes2=broadcastable)
 def test_integer_and_bool_tensors_keep_pytorchs_dtypes(dtype, op, data, shapes2):
     a, b = (fill(data.draw(st.integers(0, 99)), s, dtype, "normal") for s in shapes2.input_shapes)
@@ -218,7 +218,7 @@ def test_var_and_std_with_a_correction_match_torch(correction, data):
 
 @pytest.mark.parametrize("dtype", INT_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("op", ["sum", "amax", "amin", "max", "min", "argmax", "argmin"])
-@budget(8)
+@budget(6)
 @given(data=st.data())
 def test_integer_and_bool_reductions_match_torch(dtype, op, data):
     shape = data.draw(shapes(max_dims=3))

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import composite
-from ..ops.reduce import Amax
+from ..ops.reduce import Amax, amax
 from ..ops.window import Unfold
 from ..shapes import as_bool, as_int
 from ..tensor import Tensor
@@ -115,64 +115,66 @@ def max_pool2d(
 
     (N, C, H, W) -> (N, C, OH, OW), or (C, H, W) -> (C, OH, OW); stride defaults to
     kernel_size; padding is -inf, so it is never the maximum. Composed as unfold -> max over
-    the window axis (a reshape instead of unfold when the windows tile the input exactly, as
-    2x2 stride 2 does). Each window's gradient goes to one element, the one PyTorch picks:
-    the first maximum in row-major order, or the last NaN (NaN propagates as the maximum).
+    the window axis; each window's gradient goes to one element, the one PyTorch picks: the
+    first maximum in reading order, or the last NaN (NaN propagates as the maximum).
+    (Unfold even for 2x2 windows with stride 2: its columns keep the window position
+    outermost in memory, so finding the max and the element runs over long rows.)
     """
     x, unbatched = _batched("max_pool2d", _tensor(input, "max_pool2d"))
     x, kernel, stride, _, pads, dilation, oh, ow = _pool_args(
         "max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode
     )
     n, c = x.shape[:2]
-    tiles = _tiles(x, kernel, stride, pads, dilation)
-    if tiles is not None:  # (N, C, OH, KH, OW, KW): the windows are axes 3 and 5
-        pick = _pick(tiles.data, (3, 5), None)
-        y = Amax.apply(tiles, dims=(3, 5), keepdim=False, pick=pick)
-    else:
-        windows = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=-math.inf)
-        padded = pads != ((0, 0), (0, 0))
-        valid = (lambda: _real_pixels(x.shape, kernel, stride, pads, dilation)) if padded else None
-        pick = _pick(windows.data, (2,), valid)
-        y = Amax.apply(windows, dims=(2,), keepdim=False, pick=pick).reshape(n, c, oh, ow)
+    windows = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=-math.inf)
+    valid = None
+    if pads != ((0, 0), (0, 0)):
+        valid = lambda: _real_pixels(x.shape, kernel, stride, pads, dilation)  # noqa: E731
+    # (C, K, L, N): the memory order of Unfold's columns, where numpy runs fastest
+    pick = _pick(windows.data.transpose(1, 2, 3, 0), 1, valid).transpose(3, 0, 1, 2)
+    y = Amax.apply(windows, dims=(2,), keepdim=False, pick=pick).reshape(n, c, oh, ow)
     return y[0] if unbatched else y
 
 
-def _pick(windows: np.ndarray, axes: tuple[int, ...], valid: Any) -> np.ndarray:
-    """Where PyTorch's max_pool2d sends each window's gradient: one True per window.
+def _pick(windows: np.ndarray, axis: int, valid: Any) -> np.ndarray:
+    """Where PyTorch's max_pool2d sends each window's gradient: one True per window along
+    `axis` (the window positions, in reading order).
 
-    PyTorch's kernel walks a window in row-major order and keeps an element when it is
+    PyTorch's kernel walks a window in reading order and keeps an element when it is
     larger than the best so far, or NaN: the first maximum wins a tie, the last NaN wins
     over everything, and a window of -inf keeps its first real pixel (never the -inf
     padding: `valid()` gives the mask of real pixels, computed only when needed).
+    Ties are common (a window of zeros after a ReLU), so the winner is found by walking
+    the KH*KW window positions once, each step on all windows at a time.
     """
-    m = np.amax(windows, axis=axes, keepdims=True)
+    m = amax(windows, (axis,))
     hit = windows == m
-    nan = np.isnan(m)
-    any_nan = bool(nan.any())
     if valid is not None and np.isneginf(m).any():
         hit &= valid()
-    if any_nan:
-        hit |= nan & np.isnan(windows)
-    count = hit.sum(axis=axes, keepdims=True)
-    if not any_nan and (count.size == 0 or count.max() == 1):  # no ties: the usual case
-        return hit
-    # one window per row of a (..., K) view, the window's elements in row-major order
-    moved = np.moveaxis(hit, axes, tuple(range(-len(axes), 0)))
-    rows = moved.reshape(moved.shape[: -len(axes)] + (-1,))
-    k = rows.shape[-1]
-    index = np.argmax(rows, axis=-1)  # the first True
-    if any_nan:
-        last = k - 1 - np.argmax(rows[..., ::-1], axis=-1)
-        index = np.where(np.squeeze(nan, axis=axes), last, index)
-    onehot = (np.arange(k) == index[..., None]).reshape(moved.shape)
-    return np.moveaxis(onehot, tuple(range(-len(axes), 0)), axes)
+    pick = _first(hit, axis)
+    nan = np.isnan(m)
+    if nan.any():  # the last NaN of each window holding one (rare: only then this pass)
+        pick = np.where(nan, _first(np.isnan(windows), axis, reverse=True), pick)
+    return pick
+
+
+def _first(hit: np.ndarray, axis: int, reverse: bool = False) -> np.ndarray:
+    """Keep only the first True along `axis` (the last with reverse=True)."""
+    pick = np.zeros_like(hit)
+    taken = np.zeros_like(np.take(hit, 0, axis=axis))
+    positions = range(hit.shape[axis])
+    for k in reversed(positions) if reverse else positions:
+        at = (slice(None),) * (axis % hit.ndim) + (k,)
+        pick[at] = hit[at] & ~taken
+        taken |= hit[at]
+    return pick
 
 
 def _real_pixels(shape, kernel, stride, pads, dilation) -> np.ndarray:
-    """(1, 1, KH*KW, OH*OW): True where a window element is an input pixel, not padding."""
+    """(1, KH*KW, OH*OW, 1): True where a window element is an input pixel, not padding
+    (in the (C, K, L, N) layout _pick is given)."""
     ones = np.ones((1, 1) + tuple(shape[2:]), dtype=bool)
     cols = Unfold().forward(ones, kernel, dilation, pads, stride, fill=False)
-    return cols.reshape(1, 1, kernel[0] * kernel[1], -1)
+    return cols.reshape(1, kernel[0] * kernel[1], -1, 1)
 
 
 @composite("avg_pool2d")

@@ -73,7 +73,7 @@ class Amax(Function):
     def forward(self, x, dims, keepdim, nan_shares=False, pick=None):
         self.dims = dims
         self.keepdim = keepdim
-        out = np.amax(x, axis=dims, keepdims=True)
+        out = amax(x, dims)
         self.select = pick is not None or nan_shares
         if pick is not None:
             self.share = pick
@@ -93,6 +93,27 @@ class Amax(Function):
             return grad if share.dtype != bool else grad * grad._constant(share)
         zero = grad._constant(np.zeros((), dtype=grad.dtype))
         return Where.apply(grad, zero, mask=share if share.dtype == bool else share != 0)
+
+
+def amax(x: np.ndarray, dims: tuple[int, ...] | None) -> np.ndarray:
+    """np.amax(x, axis=dims, keepdims=True) (NaN propagates), fast for small windows.
+
+    numpy reduces a few elements over strided axes slowly: the 2x2 windows of a LeNet
+    pooling layer (axes 3 and 5 of (N, C, OH, 2, OW, 2)) take 23 ms at batch 256; a running
+    np.maximum over the 4 window positions takes 1 ms.
+    """
+    sizes = [x.shape[d] for d in range(x.ndim)] if dims is None else [x.shape[d] for d in dims]
+    count = int(np.prod(sizes))
+    if dims is None or not 1 < count <= 16 or x.size == 0:
+        return np.amax(x, axis=dims, keepdims=True)
+    out = None
+    for index in np.ndindex(*sizes):
+        position = [slice(None)] * x.ndim
+        for d, k in zip(dims, index):
+            position[d] = k
+        part = x[tuple(position)]
+        out = part.copy() if out is None else np.maximum(out, part, out=out)
+    return np.expand_dims(out, dims)
 
 
 def _shares(x: np.ndarray, out: np.ndarray, dims, nan_shares: bool) -> np.ndarray:
