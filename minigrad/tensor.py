@@ -596,7 +596,7 @@ class Tensor:
         """
         if self.dtype == bool_:
             raise TypeError("relu: bool tensors are not supported; convert with .float()")
-        keep = self.data <= 0
+        keep = np.asarray(self.data <= 0)  # (an array even for a 0-d tensor)
         return where(np.logical_not(keep, out=keep), self, 0)  # (in place: one mask, not two)
 
     def sign(self) -> Tensor:

@@ -112,7 +112,7 @@ def amax(x: np.ndarray, dims: tuple[int, ...] | None) -> np.ndarray:
         for d, k in zip(dims, index):
             position[d] = k
         part = x[tuple(position)]
-        out = part.copy() if out is None else np.maximum(out, part, out=out)
+        out = np.array(part) if out is None else np.maximum(out, part, out=out)
     return np.expand_dims(out, dims)
 
 
