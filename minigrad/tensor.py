@@ -11,6 +11,7 @@ Shape letters used in docstrings: N batch, C channels, H/W height/width, D dims.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from numbers import Number
@@ -1233,6 +1234,16 @@ def _generator(generator: Any) -> np.random.Generator:
     return rng.default_generator() if generator is None else generator
 
 
+def _joined_dtype(dtypes: list[np.dtype]) -> np.dtype:
+    """The dtype tensors with dims combine to (cat, stack), by _promote's rule."""
+
+    def two(a: np.dtype, b: np.dtype) -> np.dtype:
+        ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
+        return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
+
+    return functools.reduce(two, dtypes)
+
+
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     """Reduce a broadcast gradient back to an input's shape, or say which op got it wrong."""
     lead = g.ndim - len(shape)
@@ -1344,6 +1355,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if tensors[0].ndim == 0:
         raise ValueError("cat: 0-d tensors have no dim to join along; use mg.stack")
     d = as_dim(dim, tensors[0].ndim, "cat")
+    dtype = _joined_dtype([t.dtype for t in tensors])  # PyTorch's promotion, not numpy's
+    tensors = [t if t.dtype == dtype else t.to(dtype) for t in tensors]
     for t in tensors[1:]:
         if t.ndim != tensors[0].ndim or any(
             a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != d

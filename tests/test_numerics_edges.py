@@ -246,6 +246,15 @@ def test_zero_size_batches_through_pools_conv_and_losses(torch):
     )
 
 
+def test_cat_and_stack_promote_dtypes_like_torch(torch):
+    ints, floats = np.ones((2, 2), np.int64), np.ones((1, 2), np.float32)
+    for fn, tfn in [(mg.cat, torch.cat), (mg.stack, torch.stack)]:
+        out = assert_matches_torch(
+            lambda a, b, f=fn: f([a[:1], b]), lambda a, b, f=tfn: f([a[:1], b]), [ints, floats], 1
+        )
+        assert out[0].dtype == mg.float32  # numpy would say float64
+
+
 # --------------------------------------------------------------------------------------------
 # The deliberate differences listed in docs/differences.md (each row names its test here)
 
@@ -358,3 +367,11 @@ def test_every_test_named_in_docs_differences_exists():
         source = (root / path).read_text()
         for test in [name] + re.findall(r"::(\w+)", more):
             assert not test or f"def {test}(" in source, f"{path}::{test} is named but missing"
+
+
+def test_difference_slices_with_a_negative_step_are_allowed():
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x[::-1]
+    (y * mg.tensor([1.0, 10.0, 100.0])).sum().backward()
+    np.testing.assert_array_equal(y.numpy(), [3.0, 2.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [100.0, 10.0, 1.0])
