@@ -109,7 +109,8 @@ def test_pools_on_exact_tiles_equal_the_unfold_route(rng):
             else:
                 w = _windows(x, (2, 2), (2, 2), ((0, 0), (0, 0)), (1, 1), 3, 2, -np.inf)
                 if pool == "max":
-                    y = Amax.apply(w, dims=(2,), keepdim=False, pick=_pick(w.data, 2, None))
+                    pick = _pick(w.data.transpose(2, 0, 1, 3), 1, None).transpose(1, 2, 0, 3)
+                    y = Amax.apply(w, dims=(2,), keepdim=False, pick=pick)
                 else:
                     y = w.mean(2)
                 y = y.reshape(2, 3, 3, 2)

@@ -31,7 +31,8 @@ def _tensor(x: Any, op: str, name: str = "input") -> Tensor:
 
 def _check_4d(op: str, x: Tensor, name: str = "input", what: str = "(N, C, H, W)") -> None:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D {name} {what}, got shape {x.shape}")
+        hint = " For a single image add a batch axis: x.unsqueeze(0)." if x.ndim == 3 else ""
+        raise ValueError(f"{op}: expected a 4-D {name} {what}, got shape {x.shape}.{hint}")
 
 
 def _batched(op: str, x: Tensor, name: str = "input") -> tuple[Tensor, bool]:

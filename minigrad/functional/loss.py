@@ -90,13 +90,22 @@ def _weight_vector(op: str, weight: Any, c: int, dtype: Any) -> np.ndarray:
     return w.astype(dtype)
 
 
+def _weighted(loss: Tensor, picked: np.ndarray) -> Tensor:
+    """Each sample's loss times its target's weight (0 if ignored); nothing to do when
+    every weight is 1."""
+    if (picked == 1).all():
+        return loss
+    return loss * constant(picked, loss.dtype, "weight of each target")
+
+
 def _pick(logp: Tensor, chosen: np.ndarray) -> Tensor:
     """logp[n, target_n] for each sample (0 where ignored), summed out of the class axis.
 
     A where, not a product with a one-hot mask: 0 * log p would be NaN where a masked
     logit is -inf (log p = -inf), and PyTorch's loss there is finite.
     """
-    return where(chosen, logp, 0.0).sum(1)
+    zero = constant(0, logp.dtype, "one-hot targets: 0 for the other classes")
+    return where(chosen, logp, zero).sum(1)
 
 
 def _batched(op: str, x: Tensor, target: Any) -> tuple[Tensor, Any, bool]:
@@ -127,7 +136,7 @@ def nll_loss(
     _check_float("nll_loss", x)
     _check_reduction(reduction, "nll_loss")
     chosen, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
-    loss = -_pick(x, chosen) * constant(picked, x.dtype, "weight of each target")
+    loss = _weighted(-_pick(x, chosen), picked)
     if unbatched and reduction == "none":
         loss = loss.reshape(())
     what = "number of targets" if weight is None else "total weight of the targets"
@@ -172,10 +181,13 @@ def cross_entropy(
         divisor = None
     else:
         chosen, picked, per_class = _class_weights(op, x, target, weight, ignore_index)
-        loss = -_pick(logp, chosen) * constant(picked, x.dtype, "weight of each target")
+        loss = _weighted(-_pick(logp, chosen), picked)
         if label_smoothing:  # every class gets label_smoothing / C of the target
-            smooth = -(logp * constant(per_class, x.dtype, "class weights")).sum(1)
-            smooth = where(chosen.any(1), smooth, 0.0)  # ignored samples add nothing
+            spread = constant(per_class, x.dtype, "smoothed targets: each class's weight")
+            smooth = -(logp * spread).sum(1)
+            valid = chosen.any(1)
+            if not valid.all():  # ignored samples add nothing
+                smooth = where(valid, smooth, constant(0, x.dtype, "0 for ignored samples"))
             loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
         divisor = picked.sum()
     if unbatched and reduction == "none":

@@ -115,66 +115,72 @@ def max_pool2d(
 
     (N, C, H, W) -> (N, C, OH, OW), or (C, H, W) -> (C, OH, OW); stride defaults to
     kernel_size; padding is -inf, so it is never the maximum. Composed as unfold -> max over
-    the window axis; each window's gradient goes to one element, the one PyTorch picks: the
-    first maximum in reading order, or the last NaN (NaN propagates as the maximum).
-    (Unfold even for 2x2 windows with stride 2: its columns keep the window position
-    outermost in memory, so finding the max and the element runs over long rows.)
+    the window axis (a reshape instead of unfold when the windows tile the input exactly, as
+    2x2 stride 2 does). Each window's gradient goes to one element, the one PyTorch picks:
+    the first maximum in reading order, or the last NaN (NaN propagates as the maximum).
     """
     x, unbatched = _batched("max_pool2d", _tensor(input, "max_pool2d"))
     x, kernel, stride, _, pads, dilation, oh, ow = _pool_args(
         "max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode
     )
     n, c = x.shape[:2]
-    windows = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=-math.inf)
-    valid = None
-    if pads != ((0, 0), (0, 0)):
-        valid = lambda: _real_pixels(x.shape, kernel, stride, pads, dilation)  # noqa: E731
-    # (C, K, L, N): the memory order of Unfold's columns, where numpy runs fastest
-    pick = _pick(windows.data.transpose(1, 2, 3, 0), 1, valid).transpose(3, 0, 1, 2)
-    y = Amax.apply(windows, dims=(2,), keepdim=False, pick=pick).reshape(n, c, oh, ow)
+    tiles = _tiles(x, kernel, stride, pads, dilation)
+    if tiles is not None:  # (N, C, OH, KH, OW, KW): the window positions are axes 3 and 5
+        order = (3, 5, 0, 1, 2, 4)  # window positions first, for _pick
+        pick = _pick(tiles.data.transpose(order), 2, None).transpose(np.argsort(order))
+        y = Amax.apply(tiles, dims=(3, 5), keepdim=False, pick=pick)
+    else:
+        windows = _windows(x, kernel, stride, pads, dilation, oh, ow, fill=-math.inf)
+        valid = None
+        if pads != ((0, 0), (0, 0)):
+            valid = _real_pixels(x.shape, kernel, stride, pads, dilation)
+        # (K, C, L, N): window positions first; (C, K, L, N) is Unfold's memory order
+        order = (2, 1, 3, 0)
+        pick = _pick(windows.data.transpose(order), 1, valid).transpose(np.argsort(order))
+        y = Amax.apply(windows, dims=(2,), keepdim=False, pick=pick).reshape(n, c, oh, ow)
     return y[0] if unbatched else y
 
 
-def _pick(windows: np.ndarray, axis: int, valid: Any) -> np.ndarray:
-    """Where PyTorch's max_pool2d sends each window's gradient: one True per window along
-    `axis` (the window positions, in reading order).
+def _pick(windows: np.ndarray, nwin: int, valid: Any) -> np.ndarray:
+    """Where PyTorch's max_pool2d sends each window's gradient: a mask with one True per
+    window. The first `nwin` axes of `windows` are the positions inside a window.
 
     PyTorch's kernel walks a window in reading order and keeps an element when it is
     larger than the best so far, or NaN: the first maximum wins a tie, the last NaN wins
     over everything, and a window of -inf keeps its first real pixel (never the -inf
-    padding: `valid()` gives the mask of real pixels, computed only when needed).
-    Ties are common (a window of zeros after a ReLU), so the winner is found by walking
-    the KH*KW window positions once, each step on all windows at a time.
+    padding; `valid` marks the real pixels). Ties are common (a window of zeros after a
+    ReLU), so the winner is found by one walk over the KH*KW positions, each step on all
+    windows at once.
     """
-    m = amax(windows, (axis,))
-    hit = windows == m
-    if valid is not None and np.isneginf(m).any():
-        hit &= valid()
-    pick = _first(hit, axis)
+    positions = list(np.ndindex(*windows.shape[:nwin]))
+    m = amax(windows, tuple(range(nwin)))[(0,) * nwin]  # each window's maximum
+    use_valid = valid is not None and np.isneginf(m).any()
+    pick = np.zeros(windows.shape, dtype=bool)
+    taken = np.zeros(m.shape, dtype=bool)
+    for p in positions:
+        hit = windows[p] == m
+        if use_valid:
+            hit &= valid[p]
+        pick[p] = hit & ~taken
+        taken |= hit
     nan = np.isnan(m)
-    if nan.any():  # the last NaN of each window holding one (rare: only then this pass)
-        pick = np.where(nan, _first(np.isnan(windows), axis, reverse=True), pick)
-    return pick
-
-
-def _first(hit: np.ndarray, axis: int, reverse: bool = False) -> np.ndarray:
-    """Keep only the first True along `axis` (the last with reverse=True)."""
-    pick = np.zeros_like(hit)
-    taken = np.zeros_like(np.take(hit, 0, axis=axis))
-    positions = range(hit.shape[axis])
-    for k in reversed(positions) if reverse else positions:
-        at = (slice(None),) * (axis % hit.ndim) + (k,)
-        pick[at] = hit[at] & ~taken
-        taken |= hit[at]
+    if nan.any():  # the last NaN of a window holding one (rare: only then this pass)
+        last = np.zeros(windows.shape, dtype=bool)
+        taken[...] = False
+        for p in reversed(positions):
+            hit = np.isnan(windows[p])
+            last[p] = hit & ~taken
+            taken |= hit
+        pick = np.where(nan, last, pick)
     return pick
 
 
 def _real_pixels(shape, kernel, stride, pads, dilation) -> np.ndarray:
-    """(1, KH*KW, OH*OW, 1): True where a window element is an input pixel, not padding
-    (in the (C, K, L, N) layout _pick is given)."""
+    """(KH*KW, 1, OH*OW, 1): True where a window element is an input pixel, not padding
+    (in the (K, C, L, N) layout _pick is given)."""
     ones = np.ones((1, 1) + tuple(shape[2:]), dtype=bool)
     cols = Unfold().forward(ones, kernel, dilation, pads, stride, fill=False)
-    return cols.reshape(1, kernel[0] * kernel[1], -1, 1)
+    return cols.reshape(kernel[0] * kernel[1], 1, -1, 1)
 
 
 @composite("avg_pool2d")
@@ -266,9 +272,15 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     elif h % oh == 0 and w % ow == 0:  # equal cells: a reshape and a mean
         y = x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
     else:
-        rows = mg_stack([x[:, :, lo:hi].mean(2) for lo, hi in _cells(h, oh)], 2)  # (N, C, OH, W)
-        y = mg_stack([rows[..., lo:hi].mean(3) for lo, hi in _cells(w, ow)], 3)
+        rows = mg_stack([_cell_mean(x, 2, lo, hi, "rows") for lo, hi in _cells(h, oh)], 2)
+        y = mg_stack([_cell_mean(rows, 3, lo, hi, "columns") for lo, hi in _cells(w, ow)], 3)
     return y[0] if unbatched else y
+
+
+def _cell_mean(x: Tensor, axis: int, lo: int, hi: int, what: str) -> Tensor:
+    """The mean of x[lo:hi] along `axis` (one adaptive cell), the axis removed."""
+    part = x[(slice(None),) * axis + (slice(lo, hi),)]
+    return part.sum(axis) / constant(hi - lo, x.dtype, f"{what} in the cell")
 
 
 def _cells(size: int, out: int) -> list[tuple[int, int]]:
