@@ -406,3 +406,38 @@ def test_cat_stack_split_chunk_pad_match_torch(data):
         [a],
         what=f"pad({widths}, value={value})",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# In-place ops (on a result, so the graph goes through them): the same numbers as out of place
+
+INPLACE = {
+    "abs_": lambda t, o: t.abs_(),
+    "exp_": lambda t, o: t.exp_(),
+    "log_": lambda t, o: t.log_(),
+    "neg_": lambda t, o: t.neg_(),
+    "relu_": lambda t, o: t.relu_(),
+    "sigmoid_": lambda t, o: t.sigmoid_(),
+    "sqrt_": lambda t, o: t.sqrt_(),
+    "tanh_": lambda t, o: t.tanh_(),
+    "clamp_": lambda t, o: t.clamp_(-0.5, 0.5),
+    "pow_": lambda t, o: t.pow_(2),
+    "add_": lambda t, o: t.add_(o),
+    "sub_": lambda t, o: t.sub_(o),
+    "mul_": lambda t, o: t.mul_(o),
+    "div_": lambda t, o: t.div_(o),
+    "iadd": lambda t, o: t.__iadd__(o),
+    "imul": lambda t, o: t.__imul__(o),
+}
+
+
+@pytest.mark.parametrize("op", INPLACE)
+@budget(8)
+@given(data=st.data())
+def test_inplace_op_on_a_result_matches_torch(op, data):
+    shape = data.draw(shapes(max_dims=3))
+    dtype = data.draw(st.sampled_from([np.float64, np.float32]))
+    x = data.draw(arrays(shape, dtype))
+    other = data.draw(arrays(shape[len(shape) - data.draw(st.integers(0, len(shape))) :], dtype))
+    fn = INPLACE[op]
+    assert_matches_torch(lambda a, b: fn(a * 1.0, b), lambda a, b: fn(a * 1.0, b), [x, other])

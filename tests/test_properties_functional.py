@@ -454,3 +454,53 @@ def test_binary_cross_entropy_matches_torch_at_saturation_too(data, reduction):
         1 if saturated else 2,
         differentiate=[True, False, False][: len(inputs)],
     )
+
+
+@st.composite
+def conv_transpose_case(draw):
+    groups = draw(st.sampled_from([1, 1, 2]))
+    c, o = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    k = draw(st.sampled_from([1, 2, 3, (2, 3)]))
+    stride = draw(st.sampled_from([1, 2, (2, 1)]))
+    dilation = draw(st.sampled_from([1, 2]))
+    padding = draw(st.sampled_from([0, 1, (1, 0)]))
+    output_padding = draw(st.sampled_from([0, 0, 1]))
+    # (PyTorch skips its output_padding check for an empty batch: N = 0 only without it)
+    n = draw(st.sampled_from([0, 1, 2] if output_padding == 0 else [1, 2]))
+    kh, kw = (k, k) if isinstance(k, int) else k
+    x_shape = (n, c, draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    kw_ = dict(
+        stride=stride, padding=padding, output_padding=output_padding, groups=groups,
+        dilation=dilation,
+    )  # fmt: skip
+    return x_shape, (c, o // groups, kh, kw), draw(st.booleans()), kw_
+
+
+@budget(40)
+@given(data=st.data(), case=conv_transpose_case())
+def test_conv_transpose2d_matches_torch(data, case):
+    x_shape, w_shape, has_bias, kw = case
+    dtype = data.draw(FLOATS)
+    x, w = data.draw(arrays(x_shape, dtype)), data.draw(arrays(w_shape, dtype))
+    inputs = [x, w] + ([data.draw(arrays((w_shape[1] * kw["groups"],), dtype))] if has_bias else [])
+    assert_matches_torch(
+        lambda *a: F.conv_transpose2d(*a, **kw),
+        lambda *a: TF.conv_transpose2d(*a, **kw),
+        inputs,
+        what=f"{kw}",
+    )
+
+
+@budget(30)
+@given(data=st.data())
+def test_local_response_norm_matches_torch(data):
+    shape = data.draw(st.sampled_from([(2, 5, 3), (1, 3, 2, 2), (2, 1, 4), (0, 3, 2)]))
+    size = data.draw(st.integers(1, 4))
+    kw = dict(alpha=data.draw(st.sampled_from([1e-4, 0.5])), beta=0.75, k=1.0)
+    x = data.draw(arrays(shape))
+    assert_matches_torch(
+        lambda t: F.local_response_norm(t, size, **kw),
+        lambda t: TF.local_response_norm(t, size, **kw),
+        [x],
+        what=f"size={size}",
+    )
