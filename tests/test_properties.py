@@ -62,7 +62,7 @@ UNARY = {
 
 
 @pytest.mark.parametrize("op", UNARY)
-@budget(9)
+@budget(6)
 @given(data=st.data())
 def test_unary_op_matches_torch(op, data):
     x = data.draw(arrays(data.draw(shapes(max_dims=3))))
@@ -99,7 +99,7 @@ broadcastable = hnp.mutually_broadcastable_shapes(
 
 
 @pytest.mark.parametrize("op", BINARY)
-@budget(12)
+@budget(8)
 @given(data=st.data(), shapes2=broadcastable)
 def test_binary_op_with_broadcasting_matches_torch(op, data, shapes2):
     a, b = (data.draw(arrays(s)) for s in shapes2.input_shapes)
@@ -170,7 +170,7 @@ ONE_DIM = {"max", "min", "argmax", "argmin", "softmax", "log_softmax"}
 
 
 @pytest.mark.parametrize("op", REDUCTIONS)
-@budget(20)
+@budget(12)
 @given(data=st.data())
 def test_reduction_matches_torch(op, data):
     shape = data.draw(shapes(max_dims=3))
@@ -199,7 +199,7 @@ def _variance_edge(x, dim, correction) -> bool:
 
 
 @pytest.mark.parametrize("correction", [0, 1, 2])
-@budget(15)
+@budget(10)
 @given(data=st.data())
 def test_var_and_std_with_a_correction_match_torch(correction, data):
     shape = data.draw(shapes(min_dims=1, max_dims=3))
@@ -338,7 +338,7 @@ def movement_case(draw):
     return shape, kind, (lambda x: x.broadcast_to(bigger)), (lambda t: t.broadcast_to(bigger))
 
 
-@budget(80)
+@budget(50)
 @given(data=st.data(), case=movement_case())
 def test_movement_op_matches_torch(data, case):
     shape, kind, fn, tfn = case
@@ -371,7 +371,7 @@ def index_case(draw):
     return shape, index, tuple(torch.from_numpy(i.astype(np.int64)) for i in index)
 
 
-@budget(60)
+@budget(40)
 @given(data=st.data(), case=index_case())
 def test_getitem_matches_torch(data, case):
     shape, index, tindex = case
@@ -379,7 +379,7 @@ def test_getitem_matches_torch(data, case):
     assert_matches_torch(lambda x: x[index], lambda t: t[tindex], [x], what=f"[{index!r}]")
 
 
-@budget(40)
+@budget(25)
 @given(data=st.data())
 def test_cat_stack_split_chunk_pad_match_torch(data):
     shape = data.draw(shapes(min_dims=1, max_dims=3))
@@ -432,7 +432,7 @@ INPLACE = {
 
 
 @pytest.mark.parametrize("op", INPLACE)
-@budget(8)
+@budget(5)
 @given(data=st.data())
 def test_inplace_op_on_a_result_matches_torch(op, data):
     shape = data.draw(shapes(max_dims=3))

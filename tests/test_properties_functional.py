@@ -102,13 +102,13 @@ def pool_case(draw, with_dilation=True):
     return ((c, h, w) if n is None else (n, c, h, w)), kw
 
 
-@budget(60)
+@budget(40)
 @given(data=st.data(), case=pool_case())
 def test_max_pool2d_matches_torch(data, case):
     shape, kw = case
     x = data.draw(arrays(shape))
     if _some_window_is_all_padding(shape, kw):  # PyTorch reads uninitialised memory (crashes)
-        with pytest.raises(ValueError, match="nothing but padding"):
+        with pytest.raises(ValueError, match="max_pool2d: "):
             F.max_pool2d(mg.tensor(x), **kw)
         return
     assert_matches_torch(
@@ -137,7 +137,7 @@ def _some_window_is_all_padding(shape, kw) -> bool:
     return False
 
 
-@budget(60)
+@budget(40)
 @given(data=st.data(), case=pool_case(with_dilation=False))
 def test_avg_pool2d_matches_torch(data, case):
     shape, kw = case
@@ -253,15 +253,29 @@ def pad_case(draw):
     return shape, mode, widths, value
 
 
-@budget(80)
+@budget(50)
 @given(data=st.data(), case=pad_case())
 def test_pad_matches_torch(data, case):
     shape, mode, widths, value = case
     kw = dict(mode=mode) if value is None else dict(mode=mode, value=value)
     x = data.draw(arrays(shape))
+    if mode == "circular" and _wraps_twice(shape, widths):  # PyTorch: uninitialised memory
+        with pytest.raises(ValueError, match="wrap around more than once"):
+            F.pad(mg.tensor(x), widths, **kw)
+        return
     assert_matches_torch(
         lambda t: F.pad(t, widths, **kw), lambda t: TF.pad(t, widths, **kw), [x], what=f"{kw}"
     )
+
+
+def _wraps_twice(shape, widths) -> bool:
+    """Circular widths that wrap more than the elements kept by negative widths."""
+    for k in range(len(widths) // 2):
+        lo, hi, n = widths[2 * k], widths[2 * k + 1], shape[-1 - k]
+        kept = n - max(-lo, 0) - max(-hi, 0)
+        if kept >= 0 and (max(lo, 0) > kept or max(hi, 0) > kept):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,7 +293,7 @@ ACTIVATIONS = {
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
-@budget(20)
+@budget(12)
 @given(data=st.data())
 def test_activation_matches_torch(name, data):
     x = data.draw(arrays(data.draw(st.sampled_from([(), (0,), (3,), (2, 3), (2, 1, 2)]))))
@@ -339,7 +353,7 @@ def _loss_inputs(x, target, weight):
     return inputs, [True, False, False][: len(inputs)]
 
 
-@budget(80)
+@budget(50)
 @given(case=class_case(), smoothing=st.sampled_from([0.0, 0.0, 0.1, 1.0]))
 def test_cross_entropy_with_class_indices_matches_torch(case, smoothing):
     x, target, weight, options = case
@@ -354,7 +368,7 @@ def test_cross_entropy_with_class_indices_matches_torch(case, smoothing):
     )
 
 
-@budget(60)
+@budget(40)
 @given(case=class_case())
 def test_nll_loss_matches_torch(case):
     x, target, weight, options = case
@@ -433,7 +447,7 @@ def test_binary_cross_entropy_with_logits_weights_match_torch(data, reduction):
     )
 
 
-@budget(60)
+@budget(40)
 @given(data=st.data(), reduction=REDUCTIONS)
 def test_binary_cross_entropy_matches_torch_at_saturation_too(data, reduction):
     """Probabilities include exact 0 and 1 (PyTorch floors each log at -100 and keeps

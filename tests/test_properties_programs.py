@@ -167,7 +167,7 @@ def _check_program(data, program):
     )
 
 
-@budget(150)
+@budget(100)
 @given(data=st.data(), program=programs())
 def test_random_programs_match_torch(data, program):
     _check_program(data, program)

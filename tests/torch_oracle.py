@@ -60,11 +60,18 @@ def _is_float(a: np.ndarray) -> bool:
 
 
 def assert_close(
-    ours: Any, theirs: Any, what: str, rtol: float | None = None, atol=None, loosen: float = 1.0
+    ours: Any,
+    theirs: Any,
+    what: str,
+    rtol: float | None = None,
+    atol=None,
+    loosen: float = 1.0,
+    precision: Any = None,
 ) -> None:
     """Same shape, dtype, NaN and inf positions (and signs), and close finite values.
 
-    Default tolerances depend on the dtype (TOLERANCES); `loosen` multiplies them."""
+    Default tolerances are those of `precision` (a dtype; by default the values' own, see
+    TOLERANCES); `loosen` multiplies them."""
     a = ours.numpy() if isinstance(ours, mg.Tensor) else np.asarray(ours)
     b = theirs if isinstance(theirs, np.ndarray) else torch_to_numpy(theirs)
     assert a.shape == b.shape, f"{what}: shape {a.shape}, PyTorch {b.shape}"
@@ -72,7 +79,7 @@ def assert_close(
     if not _is_float(b):
         np.testing.assert_array_equal(a, b, err_msg=what)
         return
-    default_rtol, default_atol = TOLERANCES[b.dtype]
+    default_rtol, default_atol = TOLERANCES[np.dtype(precision or b.dtype)]
     rtol = (default_rtol if rtol is None else rtol) * loosen
     atol = (default_atol if atol is None else atol) * loosen
     nan_a, nan_b = np.isnan(a), np.isnan(b)
@@ -182,6 +189,11 @@ def _compare_derivatives(torch, outs, touts, xs, txs, order, seed, label, rtol, 
     wanted = [i for i, t in enumerate(txs) if t.requires_grad]
     if not pairs or not wanted:
         return
+    # a float64 input's gradient computed through float32 ops has float32's precision
+    precision = max(
+        (np.dtype(a.dtype) for a in [*(o for o, _ in pairs), *xs] if a.dtype.kind == "f"),
+        key=lambda d: TOLERANCES[d][0],
+    )
     vs = [rng.standard_normal(o.shape).astype(o.dtype) for o, _ in pairs]
     us = [rng.standard_normal(xs[i].shape).astype(xs[i].dtype) for i in wanted]
     mine = _derivatives(
@@ -209,7 +221,8 @@ def _compare_derivatives(torch, outs, touts, xs, txs, order, seed, label, rtol, 
             if isinstance(g, mg.Tensor):
                 assert g.shape == x.shape, f"{label}: {kind} shape {g.shape}, input {x.shape}"
             loosen = 10.0 if level == 2 else 1.0  # rounding grows with each derivative
-            assert_close(g, tg, f"{label}: {kind} of input {i}", rtol, atol, loosen)
+            what = f"{label}: {kind} of input {i}"
+            assert_close(g, tg, what, rtol, atol, loosen, precision)
 
 
 def _derivatives(grad_fn, outs, inputs, vs, us, order) -> list[list]:
