@@ -534,6 +534,9 @@ class Tensor:
         return matmul(self._lift(other), self)
 
     def _compare(self, other: Any, op: Any) -> Tensor:
+        if isinstance(other, Tensor) and other.data.dtype != self.data.dtype:
+            a, b = _promote(self, other)  # compared in the dtype PyTorch computes in
+            return Tensor._constant(op(a.data, b.data))
         other = other.data if isinstance(other, Tensor) else other
         return Tensor._constant(op(self.data, other))
 

@@ -375,3 +375,10 @@ def test_difference_slices_with_a_negative_step_are_allowed():
     (y * mg.tensor([1.0, 10.0, 100.0])).sum().backward()
     np.testing.assert_array_equal(y.numpy(), [3.0, 2.0, 1.0])
     np.testing.assert_array_equal(x.grad.numpy(), [100.0, 10.0, 1.0])
+
+
+def test_difference_batch_norm_with_an_infinite_weight():
+    x = mg.tensor([[1.0], [3.0]], dtype=mg.float64)
+    weight = mg.tensor([-math.inf], dtype=mg.float64)
+    y = F.batch_norm(x, np.array([2.0]), np.array([1.0]), weight, mg.zeros(1, dtype=mg.float64))
+    np.testing.assert_array_equal(y.numpy().ravel(), [INF, -INF])  # PyTorch: NaN, NaN
