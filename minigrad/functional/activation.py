@@ -69,11 +69,14 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if a.shape[0] != 1:
         a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
-    positive, negative = x.data > 0, ~(x.data >= 0)  # (NaN counts as negative, as in PyTorch)
-    # the slope multiplies the masked x: a gradient of 0 times an infinite slope would leak
-    # NaN into x; at x = 0, PyTorch's second derivative has no x-slope cross term
-    xm = where(positive, 0.0, x)
-    return where(positive, x, where(negative, xm * a, xm * a.detach()))
+    positive, zero = x.data > 0, x.data == 0
+    negative = ~(positive | zero)  # (NaN counts as negative, as in PyTorch)
+    # Each branch multiplies a masked x: the 0 gradient a branch gets where it is not used,
+    # times an infinite slope, would otherwise leak NaN into x's gradient.
+    sloped = where(negative, x, 0.0) * a
+    if zero.any():  # at x = 0, PyTorch's second derivative has no x-slope cross term
+        sloped = where(negative, sloped, where(zero, x, 0.0) * a.detach())
+    return where(positive, x, sloped)
 
 
 @composite("softmax")

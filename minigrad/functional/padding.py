@@ -66,7 +66,7 @@ def _circular(n: int, lo: int, hi: int, d: int, shape: tuple) -> np.ndarray:
     does so), then the kept elements wrap around, at most once on each side."""
     start, stop = max(-lo, 0), n - max(-hi, 0)
     kept = stop - start
-    if n + lo + hi == 0:  # nothing left: an empty dim, as in PyTorch
+    if n + lo + hi == 0 and max(lo, hi) <= n:  # nothing left: an empty dim, as in PyTorch
         return np.arange(0)
     if kept < 0 or max(lo, 0) > kept or max(hi, 0) > kept:
         raise ValueError(
