@@ -382,3 +382,12 @@ def test_difference_batch_norm_with_an_infinite_weight():
     weight = mg.tensor([-math.inf], dtype=mg.float64)
     y = F.batch_norm(x, np.array([2.0]), np.array([1.0]), weight, mg.zeros(1, dtype=mg.float64))
     np.testing.assert_array_equal(y.numpy().ravel(), [INF, -INF])  # PyTorch: NaN, NaN
+
+
+def test_difference_elu_gradient_at_nan_is_one():
+    for n in (2, 40):  # PyTorch: 1.0 for 2 elements, NaN for 40 (its vectorised loop)
+        x = mg.zeros(n, dtype=mg.float64)
+        x.data[0] = math.nan
+        x.requires_grad_()
+        F.elu(x, 0.5).sum().backward()
+        assert x.grad.numpy()[0] == 1.0

@@ -39,7 +39,9 @@ UNARY = {
     "rsqrt_ish": (lambda x: x**-0.5, lambda t: t**-0.5),
     "clamp": (lambda x: x.clamp(-1.0, 2.0), lambda t: t.clamp(-1.0, 2.0)),
     "affine": (lambda x: 2.0 - x * 0.5, lambda t: 2.0 - t * 0.5),
-    "elu": (lambda x: F.elu(x, 0.5), lambda t: TF.elu(t, 0.5)),
+    # (no elu: PyTorch's gradient of elu at NaN is 1 or NaN depending on the tensor's
+    # length, its scalar or vectorised loop; docs/differences.md. elu alone is compared on
+    # small tensors in test_properties_functional.py)
     "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), lambda t: TF.leaky_relu(t, 0.1)),
 }
 
