@@ -155,9 +155,10 @@ def _check_program(data, program):
     dtype = data.draw(st.sampled_from([np.float64, np.float64, np.float32]))
     a, b = data.draw(arrays(shape_a, dtype)), data.draw(arrays(shape_b, dtype))
     loose = dict(rtol=2e-3, atol=2e-4) if dtype == np.float32 else {}
-    # second derivatives on finite inputs only: where an infinite first derivative meets a
-    # mask, PyTorch's double backward multiplies (inf * 0 = NaN) where minigrad's selects
-    # (docs/differences.md); values and first derivatives are compared everywhere
+    # second derivatives on finite inputs and first derivatives only: where an infinite
+    # first derivative meets a mask or a sign, PyTorch's double backward multiplies
+    # (inf * 0 = NaN) where minigrad's selects (docs/differences.md); values and first
+    # derivatives are compared everywhere
     finite = np.isfinite(a).all() and np.isfinite(b).all()
     assert_matches_torch(
         lambda x, y: run(steps, [x, y], 0),
@@ -165,6 +166,7 @@ def _check_program(data, program):
         [a, b],
         2 if finite else 1,
         what=describe(steps),
+        finite_second=True,
         **loose,
     )
 

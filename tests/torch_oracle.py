@@ -112,6 +112,7 @@ def assert_matches_torch(
     atol: float | None = None,
     seed: int = 0,
     what: str = "",
+    finite_second: bool = False,
 ) -> tuple:
     """fn (minigrad) and torch_fn (PyTorch) agree on `inputs`, up to derivatives of `order`.
 
@@ -122,7 +123,9 @@ def assert_matches_torch(
     * every output: shape, dtype, values (NaN and inf in the same places);
     * order >= 1: the gradient of sum(out * v) for random v, w.r.t. every differentiated
       input: values, shape and dtype (no gradient and a zero gradient count as equal);
-    * order >= 2: the gradient of sum(grad * u) for random u (the second derivative along u).
+    * order >= 2: the gradient of sum(grad * u) for random u (the second derivative along u);
+      with finite_second=True only where PyTorch's first derivatives are all finite (an
+      infinite one meeting a mask gives NaN in PyTorch, 0 here: docs/differences.md).
 
     Returns minigrad's outputs (a tuple), so a test can check more.
     """
@@ -146,7 +149,9 @@ def assert_matches_torch(
             raise AssertionError(f"{label}: raised {e!r}, PyTorch gave a result") from e
         _compare_outputs(outs, touts, label, rtol, atol)
         if order >= 1:
-            _compare_derivatives(torch, outs, touts, xs, txs, order, seed, label, rtol, atol)
+            _compare_derivatives(
+                torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second
+            )
     return outs
 
 
@@ -179,7 +184,9 @@ def torch_tensor_type():
     return import_torch().Tensor
 
 
-def _compare_derivatives(torch, outs, touts, xs, txs, order, seed, label, rtol, atol) -> None:
+def _compare_derivatives(
+    torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second
+) -> None:
     rng = np.random.default_rng(seed)
     pairs = [
         (o, to)
@@ -213,6 +220,12 @@ def _compare_derivatives(torch, outs, touts, xs, txs, order, seed, label, rtol, 
         order,
     )
     for level, (ours, their) in enumerate(zip(mine, theirs), start=1):
+        if (
+            level == 2
+            and finite_second
+            and not all(tg is None or torch.isfinite(tg).all() for tg in theirs[0])
+        ):
+            break
         kind = "gradient" if level == 1 else "second derivative"
         for i, g, tg in zip(wanted, ours, their):
             x = xs[i]
