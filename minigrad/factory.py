@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .rng import default_generator, manual_seed  # noqa: F401 (mg.manual_seed is here too)
+from .shapes import as_float, as_int, as_shape
 from .tensor import DEFAULT_DTYPE, Tensor, as_dtype
 
 
@@ -19,16 +20,9 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
-def _shape(size: tuple) -> tuple[int, ...]:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    try:
-        shape = tuple(int(n) for n in size)
-    except (TypeError, ValueError):
-        raise TypeError(f"expected a shape made of integers, got {size!r}") from None
-    if any(n < 0 for n in shape):
-        raise ValueError(f"a shape cannot have negative sizes, got {shape}")
-    return shape
+def _shape(size: tuple, op: str) -> tuple[int, ...]:
+    """zeros(2, 3) and zeros((2, 3)) alike: ints >= 0, checked (zeros(2.5) is an error)."""
+    return as_shape(size, op)
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -36,16 +30,21 @@ def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(_shape(size), as_dtype(dtype or DEFAULT_DTYPE)), requires_grad)
+    return _make(np.zeros(_shape(size, "zeros"), as_dtype(dtype or DEFAULT_DTYPE)), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(_shape(size), as_dtype(dtype or DEFAULT_DTYPE)), requires_grad)
+    return _make(np.ones(_shape(size, "ones"), as_dtype(dtype or DEFAULT_DTYPE)), requires_grad)
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    if isinstance(fill_value, bool) or not isinstance(fill_value, (int, float, np.number)):
+        raise TypeError(f"full: fill_value must be a number, got {fill_value!r:.40}")
     dtype = dtype or (DEFAULT_DTYPE if isinstance(fill_value, float) else None)
-    arr = np.full(_shape((size,)), fill_value, dtype=None if dtype is None else as_dtype(dtype))
+    size = size if isinstance(size, (tuple, list)) else (size,)
+    arr = np.full(
+        _shape((size,), "full"), fill_value, dtype=None if dtype is None else as_dtype(dtype)
+    )
     return _make(arr, requires_grad)
 
 
@@ -59,6 +58,17 @@ def arange(
     """Evenly spaced values in [start, end); integers stay int64 unless `dtype` says."""
     if end is None:
         start, end = 0, start
+    for name, v in (("start", start), ("end", end), ("step", step)):
+        as_float(v, "arange", name)  # a number, not NaN
+        if not np.isfinite(v):
+            raise ValueError(f"arange: {name} must be finite, got {v}")
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
+    if (end - start) * step < 0:
+        raise ValueError(
+            f"arange: end {end} cannot be reached from start {start} with step {step} "
+            "(the step's sign must point from start to end)"
+        )
     arr = np.arange(start, end, step)
     if dtype is not None:
         arr = arr.astype(as_dtype(dtype))
@@ -70,25 +80,32 @@ def arange(
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    n = as_int(n, "eye", "n", minimum=0)
+    m = None if m is None else as_int(m, "eye", "m", minimum=0)
     return _make(np.eye(n, m, dtype=as_dtype(dtype or DEFAULT_DTYPE)), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     dtype = as_dtype(dtype or DEFAULT_DTYPE)
-    arr = default_generator().standard_normal(_shape(size), dtype=np.float64).astype(dtype)
+    arr = default_generator().standard_normal(_shape(size, "randn"), dtype=np.float64).astype(dtype)
     return _make(arr, requires_grad)
 
 
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples from the uniform distribution on [0, 1)."""
     dtype = as_dtype(dtype or DEFAULT_DTYPE)
-    arr = default_generator().random(_shape(size), dtype=np.float64).astype(dtype)
+    arr = default_generator().random(_shape(size, "rand"), dtype=np.float64).astype(dtype)
     return _make(arr, requires_grad)
 
 
 def randint(low: int, high: int, size: Any, dtype: Any = None) -> Tensor:
-    arr = default_generator().integers(low, high, size=_shape((size,)))
+    low = as_int(low, "randint", "low")
+    high = as_int(high, "randint", "high")
+    if low >= high:
+        raise ValueError(f"randint: low ({low}) must be less than high ({high})")
+    size = size if isinstance(size, (tuple, list)) else (size,)
+    arr = default_generator().integers(low, high, size=_shape((size,), "randint"))
     return Tensor._constant(arr.astype(as_dtype(dtype or np.int64)))
 
 
