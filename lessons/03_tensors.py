@@ -319,7 +319,9 @@ lessons.save_figure(fig, out / "decision_boundary.png")
 # - `linear-backward`: the backward of y = x @ W + b, in numpy;
 # - `sigmoid-function`: sigmoid as a new Function (gradcheck and gradgradcheck);
 # - `elu-function`: ELU as a new Function, with alpha;
-# - `prelu-function`: PReLU as a Function: a learned slope per channel.
+# - `prelu-function`: PReLU as a Function: a learned slope per channel;
+# - `gradcheck`: write gradcheck yourself: central differences, a relative error and a
+#   threshold, tried on right and deliberately wrong gradients (the debugging track).
 #
 # Next, lesson 4 turns scores into probabilities with softmax, measures mistakes with
 # cross-entropy (computed so that it never overflows), and compares three ways of stepping

@@ -373,7 +373,9 @@ lessons.save_figure(fig, out / "spirals.png")
 # - `log-softmax`: a numerically stable log-softmax from Tensor operations;
 # - `softmax-cross-entropy`: softmax cross-entropy as one Function: (softmax - onehot) / N;
 # - `adam-step`: one Adam update in numpy, bias correction included;
-# - `bug-softmax-twice`: find the bug: a classifier that trains badly.
+# - `bug-softmax-twice`: find the bug: a classifier that trains badly;
+# - `lr-sweep`: a learning-rate sweep that finds where gradient descent diverges, checked
+#   against 2 / (largest curvature), as in the valley above (the debugging track).
 #
 # Next, lesson 5 builds a convolution out of the tensor operations we already have, and
 # lets the engine derive its backward pass.

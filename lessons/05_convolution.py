@@ -711,7 +711,12 @@ print(
 # - `keras-model`: a Keras-style CNN: every layer's parameters (19,189 in all);
 # - `vgg-block`: a VGG block: stacked 3x3 convolutions, parameters and receptive field;
 # - `conv-loops`: a convolution written with loops; the engine derives its backward;
-# - `conv-backward`: the convolution backward by hand (dX, dW, db) vs the derived one.
+# - `conv-backward`: the convolution backward by hand (dX, dW, db) vs the derived one;
+# - `im2col`: im2col and col2im in numpy, against F.unfold and F.fold;
+# - `conv-forward-naive`: the forward pass in numpy, one window at a time;
+# - `conv-backward-naive`: the backward pass in numpy, one window at a time;
+# - `conv-fast`: forward and backward as im2col and one matrix product (these four make
+#   the convolution-in-numpy track, each checked against the engine).
 #
 # Next, lesson 6 adds pooling: max pooling routes the gradient to one pixel per window,
 # average pooling spreads it, and global average pooling replaces a network's large

@@ -126,14 +126,18 @@ assert x5.grad.numpy()[0, 0, 2, 2] == 10.0 and x5.grad.numpy().sum() == 10.0
 
 # %% [markdown]
 # What if two pixels tie for the maximum? Then the maximum does not have a single
-# derivative. minigrad shares the window's gradient equally among the tied pixels;
-# PyTorch gives it all to one of them. Both keep the total, and ties are rare with
-# real-valued inputs.
+# derivative, and a convention decides. `F.max_pool2d` follows PyTorch: the whole window's
+# gradient goes to the first maximal pixel in reading order. (`x.amax(dim)` and `x.max()`
+# share it equally among the tied elements instead, also as PyTorch does.) Either way the
+# total is kept; ties are common after a ReLU (windows of zeros).
 
 # %%
 tie = mg.tensor(np.ones((1, 1, 2, 2)), dtype=mg.float32, requires_grad=True)
 F.max_pool2d(tie, 2).sum().backward()
-assert np.allclose(tie.grad.numpy(), 0.25)
+assert np.array_equal(tie.grad.numpy(), [[[[1.0, 0.0], [0.0, 0.0]]]])
+shared = mg.tensor(np.ones((2, 2)), requires_grad=True)
+shared.amax().backward()
+assert np.allclose(shared.grad.numpy(), 0.25)
 
 # %% [markdown]
 # ## 3. Pooling is unfold and a reduction

@@ -8,6 +8,7 @@ import numpy as np
 
 from .device import check_cpu
 from .rng import default_generator, manual_seed  # noqa: F401 (mg.manual_seed is here too)
+from .shapes import as_float, as_int, as_shape
 from .tensor import DEFAULT_DTYPE, Tensor, _array, as_dtype, bool_, int64
 
 
@@ -44,24 +45,13 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _shape(size: tuple, keyword: Any = None, op: str = "") -> tuple[int, ...]:
-    """The shape from f(2, 3), f((2, 3)), f([2, 3]) or f(size=(2, 3))."""
+    """The shape from f(2, 3), f((2, 3)), f([2, 3]) or f(size=(2, 3)): ints >= 0, checked
+    (zeros(2.5) is an error)."""
     if keyword is not None:
         if size:
             raise TypeError(f"{op}: give the shape once, as arguments or as size=, not both")
         size = (keyword,)
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    try:
-        shape = tuple(int(n) for n in size)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{op + ': ' if op else ''}expected a shape made of integers, got {size!r}"
-        ) from None
-    if any(n < 0 for n in shape):
-        raise ValueError(
-            f"{op + ': ' if op else ''}a shape cannot have negative sizes, got {shape}"
-        )
-    return shape
+    return as_shape(size, op)
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -115,6 +105,8 @@ def full(
 ) -> Tensor:
     """A tensor of `fill_value`: float32 for a float, int64 for an int, bool for a bool."""
     check_cpu(device, "full")
+    if not isinstance(fill_value, (bool, int, float, np.number, np.bool_)):
+        raise TypeError(f"full: fill_value must be a number, got {fill_value!r:.40}")
     if dtype is None:
         dtype = (
             bool_
@@ -137,6 +129,17 @@ def arange(
     check_cpu(device, "arange")
     if end is None:
         start, end = 0, start
+    for name, v in (("start", start), ("end", end), ("step", step)):
+        as_float(v, "arange", name)  # a number, not NaN
+        if not np.isfinite(v):
+            raise ValueError(f"arange: {name} must be finite, got {v}")
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
+    if (end - start) * step < 0:
+        raise ValueError(
+            f"arange: end {end} cannot be reached from start {start} with step {step} "
+            "(the step's sign must point from start to end)"
+        )
     arr = np.arange(start, end, step)
     if dtype is not None:
         arr = arr.astype(as_dtype(dtype))
@@ -172,6 +175,8 @@ def eye(
     requires_grad: bool = False,
 ) -> Tensor:
     check_cpu(device, "eye")
+    n = as_int(n, "eye", "n", minimum=0)
+    m = None if m is None else as_int(m, "eye", "m", minimum=0)
     return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
@@ -220,6 +225,10 @@ def randint(
         if high is None:
             raise TypeError("randint: expected randint(low, high, size) or randint(high, size)")
         low, high, size = 0, low, high
+    low = as_int(low, "randint", "low")
+    high = as_int(high, "randint", "high")
+    if low >= high:
+        raise ValueError(f"randint: low ({low}) must be less than high ({high})")
     arr = (generator or default_generator()).integers(low, high, size=_shape((size,), op="randint"))
     return _make(arr.astype(as_dtype(dtype or np.int64)), requires_grad)
 

@@ -11,6 +11,8 @@ Shape letters used in docstrings: N batch, C channels, H/W height/width, D dims.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Sequence
 from numbers import Number
 from typing import Any, NamedTuple
@@ -36,14 +38,17 @@ from .ops.elementwise import (
     PowScalar,
     Sigmoid,
     Sin,
+    Sqrt,
     Sub,
     Tanh,
     Where,
+    sign,
 )
 from .ops.matmul import MatMul
 from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
 from .ops.reduce import Amax, Sum, SumTo
 from .ops.write import Clone, SetRegion
+from .shapes import as_dim, as_dims, as_float, as_int, as_pad_widths, as_shape, is_int
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -110,6 +115,8 @@ def _array(data: Any, dtype: Any = None, keep_numpy_dtype: bool = False) -> np.n
     """
     if isinstance(data, Tensor):
         data = data._data
+    if data is None:
+        raise TypeError("mg.tensor: data is None; expected a number, nested lists or an ndarray")
     try:
         arr = np.array(data) if dtype is None else np.array(data, dtype=as_dtype(dtype))
     except ValueError as e:
@@ -167,23 +174,13 @@ def _from_numpy(data: Any) -> bool:
 
 
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes."""
+    """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes,
+    None meaning every dim (see shapes.as_dims)."""
     if axis is not None:
         if dim is not None:
             raise TypeError(f"{op}: give dim or axis, not both")
         dim = axis
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    out = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
-                f"(valid: {-ndim} to {ndim - 1})"
-            )
-        out.append(d % max(ndim, 1))
-    return tuple(sorted(set(out)))
+    return as_dims(dim, ndim, op)
 
 
 class MaxResult(NamedTuple):
@@ -652,6 +649,9 @@ class Tensor:
         return matmul(self._lift(other), self)
 
     def _compare(self, other: Any, op: Any) -> Tensor:
+        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
+            a, b = _promote(self, other)  # compared in the dtype PyTorch computes in
+            return Tensor._constant(op(a._data, b._data))
         other = other._data if isinstance(other, Tensor) else other
         return Tensor._constant(op(self._data, other))
 
@@ -699,7 +699,7 @@ class Tensor:
         return Log.apply(self)
 
     def sqrt(self) -> Tensor:
-        return self**0.5
+        return Sqrt.apply(self)
 
     def abs(self) -> Tensor:
         return Abs.apply(self)
@@ -711,11 +711,18 @@ class Tensor:
         return Tanh.apply(self)
 
     def relu(self) -> Tensor:
-        r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0."""
-        return where(self._data > 0, self, 0.0)
+        r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0.
+
+        NaN stays NaN (and passes its gradient on), as in PyTorch: the mask is "not x <= 0".
+        """
+        if self.dtype == bool_:
+            raise TypeError("relu: bool tensors are not supported; convert with .float()")
+        keep = np.asarray(self._data <= 0)  # (an array even for a 0-d tensor)
+        return where(np.logical_not(keep, out=keep), self, 0)  # (in place: one mask, not two)
 
     def sign(self) -> Tensor:
-        return Tensor._constant(np.sign(self._data))
+        """-1, 0 or 1 (0 for NaN, as PyTorch); piecewise constant, so no gradient."""
+        return Tensor._constant(sign(self._data))
 
     def maximum(self, other: Any) -> Tensor:
         return Maximum.apply(*self._pair(other, "maximum"))
@@ -725,6 +732,9 @@ class Tensor:
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         r"""Limit to [min, max]; the gradient is 1 inside (bounds included), 0 outside."""
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None:
+                as_float(bound, "clip", name)  # a NaN bound is a mistake, not data
         inside = np.ones(self.shape, dtype=bool)
         if min is not None:
             inside &= self._data >= min
@@ -741,8 +751,11 @@ class Tensor:
         return Sum.apply(self, dims=_dims(dim, axis, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """The average over `dim`; the mean of no elements is NaN, as in PyTorch."""
+        self._check_floating("mean")
         dims = _dims(dim, axis, self.ndim, "mean")
-        return self.sum(dims, keepdim) / _count(self.shape, dims)
+        n = _count(self.shape, dims)
+        return self.sum(dims, keepdim) / n if n else self.sum(dims, keepdim) * math.nan
 
     def var(
         self,
@@ -750,12 +763,17 @@ class Tensor:
         unbiased: bool = True,
         keepdim: bool = False,
         *,
-        correction: int | None = None,
+        correction: float | None = None,
         axis: Any = None,
     ) -> Tensor:
-        r"""Variance: sum((x - mean)^2) / (n - correction); unbiased=True means correction=1."""
+        r"""Variance: sum((x - mean)^2) / (n - correction); unbiased=True means correction=1.
+
+        With n <= correction the divisor is 0 and the result inf or NaN (PyTorch warns too).
+        """
+        self._check_floating("var")
         dims = _dims(dim, axis, self.ndim, "var")
         correction = (1 if unbiased else 0) if correction is None else correction
+        correction = as_float(correction, "var", "correction")
         centred = self - self.mean(dims, keepdim=True)
         n = _count(self.shape, dims)
         return (centred * centred).sum(dims, keepdim) / max(n - correction, 0)
@@ -766,17 +784,28 @@ class Tensor:
         unbiased: bool = True,
         keepdim: bool = False,
         *,
-        correction: int | None = None,
+        correction: float | None = None,
         axis: Any = None,
     ) -> Tensor:
-        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
+        r"""sqrt(var); where the spread is zero the gradient is 0, as in PyTorch (not 1/0)."""
+        v = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
+        zero = v._data == 0
+        if not zero.any():
+            return v.sqrt()
+        return where(zero, 0.0, where(zero, 1.0, v).sqrt())  # no gradient flows at zero
 
     def amax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        """Largest values over `dim`; ties share the gradient evenly."""
-        self._check_nonempty("amax")
-        return Amax.apply(self, dims=_dims(dim, axis, self.ndim, "amax"), keepdim=keepdim)
+        """Largest values over `dim`; ties share the gradient evenly (NaN: see ops.reduce.Amax)."""
+        dims = _dims(dim, axis, self.ndim, "amax")
+        self._check_nonempty("amax", dims)
+        return Amax.apply(self, dims=dims, keepdim=keepdim)
 
     def amin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Smallest values over `dim`, composed as -amax(-x) (integers: directly)."""
+        if self.dtype.kind != "f":  # -x wraps around for uint8 and is refused for bool
+            dims = _dims(dim, axis, self.ndim, "amin")
+            self._check_nonempty("amin", dims)
+            return Tensor._constant(np.amin(self._data, axis=dims, keepdims=keepdim))
         return -((-self).amax(dim, keepdim, axis=axis))
 
     def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
@@ -788,25 +817,33 @@ class Tensor:
         * `x.max(dim)`: all of it to the element whose index is returned, the first maximum
           along `dim` (`values` is `x` indexed at `indices`, so the gradient follows them).
 
+        NaN is larger than everything; `x.max()` shares the gradient between the NaNs.
+
         >>> x = tensor([[1.0, 5.0, 5.0]], requires_grad=True)
         >>> x.max(1)
         MaxResult(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
         """
         if dim is None and axis is None:
-            return self.amax()
-        (d,) = _one_dim(dim, axis, self.ndim, "max")
-        self._check_nonempty("max")
-        return self._take_index(np.argmax(self._data, axis=d), d, keepdim)
+            self._check_nonempty("max", None)
+            return Amax.apply(self, dims=None, keepdim=False, nan_shares=True)
+        d = _one_dim(dim, axis, self.ndim, "max")
+        self._check_nonempty("max", (d,))
+        return self._take_index(np.argmax, d, keepdim)
 
     def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
         """Like `max`, for the smallest elements."""
         if dim is None and axis is None:
-            return self.amin()
-        (d,) = _one_dim(dim, axis, self.ndim, "min")
-        self._check_nonempty("min")
-        return self._take_index(np.argmin(self._data, axis=d), d, keepdim)
+            if self.dtype.kind != "f":
+                return self.amin()
+            return -((-self).max())
+        d = _one_dim(dim, axis, self.ndim, "min")
+        self._check_nonempty("min", (d,))
+        return self._take_index(np.argmin, d, keepdim)
 
-    def _take_index(self, idx: np.ndarray, d: int, keepdim: bool) -> MaxResult:
+    def _take_index(self, find: Any, d: int, keepdim: bool) -> MaxResult:
+        if self.ndim == 0:  # the only element, at index 0
+            return MaxResult(self[()], Tensor._constant(np.zeros((), dtype=int64)))
+        idx = find(self._data, axis=d)
         grid = list(np.indices(idx.shape, sparse=True))
         index = tuple(grid[:d]) + (idx,) + tuple(grid[d:])
         values = self[index]
@@ -815,29 +852,57 @@ class Tensor:
             values, indices = values.unsqueeze(d), indices.unsqueeze(d)
         return MaxResult(values, indices)
 
-    def _check_nonempty(self, op: str) -> None:
-        if self._data.size == 0:
-            raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
+    def _check_nonempty(self, op: str, dims: tuple[int, ...] | None) -> None:
+        """A maximum of no elements is undefined: PyTorch refuses it, and so do we."""
+        for d in range(self.ndim) if dims is None else dims:
+            if self.ndim and self.shape[d] == 0:
+                raise ValueError(
+                    f"{op}: the tensor is empty along dim {d} (shape {self.shape}); there is "
+                    "no extreme value of no elements. Reduce over a dim of nonzero size"
+                )
+
+    def _check_floating(self, op: str) -> None:
+        if self._data.dtype.kind != "f":
+            raise TypeError(
+                f"{op}: needs a floating-point tensor, this one is {self.dtype}; "
+                f"convert it first: x.float().{op}(...)"
+            )
 
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        """Index of the largest element (of the flattened tensor, or along `dim`)."""
-        if dim is None and axis is None:
-            return Tensor._constant(np.asarray(np.argmax(self._data), dtype=int64))
-        d = dim if axis is None else axis
-        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
-            raise TypeError(f"argmax: dim must be one int, got {d!r}")
-        (d,) = _dims(dim, axis, self.ndim, "argmax")
-        return Tensor._constant(np.argmax(self._data, axis=d, keepdims=keepdim).astype(int64))
+        """Index of the first maximum along `dim` (of the flattened tensor without dim);
+        NaN counts as the maximum. Piecewise constant: no gradient. `axis` is an alias."""
+        return self._arg(np.argmax, "argmax", _dim_or_axis(dim, axis, "argmax"), keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        return (-self).argmax(dim, keepdim, axis=axis)
+        """Index of the first minimum (NaN counts as the minimum), as `argmax`."""
+        return self._arg(np.argmin, "argmin", _dim_or_axis(dim, axis, "argmin"), keepdim)
 
-    def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow."""
-        dims = _dims(dim, axis, self.ndim, "logsumexp")
-        m = self._shift(dims)
-        out = m + (self - m).exp().sum(dims, keepdim=True).log()
-        return out if keepdim else out.squeeze(dims)
+    def _arg(self, find: Any, op: str, dim: Any, keepdim: bool) -> Tensor:
+        if dim is None:
+            self._check_nonempty(op, None)
+            idx = np.asarray(find(self._data), dtype=int64)
+            return Tensor._constant(idx.reshape((1,) * self.ndim if keepdim else ()))
+        d = as_dim(dim, self.ndim, op)
+        self._check_nonempty(op, (d,))
+        if self.ndim == 0:
+            return Tensor._constant(np.zeros((), dtype=int64))
+        return Tensor._constant(find(self._data, axis=d, keepdims=keepdim).astype(int64))
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow.
+
+        As in PyTorch, an infinite m is replaced by 0, so a slice of -inf gives -inf (not
+        NaN), and a sum over no elements is log 0 = -inf. Integers become float32.
+        """
+        if dim is None or dim == ():
+            raise TypeError("logsumexp: dim is required (an int or a tuple of ints), as in PyTorch")
+        dims = _dims(dim, None, self.ndim, "logsumexp")
+        x = self if self.dtype.kind == "f" else self.float()
+        m = np.amax(x._data, axis=dims, keepdims=True, initial=-np.inf)
+        m = Tensor._constant(np.where(np.isfinite(m), m, 0).astype(x.dtype))
+        m.name = "maximum (subtracted against overflow; no gradient needed)"
+        out = m + (x - m).exp().sum(dims, keepdim=True).log()
+        return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
     def log_softmax(self, dim: int = -1) -> Tensor:
         r"""x - logsumexp(x): log-probabilities, finite even for logits of 1e4.
@@ -845,33 +910,43 @@ class Tensor:
         Computed as (x - m) - log(sum(exp(x - m))) with m = max(x): subtracting m first keeps
         the digits that float32 would lose in 1e4 - (1e4 + log 3).
         """
-        _dims(dim, None, self.ndim, "log_softmax")
-        shifted = self - self._shift(dim)
-        return shifted - shifted.exp().sum(dim, keepdim=True).log()
+        dims = self._softmax_dims(dim, "log_softmax")
+        shifted = self - self._shift(dims)
+        return shifted - shifted.exp().sum(dims, keepdim=True).log()
 
     def softmax(self, dim: int = -1) -> Tensor:
         r"""exp(x - max) / sum(exp(x - max)): probabilities that add up to 1 along `dim`."""
-        _dims(dim, None, self.ndim, "softmax")
-        e = (self - self._shift(dim)).exp()
-        return e / e.sum(dim, keepdim=True)
+        dims = self._softmax_dims(dim, "softmax")
+        e = (self - self._shift(dims)).exp()
+        return e / e.sum(dims, keepdim=True)
 
-    def _shift(self, dim: Any) -> Tensor:
-        """max(x) along dim, as a constant: subtracting any constant leaves softmax unchanged,
-        and the maximum keeps exp from overflowing. Named for pictures of the graph."""
-        m = self.amax(dim, keepdim=True).detach()
+    def _softmax_dims(self, dim: Any, op: str) -> tuple[int] | None:
+        self._check_floating(op)
+        d = as_dim(dim, self.ndim, op)
+        return None if self.ndim == 0 else (d,)
+
+    def _shift(self, dims: tuple[int, ...] | None) -> Tensor:
+        """max(x) over dims (kept), as a constant: subtracting any constant leaves softmax
+        unchanged, and the maximum keeps exp from overflowing. Named for pictures of the graph.
+        (numpy's max, not amax: a constant needs no graph, and an empty dim gives -inf.)"""
+        m = Tensor._constant(np.amax(self._data, axis=dims, keepdims=True, initial=-np.inf))
         m.name = "maximum (subtracted against overflow; no gradient needed)"
         return m
 
     # --- movement -----------------------------------------------------------------------------
 
     def reshape(self, *shape: Any) -> Tensor:
-        shape = _shape_arg(shape)
+        """The same elements in another shape; one size may be -1 (inferred)."""
+        if not shape:
+            raise TypeError("reshape: the new shape is required, e.g. x.reshape(2, 3)")
+        shape = as_shape(shape, "reshape", "shape", infer=True)
         try:
             target = np.empty(self.shape, dtype=bool).reshape(shape).shape  # resolves -1
         except ValueError:
             raise ValueError(
                 f"reshape: cannot view shape {self.shape} ({self.numel()} elements) as "
-                f"{tuple(shape)}; the number of elements must stay the same"
+                f"{tuple(shape)}; the number of elements must stay the same (and -1 cannot "
+                "be inferred when there are no elements)"
             ) from None
         if target == self.shape:
             return self
@@ -880,21 +955,31 @@ class Tensor:
     view = reshape
 
     def permute(self, *dims: Any) -> Tensor:
-        dims = _shape_arg(dims)
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+        """Reorder the axes: output axis i is input axis dims[i]."""
+        if not dims:
+            raise TypeError("permute: dims are required, e.g. x.permute(1, 0)")
+        raw = _dim_list(dims, "permute")
+        if len(raw) != self.ndim:
             raise ValueError(
-                f"permute: dims {tuple(dims)} must be a reordering of 0..{self.ndim - 1} "
-                f"for a tensor of shape {self.shape}"
+                f"permute: dims {raw} must be a reordering of 0..{self.ndim - 1} "
+                f"for a tensor of shape {self.shape} ({len(raw)} dims given, {self.ndim} needed)"
             )
-        dims = tuple(d % self.ndim for d in dims)
+        dims = tuple(as_dim(d, self.ndim, "permute") for d in raw)
+        if len(set(dims)) != len(dims):
+            raise ValueError(
+                f"permute: dims {raw} must be a reordering of 0..{self.ndim - 1} for a tensor of "
+                f"shape {self.shape}; a dim appears twice"
+            )
         if dims == tuple(range(self.ndim)):
             return self
         return Permute.apply(self, dims=dims)._as_view_of(self, ("permute", dims))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two axes (PyTorch's `transpose`; numpy's full reversal is `.T`)."""
+        a, b = (as_dim(d, self.ndim, "transpose") for d in (dim0, dim1))
+        if self.ndim == 0:
+            return self
         dims = list(range(self.ndim))
-        a, b = (_dims(d, None, self.ndim, "transpose")[0] for d in (dim0, dim1))
         dims[a], dims[b] = dims[b], dims[a]
         return self.permute(dims)
 
@@ -906,26 +991,36 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
-        """Transpose of the last two axes (a batch of matrices)."""
-        return self.transpose(-2, -1)
+        """Transpose of the last two axes (a batch of matrices; a 0-d tensor is itself)."""
+        if self.ndim == 1:
+            raise ValueError("mT: only for matrices or batches of matrices, got a 1-D tensor")
+        return self if self.ndim == 0 else self.transpose(-2, -1)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
-        return self._broadcast(tuple(_shape_arg(shape)), "broadcast_to")
+        """Repeat along dims of size 1 (and new leading dims) to `shape`; -1 keeps a size."""
+        return self._expand(shape, "broadcast_to")
 
-    def _broadcast(self, shape: tuple[int, ...], op: str) -> Tensor:
+    def expand(self, *sizes: Any) -> Tensor:
+        """Broadcast to `sizes`; -1 keeps a dimension's size (PyTorch's `expand`)."""
+        return self._expand(sizes, "expand")
+
+    def _expand(self, sizes: tuple, op: str) -> Tensor:
+        if not sizes:
+            raise TypeError(f"{op}: the target size is required, e.g. x.{op}(2, 3)")
+        sizes = as_shape(sizes, op, "size", keep=True)
+        lead = len(sizes) - self.ndim
+        if any(s == -1 for s in sizes[: max(lead, 0)]):
+            raise ValueError(
+                f"{op}: size -1 (keep the size) cannot be used for a new leading dim, got "
+                f"{sizes} for shape {self.shape}"
+            )
+        shape = tuple(
+            self.shape[i - lead] if (s == -1 and i >= lead) else s for i, s in enumerate(sizes)
+        )
         if shape == self.shape:
             return self
         _check_broadcast(op, self.shape, shape, target=True)
         return BroadcastTo.apply(self, shape=shape)._as_view_of(self, ("broadcast_to", shape))
-
-    def expand(self, *sizes: Any) -> Tensor:
-        """Broadcast to `sizes`; -1 keeps a dimension's size (PyTorch's `expand`)."""
-        sizes = tuple(_shape_arg(sizes))
-        lead = len(sizes) - self.ndim
-        shape = tuple(
-            self.shape[i - lead] if (s == -1 and i >= lead) else s for i, s in enumerate(sizes)
-        )
-        return self._broadcast(shape, "expand")
 
     def sum_to(self, shape: tuple[int, ...]) -> Tensor:
         """Sum broadcast copies down to `shape` (what backward does for broadcast inputs)."""
@@ -933,33 +1028,34 @@ class Tensor:
         return self if shape == self.shape else SumTo.apply(self, shape=shape)
 
     def squeeze(self, dim: Any = None) -> Tensor:
+        """Remove dims of size 1 (all of them, or those in `dim` that have size 1)."""
         if dim is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
         dims = _dims(dim, None, self.ndim, "squeeze")
+        if dims is None:  # a 0-d tensor, or dim=(): nothing to remove
+            return self
         return self.reshape(
             tuple(n for i, n in enumerate(self.shape) if not (i in dims and n == 1))
         )
 
     def unsqueeze(self, dim: int) -> Tensor:
-        d = dim if dim >= 0 else dim + self.ndim + 1
-        if not 0 <= d <= self.ndim:
-            raise IndexError(
-                f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions "
-                f"(valid: {-self.ndim - 1} to {self.ndim}, the new axis's position)"
-            )
+        """Insert a dim of size 1 at position `dim` (-ndim-1 .. ndim)."""
+        d = as_dim(dim, self.ndim, "unsqueeze", new_axis=True)
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dims start_dim..end_dim into one."""
+        s = as_dim(start_dim, self.ndim, "flatten", "start_dim")
+        e = as_dim(end_dim, self.ndim, "flatten", "end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        (s,) = _dims(start_dim, None, self.ndim, "flatten")
-        (e,) = _dims(end_dim, None, self.ndim, "flatten")
         if s > e:
             raise ValueError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
                 f"for a tensor of shape {self.shape}"
             )
-        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
+        merged = _count(self.shape, tuple(range(s, e + 1)))
+        return self.reshape(self.shape[:s] + (merged,) + self.shape[e + 1 :])
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _index(index)
@@ -971,26 +1067,30 @@ class Tensor:
 
     def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
         """Constant padding, widths given as PyTorch's F.pad: (left, right, top, bottom, ...)
-        starting from the last dimension."""
-        if len(pad) % 2 or len(pad) // 2 > self.ndim:
-            raise ValueError(
-                f"pad: expected pairs of widths for at most {self.ndim} dims, got {tuple(pad)}"
-            )
-        widths = [(0, 0)] * self.ndim
-        for i in range(len(pad) // 2):
-            widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-        if any(lo < 0 or hi < 0 for lo, hi in widths):
-            raise ValueError(f"pad: widths must be >= 0, got {tuple(pad)}")
-        return Pad.apply(self, widths=tuple(widths), value=value)
+        starting from the last dimension. A negative width removes that many elements."""
+        widths = _pad_widths(pad, self.shape, "pad")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            raise TypeError(f"pad: value must be a number, got {value!r:.40}")
+        x = self
+        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, self.shape))
+        if any(s.start or s.stop != n for s, n in zip(crop, self.shape)):
+            x = x[crop]
+        grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+        if not any(lo or hi for lo, hi in grow):
+            return x
+        return Pad.apply(x, widths=grow, value=value)
 
     def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         return split(self, split_size, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        if int(chunks) < 1:
-            raise ValueError(f"chunk: chunks must be at least 1, got {chunks}")
-        n = self.shape[_dims(dim, None, self.ndim, "chunk")[0]]
-        return split(self, max(-(-n // chunks), 1), dim)
+        """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+        chunks = as_int(chunks, "chunk", "chunks", minimum=1)
+        d = as_dim(dim, self.ndim, "chunk")
+        n = self.shape[d] if self.ndim else 1
+        if n == 0:  # PyTorch gives `chunks` empty pieces
+            return (self,) * chunks
+        return split(self, -(-n // chunks), dim)
 
     # --- matrix product, softmax-like helpers ------------------------------------------------
 
@@ -1259,14 +1359,16 @@ class Tensor:
         return Tensor(data, dtype=self.dtype if dtype is None else dtype)
 
     def new_zeros(self, *size: Any, dtype: Any = None) -> Tensor:
-        return Tensor._constant(np.zeros(_shape_arg(size), dtype=as_dtype(dtype or self.dtype)))
+        dtype = as_dtype(dtype or self.dtype)
+        return Tensor._constant(np.zeros(as_shape(size, "new_zeros"), dtype))
 
     def new_ones(self, *size: Any, dtype: Any = None) -> Tensor:
-        return Tensor._constant(np.ones(_shape_arg(size), dtype=as_dtype(dtype or self.dtype)))
+        dtype = as_dtype(dtype or self.dtype)
+        return Tensor._constant(np.ones(as_shape(size, "new_ones"), dtype))
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
-        arr = np.full(_shape_arg((size,)), fill_value, dtype=as_dtype(dtype or self.dtype))
-        return Tensor._constant(arr)
+        dtype = as_dtype(dtype or self.dtype)
+        return Tensor._constant(np.full(as_shape((size,), "new_full"), fill_value, dtype))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1279,15 +1381,22 @@ def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
     return int(np.prod([shape[d] for d in dims], dtype=np.int64))
 
 
-def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int]:
-    """`_dims` for ops that take exactly one dim (max/min with indices)."""
+def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape a reduction over `dims` (None: all) leaves with keepdim=False."""
+    return () if dims is None else tuple(n for i, n in enumerate(shape) if i not in dims)
+
+
+def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> int:
+    """The one dim of ops that return (values, indices): max and min."""
+    if axis is not None and dim is not None:
+        raise TypeError(f"{op}: give dim or axis, not both")
     d = dim if axis is None else axis
-    if not isinstance(d, (int, np.integer)):
+    if isinstance(d, (tuple, list)):
         raise TypeError(
             f"{op}: dim must be one int to get (values, indices), got {d!r}; "
             f"for the values over several dims use a{op}(dims)"
         )
-    return _dims(dim, axis, ndim, op)
+    return as_dim(d, ndim, op)
 
 
 def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
@@ -1301,11 +1410,35 @@ def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
             )
 
 
-def _shape_arg(args: tuple) -> tuple:
-    """Accept both f(2, 3) and f((2, 3))."""
+def _dim_or_axis(dim: Any, axis: Any, op: str) -> Any:
+    """`dim`, or `axis` (numpy's name, which PyTorch accepts too), not both."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{op}: give dim or axis, not both")
+    return axis
+
+
+def _dim_list(args: tuple, op: str) -> tuple:
+    """Accept both f(1, 0) and f((1, 0)) for a list of dims."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return tuple(int(a) for a in args)
+        args = tuple(args[0])
+    for d in args:
+        if not is_int(d):
+            raise TypeError(f"{op}: dims must be ints, got {d!r} in {args}")
+    return tuple(args)
+
+
+def _pad_widths(pad: Any, shape: tuple[int, ...], op: str) -> list[tuple[int, int]]:
+    """Pad widths per dim (see shapes.as_pad_widths), negative ones removing at most all."""
+    widths = as_pad_widths(pad, len(shape), op)
+    for d, ((lo, hi), n) in enumerate(zip(widths, shape)):
+        if max(-lo, 0) + max(-hi, 0) > n:
+            raise ValueError(
+                f"{op}: widths ({lo}, {hi}) remove more than the {n} elements of dim {d} "
+                f"(input shape {shape}); negative widths remove elements, at most all of them"
+            )
+    return widths
 
 
 def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
@@ -1387,6 +1520,16 @@ def _generator(generator: Any) -> np.random.Generator:
     return rng.default_generator() if generator is None else generator
 
 
+def _joined_dtype(dtypes: list[np.dtype]) -> np.dtype:
+    """The dtype tensors with dims combine to (cat, stack), by _promote's rule."""
+
+    def two(a: np.dtype, b: np.dtype) -> np.dtype:
+        ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
+        return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
+
+    return functools.reduce(two, dtypes)
+
+
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     """Reduce a broadcast gradient back to an input's shape, or say which op got it wrong."""
     lead = g.ndim - len(shape)
@@ -1450,6 +1593,11 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
     y = x._lift(y)
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError("matmul: both operands need at least 1 dimension; use * for scalars")
+    if x.dtype != y.dtype:
+        raise TypeError(
+            f"matmul: operands are {x.dtype} and {y.dtype}; convert one (x.float() or "
+            "x.double()) so both have the same dtype, as PyTorch requires"
+        )
     k1 = x.shape[-1]
     k2 = y.shape[-2] if y.ndim > 1 else y.shape[0]
     if k1 != k2:
@@ -1490,7 +1638,11 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("cat: expected a non-empty list of tensors")
-    d = _dims(dim, None, tensors[0].ndim, "cat")[0]
+    if tensors[0].ndim == 0:
+        raise ValueError("cat: 0-d tensors have no dim to join along; use mg.stack")
+    d = as_dim(dim, tensors[0].ndim, "cat")
+    dtype = _joined_dtype([t.dtype for t in tensors])  # PyTorch's promotion, not numpy's
+    tensors = [t if t.dtype == dtype else t.to(dtype) for t in tensors]
     for t in tensors[1:]:
         if t.ndim != tensors[0].ndim or any(
             a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != d
@@ -1507,6 +1659,8 @@ concat = concatenate = cat
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of one shape along a new dimension."""
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors")
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
@@ -1515,16 +1669,20 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def split(x: Tensor, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along `dim` into pieces of `split_size` (an int, or a list of sizes)."""
-    d = _dims(dim, None, x.ndim, "split")[0]
+    d = as_dim(dim, x.ndim, "split")
+    if x.ndim == 0:
+        raise ValueError("split: a 0-d tensor has no dim to split; reshape it first")
     n = x.shape[d]
-    if isinstance(split_size, int):
-        if split_size < 1:
-            raise ValueError(f"split: split_size must be at least 1, got {split_size}")
-        sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
-    else:
-        sizes = list(split_size)
+    if isinstance(split_size, (list, tuple)):
+        sizes = [as_int(k, "split", "split_size", minimum=0) for k in split_size]
         if sum(sizes) != n:
             raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, dim {d} has {n}")
+    else:
+        split_size = as_int(split_size, "split", "split_size", minimum=0 if n == 0 else 1)
+        if n == 0:
+            sizes = [0]
+        else:
+            sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
     lead = (slice(None),) * d
     bounds = np.cumsum([0] + sizes)
     return tuple(x[lead + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:]))

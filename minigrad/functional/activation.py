@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..autograd import composite
+from ..shapes import as_float
 from ..tensor import Tensor, where
 from ._checks import _tensor
 
@@ -42,17 +43,20 @@ def tanh(input: Tensor) -> Tensor:
 
 @composite("elu")
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    r"""x for x > 0, alpha (e^x - 1) otherwise."""
+    r"""x for x > 0, alpha (e^x - 1) otherwise (NaN stays NaN, with gradient 1, as PyTorch)."""
     x = _tensor(input, "elu")
-    positive = x.numpy() > 0
-    negative_part = where(positive, 0.0, x)  # e^x of this never overflows
-    return where(positive, x, (negative_part.exp() - 1.0) * alpha)
+    alpha = as_float(alpha, "elu", "alpha")
+    positive, negative = ~(x.numpy() <= 0), x.numpy() < 0
+    curve = (where(negative, x, 0.0).exp() - 1.0) * alpha  # e^x of a number <= 0: no overflow
+    # at x = 0 exactly, alpha * x: PyTorch's derivative there is alpha, its second derivative 0
+    return where(positive, x, where(negative, curve, x * alpha))
 
 
 @composite("leaky_relu")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     r"""x for x > 0, negative_slope * x otherwise."""
     x = _tensor(input, "leaky_relu")
+    negative_slope = as_float(negative_slope, "leaky_relu", "negative_slope")
     return where(x.numpy() > 0, x, x * negative_slope)
 
 
@@ -69,7 +73,14 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if a.shape[0] != 1:
         a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
-    return where(x.numpy() > 0, x, x * a)
+    positive, zero = x.numpy() > 0, x.numpy() == 0
+    negative = ~(positive | zero)  # (NaN counts as negative, as in PyTorch)
+    # Each branch multiplies a masked x: the 0 gradient a branch gets where it is not used,
+    # times an infinite slope, would otherwise leak NaN into x's gradient.
+    sloped = where(negative, x, 0.0) * a
+    if zero.any():  # at x = 0, PyTorch's second derivative has no x-slope cross term
+        sloped = where(negative, sloped, where(zero, x, 0.0) * a.detach())
+    return where(positive, x, sloped)
 
 
 @composite("softmax")

@@ -10,6 +10,7 @@ import numpy as np
 from .. import autograd
 from ..autograd import composite
 from ..factory import default_generator
+from ..shapes import as_bool, as_float
 from ..tensor import Tensor
 from ._checks import _check_float, _tensor
 from ._constants import constant, describe
@@ -44,6 +45,10 @@ def batch_norm(
         raise ValueError(
             f"batch_norm: expected input (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}"
         )
+    training = as_bool(training, "batch_norm", "training")
+    eps = as_float(eps, "batch_norm", "eps", low=0.0, low_open=training)  # > 0 in training
+    if momentum is not None:
+        momentum = as_float(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
     c = x.shape[1]
     shape = (1, c) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector over the input
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
@@ -55,6 +60,8 @@ def batch_norm(
                 f"({c},): one number per channel of input shape {x.shape}"
             )
     dims = (0,) + tuple(range(2, x.ndim))
+    if x.numel() == 0:  # nothing to normalise (PyTorch returns the empty input, stats untouched)
+        return x + 0.0
     if training:
         count = x.numel() // c
         if count <= 1:
@@ -115,8 +122,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     is the identity. Random numbers come from mg.default_generator() (mg.manual_seed).
     """
     x = _tensor(input, "dropout")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p is a probability and must be in [0, 1], got {p}")
+    p = as_float(p, "dropout", "p (a probability)", low=0.0, high=1.0)
+    training = as_bool(training, "dropout", "training")
     if not training or p == 0.0:
         return x
     _check_float("dropout", x)

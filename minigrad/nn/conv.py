@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..shapes import as_pair
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter, filled, layer_dtype
@@ -23,14 +24,7 @@ __all__ = ["Conv2d", "ConvTranspose2d"]
 
 
 def _pair(value: Any, name: str, minimum: int, layer: str = "Conv2d") -> tuple[int, int]:
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or not all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair
-    ):
-        raise TypeError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in pair):
-        raise ValueError(f"{layer}: {name} must be >= {minimum}, got {value!r}")
-    return int(pair[0]), int(pair[1])
+    return as_pair(value, layer, name, minimum)
 
 
 class Conv2d(Module):

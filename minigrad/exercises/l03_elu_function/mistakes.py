@@ -20,4 +20,11 @@ class AlphaForgottenInBackward(ELU):
 class BackwardInNumpy(ELU):
     def backward(self, grad):
         x = self.inputs[0].numpy()
-        return grad * mg.tensor(np.where(x > 0, 1.0, self.alpha * np.exp(x)))
+        return grad * mg.tensor(np.where(x > 0, 1.0, self.alpha * np.exp(x)), dtype=x.dtype)
+
+
+@mistake("ELU", hint="that is the forward")
+class ForwardReturnedAsTheSlope(ELU):
+    def backward(self, grad):
+        (x,) = self.inputs
+        return grad * mg.where(x > 0, 1.0, self.alpha * (x.exp() - 1))
