@@ -18,7 +18,7 @@ class Softmax2D:
 
     def __init__(self, k=3):
         rng = np.random.default_rng(0)
-        self.w = mg.tensor(rng.standard_normal((2, k)) * 0.1, requires_grad=True)
+        self.w = mg.tensor(rng.standard_normal((2, k)) * 0.1, dtype=mg.float32, requires_grad=True)
         self.b = mg.zeros(k, requires_grad=True)
         self.training = True
         self.modes = []
