@@ -115,7 +115,7 @@ def build_filters() -> Path:
 def build_feature_maps() -> Path:
     path = HERE / "lenet_feature_maps.png"
     t = _TRAINED or trained_lenet()
-    x = np.asarray(t["test"].tensors[0].data[0])
+    x = np.asarray(t["test"].tensors[0].numpy()[0])
     plots.plot_feature_maps(t["model"], x, path=path, max_maps=6)
     return path
 

@@ -250,7 +250,11 @@ assert abs(u.grad - by_hand_u) < 1e-12
 #
 # - `chain-rule`: the chain rule by hand, on an expression that uses a variable twice;
 # - `neuron-grads`: the gradients of a tanh neuron by hand;
-# - `graph-walk`: write the topological order and the backward pass yourself.
+# - `graph-walk`: write the topological order and the backward pass yourself;
+# - `value-ops`: build `Value` yourself (a track in three parts): its operations and their
+#   local derivatives, checked against `mg.Value`;
+# - `value-backward`: part 2, its `backward()`: the walk, on a chain of 10,000 operations
+#   too (part 3, `value-mlp`, is in lesson 2).
 #
 # Next, lesson 2 builds a neuron, a layer and a small network out of these Values and
 # trains it to separate two interleaved half-moons.

@@ -258,7 +258,10 @@ lessons.save_figure(fig, out / "decision_boundary.png")
 # in, `minigrad exercises check ID` grades it, `minigrad exercises hint ID` helps):
 #
 # - `mlp-params`: count the parameters of an MLP;
-# - `value-sgd-step`: one gradient-descent step on Values.
+# - `value-sgd-step`: one gradient-descent step on Values;
+# - `value-mlp`: the build-Value-yourself track, part 3: this lesson's MLP on the `Value`
+#   you wrote in lesson 1's `value-ops` and `value-backward`, trained until it separates
+#   XOR-like points.
 #
 # Next, lesson 3 replaces thousands of scalar Values with a few tensors: the same network,
 # the same gradients, computed by matrix operations, and much faster.

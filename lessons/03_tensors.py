@@ -30,6 +30,16 @@ out, quick = lessons.start(3)
 rng = mg.manual_seed(0)
 
 # %% [markdown]
+# **dtypes, as in PyTorch.** Numbers typed in Python become float32, the usual precision of
+# deep learning. A numpy array keeps its own dtype, and numpy makes float64: data from
+# numpy is converted with `dtype=mg.float32` below wherever float32 is meant.
+
+# %%
+assert mg.tensor([1.0, 2.0]).dtype == mg.float32
+assert mg.tensor(np.array([1.0, 2.0])).dtype == mg.float64  # numpy's dtype is kept
+assert mg.tensor(np.array([1.0, 2.0]), dtype=mg.float32).dtype == mg.float32
+
+# %% [markdown]
 # ## 1. Broadcasting, and why its gradient is a sum
 #
 # Adding a bias vector `b` of shape `(3,)` to a batch `x` of shape `(4, 3)` works because
@@ -42,8 +52,8 @@ rng = mg.manual_seed(0)
 # So `dL/db[j] = sum over i of dL/dy[i, j]`: the gradient of `y`, summed over the rows.
 
 # %%
-x = mg.tensor(rng.normal(size=(4, 3)))
-b = mg.tensor(rng.normal(size=(3,)), requires_grad=True)
+x = mg.tensor(rng.normal(size=(4, 3)), dtype=mg.float32)
+b = mg.tensor(rng.normal(size=(3,)), dtype=mg.float32, requires_grad=True)
 g = rng.normal(size=(4, 3)).astype(np.float32)  # a stand-in for dL/dy
 y = x + b
 L = (y * mg.tensor(g)).sum()  # dL/dy = g
@@ -60,7 +70,7 @@ assert np.allclose(b.grad.numpy(), g.sum(axis=0))
 # over all of `x` too.
 
 # %%
-c = mg.tensor(rng.normal(size=(4, 1)), requires_grad=True)
+c = mg.tensor(rng.normal(size=(4, 1)), dtype=mg.float32, requires_grad=True)
 k = mg.tensor(2.0, requires_grad=True)
 L = ((x + c) * k * mg.tensor(g)).sum()
 L.backward()
@@ -209,8 +219,8 @@ def value_step():
     loss.backward()
 
 
-params = [mg.tensor(a, requires_grad=True) for a in init]  # float32, the default
-Xt, yt = mg.tensor(Xm), mg.tensor(ym)
+params = [mg.tensor(a, dtype=mg.float32, requires_grad=True) for a in init]  # float32
+Xt, yt = mg.tensor(Xm, dtype=mg.float32), mg.tensor(ym, dtype=mg.float32)
 
 
 def tensor_step(lr=0.1):
@@ -254,8 +264,8 @@ n_points = 300 if quick else 1000
 steps = 300 if quick else 1000
 Xm, ym = make_moons(n_samples=n_points, noise=0.1, random_state=2)
 ym = 2.0 * ym - 1
-Xt, yt = mg.tensor(Xm), mg.tensor(ym)
-params = [mg.tensor(a, requires_grad=True) for a in init]
+Xt, yt = mg.tensor(Xm, dtype=mg.float32), mg.tensor(ym, dtype=mg.float32)
+params = [mg.tensor(a, dtype=mg.float32, requires_grad=True) for a in init]
 losses = []
 start = time.perf_counter()
 for k in range(steps):
@@ -292,7 +302,7 @@ lessons.save_figure(fig, out / "loss_and_speed.png")
 
 def predict(points):
     with mg.no_grad():
-        _, scores = tensor_loss(params, mg.tensor(points), mg.zeros(len(points)))
+        _, scores = tensor_loss(params, mg.tensor(points, dtype=mg.float32), mg.zeros(len(points)))
     return scores.numpy()
 
 
@@ -309,7 +319,9 @@ lessons.save_figure(fig, out / "decision_boundary.png")
 # - `linear-backward`: the backward of y = x @ W + b, in numpy;
 # - `sigmoid-function`: sigmoid as a new Function (gradcheck and gradgradcheck);
 # - `elu-function`: ELU as a new Function, with alpha;
-# - `prelu-function`: PReLU as a Function: a learned slope per channel.
+# - `prelu-function`: PReLU as a Function: a learned slope per channel;
+# - `gradcheck`: write gradcheck yourself: central differences, a relative error and a
+#   threshold, tried on right and deliberately wrong gradients (the debugging track).
 #
 # Next, lesson 4 turns scores into probabilities with softmax, measures mistakes with
 # cross-entropy (computed so that it never overflows), and compares three ways of stepping

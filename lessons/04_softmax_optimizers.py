@@ -62,7 +62,7 @@ def softmax_stable(z):
 stable = softmax_stable(z)
 print("stable softmax of [1000, 1001, 1002]:", stable.round(4))
 assert np.allclose(stable, softmax_naive(np.array([0.0, 1.0, 2.0])))  # only differences matter
-assert np.allclose(F.softmax(mg.tensor(z), dim=0).numpy(), stable)
+assert np.allclose(F.softmax(mg.tensor(z, dtype=mg.float32), dim=0).numpy(), stable)
 
 # %% [markdown]
 # ## 2. Log-softmax: the log of a tiny probability
@@ -259,7 +259,7 @@ def network(params, X):
 
 
 steps = 150 if quick else 400
-Xt = mg.tensor(X)
+Xt = mg.tensor(X, dtype=mg.float32)
 runs = {
     "SGD (lr 0.1)": lambda ps: optim.SGD(ps, lr=0.1),
     "momentum (lr 0.1, mu 0.9)": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
@@ -267,7 +267,7 @@ runs = {
 }
 curves, trained = {}, {}
 for name, make in runs.items():
-    params = [mg.tensor(a, requires_grad=True) for a in init]
+    params = [mg.tensor(a, dtype=mg.float32, requires_grad=True) for a in init]
     opt = make(params)
     curves[name] = []
     for _ in range(steps):
@@ -353,7 +353,7 @@ assert sign_changes(adam_path[:, 1]) <= 5
 # %%
 def predict(points):
     with mg.no_grad():
-        return network(trained[adam_run], mg.tensor(points)).numpy()
+        return network(trained[adam_run], mg.tensor(points, dtype=mg.float32)).numpy()
 
 
 fig = plot_decision_boundary(predict, X, y)
@@ -373,7 +373,9 @@ lessons.save_figure(fig, out / "spirals.png")
 # - `log-softmax`: a numerically stable log-softmax from Tensor operations;
 # - `softmax-cross-entropy`: softmax cross-entropy as one Function: (softmax - onehot) / N;
 # - `adam-step`: one Adam update in numpy, bias correction included;
-# - `bug-softmax-twice`: find the bug: a classifier that trains badly.
+# - `bug-softmax-twice`: find the bug: a classifier that trains badly;
+# - `lr-sweep`: a learning-rate sweep that finds where gradient descent diverges, checked
+#   against 2 / (largest curvature), as in the valley above (the debugging track).
 #
 # Next, lesson 5 builds a convolution out of the tensor operations we already have, and
 # lets the engine derive its backward pass.

@@ -45,7 +45,10 @@ rng = mg.manual_seed(0)
 image = np.zeros((6, 6))
 image[:, 3:] = 1.0
 kernel = np.array([[1.0, 0.0, -1.0]] * 3)
-y = F.conv2d(mg.tensor(image).reshape(1, 1, 6, 6), mg.tensor(kernel).reshape(1, 1, 3, 3))
+y = F.conv2d(
+    mg.tensor(image, dtype=mg.float32).reshape(1, 1, 6, 6),
+    mg.tensor(kernel, dtype=mg.float32).reshape(1, 1, 3, 3),
+)
 y = y.numpy()[0, 0]
 # one output by hand: the window whose top-left corner is at row 0, column 1
 by_hand = (image[0:3, 1:4] * kernel).sum()
@@ -125,7 +128,7 @@ assert (
 # after it would cancel a bias anyway (lesson 8), since it subtracts each channel's mean.
 
 # %%
-maps = mg.tensor(rng.normal(size=(4, 3, 5, 5)))
+maps = mg.tensor(rng.normal(size=(4, 3, 5, 5)), dtype=mg.float32)
 bias = mg.tensor([1.0, -2.0, 0.5]).reshape(1, 3, 1, 1)
 with_bias = F.batch_norm(maps + bias, None, None, training=True)
 assert np.allclose(
@@ -226,7 +229,7 @@ print("gradcheck passes for both; both give the same gradients")
 # from `w` to its `mul` and read its gradient.
 
 # %%
-x_small = mg.tensor(np.arange(16.0).reshape(1, 1, 4, 4), requires_grad=True)
+x_small = mg.tensor(np.arange(16.0).reshape(1, 1, 4, 4), dtype=mg.float32, requires_grad=True)
 w_small = mg.tensor([[[[1.0, -1.0], [2.0, 0.5]]]], requires_grad=True)
 with mg.autograd.retain_grads():  # keep the gradient of every intermediate, for the picture
     loss = F.conv2d_naive(x_small, w_small).sum()
@@ -261,7 +264,7 @@ with mg.autograd.retain_grads():
     loss.backward()
 assert np.array_equal(w_small.grad.numpy()[0, 0], expected)
 graph = mg.viz.draw(loss, expand={"conv2d"}, show="grad", names=names)
-ops = sorted(t.grad_fn.name for t in mg.autograd.topological_order(loss) if t.grad_fn)
+ops = sorted(t.grad_fn.name().lower() for t in mg.autograd.topological_order(loss) if t.grad_fn)
 assert ops == sorted(
     ["unfold", "permute", "reshape", "reshape", "matmul", "reshape", "permute", "sum"]
 )
@@ -535,8 +538,8 @@ print("with a symmetric kernel the unrotated formula happens to agree: test with
 
 # %%
 n = 4 if quick else 16
-x_big = mg.tensor(rng.normal(size=(n, 16, 28, 28)), requires_grad=True)
-w_big = mg.tensor(rng.normal(size=(32, 16, 3, 3)) * 0.1, requires_grad=True)
+x_big = mg.tensor(rng.normal(size=(n, 16, 28, 28)), dtype=mg.float32, requires_grad=True)
+w_big = mg.tensor(rng.normal(size=(32, 16, 3, 3)) * 0.1, dtype=mg.float32, requires_grad=True)
 
 
 def seconds(fn):
@@ -655,7 +658,7 @@ assert np.array_equal(
 # number of channels before an expensive 3x3 convolution (a *bottleneck*).
 
 # %%
-x1 = mg.tensor(rng.normal(size=(2, 8, 5, 5)))
+x1 = mg.tensor(rng.normal(size=(2, 8, 5, 5)), dtype=mg.float32)
 conv1x1 = nn.Conv2d(8, 3, 1)
 with mg.no_grad():
     y1 = conv1x1(x1).numpy()
@@ -676,7 +679,7 @@ assert bottleneck < direct / 3
 # position where it fits. Same weights, reshaped; same output.
 
 # %%
-features = mg.tensor(rng.normal(size=(2, 16, 5, 5)))
+features = mg.tensor(rng.normal(size=(2, 16, 5, 5)), dtype=mg.float32)
 fc = nn.Linear(16 * 5 * 5, 10)
 as_conv = fc.weight.reshape(10, 16, 5, 5)
 with mg.no_grad():
@@ -686,7 +689,9 @@ assert y_conv.shape == (2, 10, 1, 1)
 assert np.allclose(y_fc, y_conv[:, :, 0, 0], atol=1e-5)
 # on a larger input, the convolution slides: one answer per position ("fully convolutional")
 with mg.no_grad():
-    y_slide = F.conv2d(mg.tensor(rng.normal(size=(1, 16, 9, 9))), as_conv, fc.bias)
+    y_slide = F.conv2d(
+        mg.tensor(rng.normal(size=(1, 16, 9, 9)), dtype=mg.float32), as_conv, fc.bias
+    )
 assert y_slide.shape == (1, 10, 5, 5)
 print(
     f"Linear(400, 10) as a 5x5 convolution: same outputs; on a 9x9 map it gives {tuple(y_slide.shape)}"
@@ -706,7 +711,12 @@ print(
 # - `keras-model`: a Keras-style CNN: every layer's parameters (19,189 in all);
 # - `vgg-block`: a VGG block: stacked 3x3 convolutions, parameters and receptive field;
 # - `conv-loops`: a convolution written with loops; the engine derives its backward;
-# - `conv-backward`: the convolution backward by hand (dX, dW, db) vs the derived one.
+# - `conv-backward`: the convolution backward by hand (dX, dW, db) vs the derived one;
+# - `im2col`: im2col and col2im in numpy, against F.unfold and F.fold;
+# - `conv-forward-naive`: the forward pass in numpy, one window at a time;
+# - `conv-backward-naive`: the backward pass in numpy, one window at a time;
+# - `conv-fast`: forward and backward as im2col and one matrix product (these four make
+#   the convolution-in-numpy track, each checked against the engine).
 #
 # Next, lesson 6 adds pooling: max pooling routes the gradient to one pixel per window,
 # average pooling spreads it, and global average pooling replaces a network's large

@@ -112,9 +112,8 @@ lessons.save_figure(fig, out / "pooling_gradients.png")
 # largest, and it lies in all four windows.
 
 # %%
-x5 = mg.tensor(rng.uniform(0, 1, size=(1, 1, 5, 5)), requires_grad=True)
-with mg.no_grad():
-    x5.data[0, 0, 2, 2] = 10.0
+x5 = mg.tensor(rng.uniform(0, 1, size=(1, 1, 5, 5)), dtype=mg.float32, requires_grad=True)
+x5.numpy()[0, 0, 2, 2] = 10.0  # change the numbers, not the graph
 y5 = F.max_pool2d(x5, 3, stride=2)
 G5 = mg.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
 (y5 * G5).sum().backward()
@@ -127,14 +126,18 @@ assert x5.grad.numpy()[0, 0, 2, 2] == 10.0 and x5.grad.numpy().sum() == 10.0
 
 # %% [markdown]
 # What if two pixels tie for the maximum? Then the maximum does not have a single
-# derivative. minigrad shares the window's gradient equally among the tied pixels;
-# PyTorch gives it all to one of them. Both keep the total, and ties are rare with
-# real-valued inputs.
+# derivative, and a convention decides. `F.max_pool2d` follows PyTorch: the whole window's
+# gradient goes to the first maximal pixel in reading order. (`x.amax(dim)` and `x.max()`
+# share it equally among the tied elements instead, also as PyTorch does.) Either way the
+# total is kept; ties are common after a ReLU (windows of zeros).
 
 # %%
-tie = mg.tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
+tie = mg.tensor(np.ones((1, 1, 2, 2)), dtype=mg.float32, requires_grad=True)
 F.max_pool2d(tie, 2).sum().backward()
-assert np.allclose(tie.grad.numpy(), 0.25)
+assert np.array_equal(tie.grad.numpy(), [[[[1.0, 0.0], [0.0, 0.0]]]])
+shared = mg.tensor(np.ones((2, 2)), requires_grad=True)
+shared.amax().backward()
+assert np.allclose(shared.grad.numpy(), 0.25)
 
 # %% [markdown]
 # ## 3. Pooling is unfold and a reduction
@@ -163,7 +166,7 @@ lessons.save_graph(
 def ops_in(root, composite):
     """The names of the primitives a composite op was made of, in the order they ran."""
     return [
-        t.grad_fn.name
+        t.grad_fn.name().lower()
         for t in mg.autograd.topological_order(root)
         if t.grad_fn is not None and any(f.name == composite for f in t.grad_fn.scope)
     ]
@@ -298,7 +301,7 @@ assert vgg_head == 123_642_856 and googlenet_head == 1_025_000
 # It has no parameters, and it accepts maps of any size.
 
 # %%
-feat = mg.tensor(rng.normal(size=(2, 3, 5, 7)), requires_grad=True)
+feat = mg.tensor(rng.normal(size=(2, 3, 5, 7)), dtype=mg.float32, requires_grad=True)
 gap = F.adaptive_avg_pool2d(feat, 1)
 assert gap.shape == (2, 3, 1, 1)
 assert np.allclose(gap.numpy()[:, :, 0, 0], feat.numpy().mean(axis=(2, 3)), atol=1e-6)

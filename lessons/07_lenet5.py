@@ -393,7 +393,9 @@ assert 0.35 < zeros_relu < 0.65 and zeros_tanh < 0.01
 #
 # - `lenet-counts`: LeNet-5's parameters, layer by layer (61,706);
 # - `lenet-shapes`: LeNet-5's output shape after every layer;
-# - `bug-zero-grad`: find the bug in a CNN training loop whose loss misbehaves.
+# - `bug-zero-grad`: find the bug in a CNN training loop whose loss misbehaves;
+# - `overfit-batch`: overfit one tiny batch, the sanity check to run before any long
+#   training (the debugging track).
 #
 # Next, lesson 8 adds batch normalization, which keeps every layer's inputs on a steady
 # scale so that much deeper networks train.

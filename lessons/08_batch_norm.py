@@ -55,7 +55,13 @@ x_hat = (x - mu) / np.sqrt(var + eps)
 y_numpy = gamma * x_hat + beta
 
 y = F.batch_norm(
-    mg.tensor(x), None, None, mg.tensor(gamma), mg.tensor(beta), training=True, eps=eps
+    mg.tensor(x, dtype=mg.float32),
+    None,
+    None,
+    mg.tensor(gamma, dtype=mg.float32),
+    mg.tensor(beta, dtype=mg.float32),
+    training=True,
+    eps=eps,
 )
 print("feature std before:", x.std(axis=0).round(3), " after x_hat:", x_hat.std(axis=0).round(3))
 assert np.allclose(y.numpy(), y_numpy, atol=1e-5)
@@ -205,10 +211,12 @@ assert abs(spread_biased / spread_unbiased - np.sqrt(m_small / (m_small - 1))) <
 # examples with 2 features:
 
 # %%
-xs = mg.tensor(rng.normal(size=(4, 2)), requires_grad=True)
+xs = mg.tensor(rng.normal(size=(4, 2)), dtype=mg.float32, requires_grad=True)
 gs = mg.tensor([1.5, 0.5], requires_grad=True)
 bs = mg.tensor([0.0, 1.0], requires_grad=True)
-weights = mg.tensor(rng.normal(size=(4, 2)))  # a loss that weighs each output differently
+weights = mg.tensor(
+    rng.normal(size=(4, 2)), dtype=mg.float32
+)  # a loss that weighs each output differently
 with mg.autograd.retain_grads():
     loss = (F.batch_norm(xs, None, None, gs, bs, training=True) * weights).sum()
     loss.backward()

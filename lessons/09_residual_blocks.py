@@ -139,8 +139,8 @@ lessons.save_figure(fig, out / "gradient_norms.png")
 # %%
 idle = ResidualBlock(16)
 for p in idle.parameters():
-    p.data[...] = 0
-h = F.relu(mg.tensor(np.random.default_rng(2).normal(size=(2, 16, 8, 8))))
+    nn.init.zeros_(p)
+h = F.relu(mg.tensor(np.random.default_rng(2).normal(size=(2, 16, 8, 8)), dtype=mg.float32))
 assert np.array_equal(idle(h).numpy(), h.numpy())  # a residual block at zero: the identity
 assert not np.array_equal(PlainBlock.forward(idle, h).numpy(), h.numpy())  # plain: all zeros
 
@@ -152,7 +152,7 @@ assert not np.array_equal(PlainBlock.forward(idle, h).numpy(), h.numpy())  # pla
 # the two no longer fit: `(16, 16, 16)` against `(32, 8, 8)`.
 
 # %%
-x = mg.tensor(np.random.default_rng(0).normal(size=(2, 16, 16, 16)))
+x = mg.tensor(np.random.default_rng(0).normal(size=(2, 16, 16, 16)), dtype=mg.float32)
 conv = nn.Conv2d(16, 32, 3, stride=2, padding=1)
 with mg.no_grad():
     fx = conv(x)
@@ -199,7 +199,9 @@ assert models.BasicBlock(32, 32).downsample is None  # same shape: the identity,
 
 # %%
 block.train()
-xb = mg.tensor(np.random.default_rng(1).normal(size=(4, 16, 8, 8)), requires_grad=True)
+xb = mg.tensor(
+    np.random.default_rng(1).normal(size=(4, 16, 8, 8)), dtype=mg.float32, requires_grad=True
+)
 loss = block(xb).mean()
 graph = mg.viz.draw(
     loss, "TB", modules=block, depth=1, color="grad", compute_grads=True, names={xb: "x"}
@@ -276,7 +278,7 @@ def with_batch_statistics(model):
     with mg.no_grad():
         correct = model(x_test).numpy().argmax(1) == y_test.numpy()
     for b, value in zip(model.buffers(), saved):
-        b.data[...] = value
+        b.numpy()[...] = value
     return float(correct.mean())
 
 

@@ -168,7 +168,7 @@ lessons.save_figure(fig, out / "parameters.png")
 
 # %%
 for n_convs, window in [(1, 3), (2, 5), (3, 7)]:
-    x = mg.tensor(np.ones((1, 1, 11, 11)), requires_grad=True)
+    x = mg.tensor(np.ones((1, 1, 11, 11)), dtype=mg.float32, requires_grad=True)
     h = x
     for _ in range(n_convs):
         h = F.conv2d(h, mg.ones(1, 1, 3, 3), padding=1)
@@ -229,7 +229,9 @@ assert summary.total_params == by_formula == 163_696
 assert summary.output_shape == (1, 64 + 128 + 32 + 32, side, side)  # 256 channels
 assert without_reduction > 2 * by_formula
 
-x = mg.tensor(np.random.default_rng(0).normal(size=(1, 192, 6, 6)), requires_grad=True)
+x = mg.tensor(
+    np.random.default_rng(0).normal(size=(1, 192, 6, 6)), dtype=mg.float32, requires_grad=True
+)
 loss = block(x).mean()
 graph = mg.viz.draw(loss, modules=block, depth=2, names={x: "x (192 maps)"}, title="Inception 3a")
 lessons.save_graph(graph, out / "inception_block.png")

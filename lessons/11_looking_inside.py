@@ -523,10 +523,12 @@ assert accuracies["residual"] > accuracies["plain"] + 0.1
 #
 # ## Exercises and what comes next
 #
-# Two exercises for this lesson are being written: computing the saliency map yourself
-# with `mg.grad` (and the hint when you forget the absolute value, or take the gradient
-# of the probability instead of the score), and finding the layer whose gradient
-# vanishes from the numbers of a `GradientFlow`.
+# Exercises for this lesson (`minigrad exercises start ID` writes a file for you to fill
+# in, `minigrad exercises check ID` grades it, `minigrad exercises hint ID` helps):
+#
+# - `saliency-by-hand`: the saliency map of sections 2 and 3, computed yourself with `mg.grad`;
+# - `vanishing-layer`: find the layer whose gradient vanishes from the numbers of a
+#   `GradientFlow` (section 8).
 #
 # Things to try: `minigrad explain lenet --image N` for the digits the network gets
 # wrong (lesson 7's confusion matrix tells which); Grad-CAM on C1 instead of C3

@@ -25,9 +25,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import inspect
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
+
+import numpy as np
 
 # --------------------------------------------------------------------------------------------
 # Recording on and off
@@ -166,6 +169,12 @@ class Function:
     inputs want gradients); the graph records the *version* of every input (how many
     in-place changes its memory has seen) and backward refuses to run when one it reads
     has changed since (see inplace.py).
+
+    PyTorch's way of writing a Function works too (a class whose ``forward`` is a
+    ``@staticmethod``): ``forward(ctx, *args)`` gets Tensors and returns Tensors, and
+    ``backward(ctx, grad)`` returns one gradient per argument of forward; ``ctx`` is the
+    graph node (see `BackwardNode`). Every primitive of minigrad uses the protocol above,
+    which keeps numpy (forward) and the graph (backward) apart.
     """
 
     saves_output = False
@@ -200,9 +209,27 @@ class Function:
         """Does backward read the values of input `i` (so changing it in place breaks it)?"""
         return i in self.reads_inputs
 
-    @property
     def name(self) -> str:
-        return type(self).__name__.lower()
+        """The op's name, e.g. 'Mul' (PyTorch's `grad_fn.name()`)."""
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """One (node, 0) pair per input, as in PyTorch: the Function that made the input, an
+        `AccumulateGrad` for a leaf that requires grad, or None for a constant."""
+        out = []
+        for t in self.inputs:
+            fn = getattr(t, "grad_fn", None)
+            if fn is None and t.requires_grad:
+                fn = AccumulateGrad(t)
+            out.append((fn, 0))
+        return tuple(out)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if isinstance(inspect.getattr_static(cls, "forward"), staticmethod):  # PyTorch's style
+            cls._node_class = type(f"{cls.__name__}Backward", (BackwardNode,), {"function": cls})
+            cls.apply = classmethod(_apply_with_ctx)
 
     def forward(self, *args: Any, **params: Any) -> Any:  # pragma: no cover - interface
         raise NotImplementedError(f"{type(self).__name__}.forward is not written")
@@ -219,9 +246,9 @@ class Function:
         if len(inputs) == 2 and not params:  # add, mul, ...: the common case, spelled out
             # (building and unpacking a list of arrays costs more than numpy's work on a
             # small array: 10% of a chain of 1-element ops, benchmarks/bench_engine.py)
-            data = fn.forward(inputs[0].data, inputs[1].data)
+            data = fn.forward(inputs[0]._data, inputs[1]._data)
         else:
-            data = fn.forward(*[t.data for t in inputs], **params)
+            data = fn.forward(*[t._data for t in inputs], **params)
         node_type = type(inputs[0])
         if not _GradMode.enabled:
             return node_type._constant(data)
@@ -238,6 +265,142 @@ class Function:
         if cls.saves_output:
             fn._out = weakref.ref(out)
         return out
+
+
+class AccumulateGrad:
+    """What `next_functions` shows for a leaf tensor: the end of the graph, where the
+    gradient is added into `variable.grad`."""
+
+    next_functions: tuple = ()
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+class BackwardNode(Function):
+    r"""The graph node of a PyTorch-style Function, and the `ctx` its methods receive.
+
+        class Cube(mg.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):                 # Tensors in (nothing recorded inside)
+                ctx.save_for_backward(x)
+                return x ** 3
+            @staticmethod
+            def backward(ctx, grad):             # one gradient per argument of forward
+                (x,) = ctx.saved_tensors
+                return grad * 3 * x ** 2
+        y = Cube.apply(x)                        # y.grad_fn is a CubeBackward
+
+    `ctx.needs_input_grad` has one entry per argument of forward;
+    `ctx.mark_non_differentiable(t)` says an output gets no gradient (indices, masks). One
+    output may be differentiable (minigrad's graph gives each Function one output).
+    """
+
+    function: type = Function  # the user's class, set for each one by Function.__init_subclass__
+
+    def __init__(self) -> None:
+        self._non_differentiable: set = set()
+        self._materialize = True
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        return self._needs
+
+    def reads_input(self, i: int) -> bool:
+        """An input kept with `ctx.save_for_backward` is read by backward: changing it in place
+        after the forward pass makes backward raise, as in PyTorch."""
+        x = self.inputs[i]
+        return any(s is x for s in self.saved)
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        self._non_differentiable.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Accepted (PyTorch uses it for in-place forwards); changes nothing here."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward gets None (not zeros) for outputs that got no gradient."""
+        self._materialize = bool(value)
+
+    def backward(self, grad: Any) -> Any:
+        grads = [None] * len(self._outputs)
+        for k, (shape, dtype) in enumerate(self._outputs):
+            if k == self._differentiable:
+                grads[k] = grad
+            elif self._materialize and shape is not None:
+                grads[k] = grad._constant(np.zeros(shape, dtype))
+        result = self.function.backward(self, *grads)
+        result = result if isinstance(result, tuple) else (result,)
+        name = type(self).__name__
+        if len(result) != len(self._is_tensor):
+            raise RuntimeError(
+                f"function {name} returned an incorrect number of gradients (expected "
+                f"{len(self._is_tensor)}, got {len(result)}): backward returns one gradient "
+                "per argument of forward, None for arguments that are not tensors"
+            )
+        out = []
+        for k, (g, is_tensor) in enumerate(zip(result, self._is_tensor)):
+            if not is_tensor:
+                if g is not None:
+                    raise RuntimeError(
+                        f"function {name} returned a gradient different than None at position "
+                        f"{k + 1}, but the corresponding argument of forward is not a tensor"
+                    )
+                continue
+            if g is not None and not hasattr(g, "_data"):
+                raise TypeError(
+                    f"function {name} returned a {type(g).__name__} as gradient {k + 1}; "
+                    "backward must return Tensors (or None)"
+                )
+            out.append(g)
+        return tuple(out)
+
+
+def _is_tensor(value: Any) -> bool:
+    return hasattr(value, "_data") and hasattr(value, "requires_grad")
+
+
+def _apply_with_ctx(cls: type, *args: Any, **kwargs: Any) -> Any:
+    """`apply` of a PyTorch-style Function: forward(ctx, ...) on Tensors, then one node."""
+    ctx = cls._node_class()
+    ctx._is_tensor = tuple(_is_tensor(a) for a in args)
+    ctx._needs = tuple(_is_tensor(a) and a.requires_grad for a in args)
+    with set_grad_enabled(False):
+        if isinstance(inspect.getattr_static(cls, "setup_context", None), staticmethod):
+            out = cls.forward(*args, **kwargs)  # PyTorch 2's split form
+            cls.setup_context(ctx, args, out)
+        else:
+            out = cls.forward(ctx, *args, **kwargs)
+    outputs = out if isinstance(out, tuple) else (out,)
+    if not (_GradMode.enabled and any(ctx._needs)):
+        return out
+    wanted = [
+        k
+        for k, o in enumerate(outputs)
+        if _is_tensor(o) and id(o) not in ctx._non_differentiable and o._data.dtype.kind == "f"
+    ]
+    if len(wanted) > 1:
+        raise NotImplementedError(
+            f"{cls.__name__}: forward returned {len(wanted)} differentiable outputs; minigrad "
+            "records one output per Function. Return one (mark the others with "
+            "ctx.mark_non_differentiable) or split it into two Functions"
+        )
+    if not wanted:
+        return out
+    ctx._differentiable = wanted[0]
+    ctx._outputs = [(o.shape, o.dtype) if _is_tensor(o) else (None, None) for o in outputs]
+    ctx.inputs = tuple(a for a in args if _is_tensor(a))
+    ctx.scope = _Scope.stack
+    result = list(outputs)
+    chosen = outputs[ctx._differentiable]
+    result[ctx._differentiable] = type(chosen)._from_function(chosen._data, ctx)
+    return tuple(result) if isinstance(out, tuple) else result[0]
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,7 +39,14 @@ __all__ = [
     "Dataset",
     "TensorDataset",
     "Subset",
+    "random_split",
+    "Sampler",
+    "SequentialSampler",
+    "RandomSampler",
+    "SubsetRandomSampler",
+    "BatchSampler",
     "DataLoader",
+    "default_collate",
     "load_digits",
     "MNIST",
     "MNISTNotFound",
@@ -70,14 +77,15 @@ class Dataset:
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
 
 
 class TensorDataset(Dataset):
-    """Samples are rows of the given arrays: `ds[i] = (x[i], y[i], ...)`.
+    """Samples are rows of the given tensors: `ds[i] = (x[i], y[i], ...)`, as tensors.
 
-    All arrays (Tensors or ndarrays) must have the same first dimension N. `transform`, if
-    given, is applied to the first array's row of each sample (augmentation of the inputs).
+    All tensors (or ndarrays) must have the same first dimension N. `ds[a:b]` gives the rows
+    a..b-1 of each, as PyTorch's does. `transform`, if given, is applied to the first tensor's
+    row of each sample (augmentation of the inputs); it receives and returns an ndarray.
     """
 
     def __init__(self, *tensors: Any, transform: Callable | None = None) -> None:
@@ -96,14 +104,20 @@ class TensorDataset(Dataset):
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
-        sample = [t.data[index] for t in self.tensors]
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
+        sample = [t.numpy()[index] for t in self.tensors]
         if self.transform is not None:
-            sample[0] = self.transform(sample[0])
-        return tuple(sample)
+            first = sample[0]
+            sample[0] = (
+                self.transform(first)
+                if np.ndim(index) == 0 and not isinstance(index, slice)
+                else np.stack([self.transform(row) for row in first])
+            )
+        return tuple(Tensor._constant(np.asarray(a)) for a in sample)
 
     def get_batch(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
-        batch = [t.data[indices] for t in self.tensors]
+        """The rows at `indices` of every tensor, as stacked arrays (the loader's fast path)."""
+        batch = [t.numpy()[indices] for t in self.tensors]
         if self.transform is not None:
             batch[0] = np.stack([self.transform(row) for row in batch[0]])
         return tuple(batch)
@@ -127,6 +141,111 @@ class Subset(Dataset):
         return self.dataset[int(self.indices[index])]
 
 
+def random_split(
+    dataset: Any, lengths: Sequence[float], generator: np.random.Generator | None = None
+) -> list[Subset]:
+    """Cut a dataset into non-overlapping random Subsets of the given lengths.
+
+    `lengths` are sizes that add up to len(dataset), or fractions that add up to 1 (each gets
+    floor(fraction * n), and the samples left over go one each to the first subsets, as in
+    PyTorch). The shuffle draws from `generator` (a numpy Generator) or mg.manual_seed's.
+    """
+    n = len(dataset)
+    lengths = list(lengths)
+    if lengths and all(0 <= f <= 1 for f in lengths) and abs(sum(lengths) - 1) < 1e-9:
+        sizes = [int(np.floor(n * f)) for f in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+    else:
+        sizes = lengths
+    if any(isinstance(k, bool) or int(k) != k or k < 0 for k in sizes) or sum(sizes) != n:
+        raise ValueError(
+            f"random_split: lengths {lengths} must be sizes >= 0 adding up to the dataset's "
+            f"{n} samples, or fractions adding up to 1"
+        )
+    order = (generator or default_generator()).permutation(n)
+    bounds = np.cumsum([0] + [int(k) for k in sizes])
+    return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+# --------------------------------------------------------------------------------------------
+# Samplers: which indices, in which order
+
+
+class Sampler:
+    """An iterable of dataset indices (subclasses define `__iter__` and `__len__`)."""
+
+    def __iter__(self) -> Iterator[int]:
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+
+class SequentialSampler(Sampler):
+    """0, 1, ..., len(data_source) - 1."""
+
+    def __init__(self, data_source: Any) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    """Every index once, in a new random order at each pass."""
+
+    def __init__(self, data_source: Any, generator: np.random.Generator | None = None) -> None:
+        self.data_source, self.generator = data_source, generator
+
+    def __iter__(self) -> Iterator[int]:
+        rng = self.generator or default_generator()
+        return iter(rng.permutation(len(self.data_source)).tolist())
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class SubsetRandomSampler(Sampler):
+    """The given indices, in a new random order at each pass (a train/validation split)."""
+
+    def __init__(self, indices: Sequence[int], generator: np.random.Generator | None = None):
+        self.indices, self.generator = np.asarray(list(indices), dtype=np.int64), generator
+
+    def __iter__(self) -> Iterator[int]:
+        rng = self.generator or default_generator()
+        return iter(self.indices[rng.permutation(len(self.indices))].tolist())
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class BatchSampler(Sampler):
+    """Groups the indices of `sampler` into lists of `batch_size` (the last may be smaller)."""
+
+    def __init__(self, sampler: Any, batch_size: int, drop_last: bool) -> None:
+        _check_batch_size(batch_size, "BatchSampler")
+        self.sampler, self.batch_size, self.drop_last = sampler, int(batch_size), drop_last
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for i in self.sampler:
+            batch.append(int(i))
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        n = len(self.sampler)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+
+# --------------------------------------------------------------------------------------------
+# Batches
+
+
 def _stack(items: list[Any]) -> np.ndarray:
     """One batched array from samples; Python floats and float64 arrays become float32 (the
     default dtype), Python ints int64, as `mg.tensor` would make them."""
@@ -139,11 +258,32 @@ def _stack(items: list[Any]) -> np.ndarray:
 
 
 def _collate(samples: list[Any]) -> Any:
-    """Stack a list of samples (tuples of arrays or numbers) into a tuple of batched arrays."""
+    """Stack a list of samples (tuples, lists or dicts of arrays or numbers) into batches."""
     first = samples[0]
     if isinstance(first, (tuple, list)):
         return tuple(_stack([s[k] for s in samples]) for k in range(len(first)))
+    if isinstance(first, dict):
+        return {key: _stack([s[key] for s in samples]) for key in first}
     return _stack(samples)
+
+
+def default_collate(samples: list[Any]) -> Any:
+    """What the DataLoader does with a list of samples: stack them into batched Tensors
+    (a list of them for tuple samples, as PyTorch's `default_collate`)."""
+    return _as_tensors(_collate(samples))
+
+
+def _as_tensors(batch: Any) -> Any:
+    if isinstance(batch, tuple):
+        return [Tensor._constant(np.asarray(a)) for a in batch]
+    if isinstance(batch, dict):
+        return {k: Tensor._constant(np.asarray(a)) for k, a in batch.items()}
+    return Tensor._constant(np.asarray(batch))
+
+
+def _check_batch_size(batch_size: Any, op: str) -> None:
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"{op}: batch_size must be a positive integer, got {batch_size}")
 
 
 class DataLoader:
@@ -151,15 +291,36 @@ class DataLoader:
 
     `seed` fixes the sequence of shuffles (each epoch still gets a new order); without it the
     loader draws from minigrad's generator, `mg.manual_seed`. With `drop_last=True` a last,
-    smaller batch is left out. `len(loader)` is the number of batches.
+    smaller batch is left out. `len(loader)` is the number of batches. A batch of (x, y)
+    samples is the list [x_batch, y_batch], as in PyTorch.
+
+    PyTorch's other arguments: `sampler` (an iterable of indices, instead of shuffle),
+    `batch_sampler` (an iterable of index lists), `collate_fn` (turns a list of samples into
+    a batch), `generator` (a numpy Generator for the shuffles). `num_workers`, `pin_memory`,
+    `timeout`, `prefetch_factor`, `persistent_workers` and `worker_init_fn` are accepted and
+    change nothing: samples are always loaded in this process, so the batches are the ones
+    worker processes would give.
     """
 
     def __init__(
         self,
         dataset: Any,
-        batch_size: int = 1,
-        shuffle: bool = False,
+        batch_size: int | None = 1,
+        shuffle: bool | None = None,
+        sampler: Any = None,
+        batch_sampler: Any = None,
+        num_workers: int = 0,
+        collate_fn: Callable | None = None,
+        pin_memory: bool = False,
         drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable | None = None,
+        multiprocessing_context: Any = None,
+        generator: np.random.Generator | None = None,
+        *,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
         seed: int | None = None,
     ) -> None:
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
@@ -167,38 +328,64 @@ class DataLoader:
                 f"DataLoader: the dataset must support len(ds) and ds[i], got "
                 f"{type(dataset).__name__}; wrap arrays in TensorDataset(x, y)"
             )
-        if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size}")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be an int >= 0, got {num_workers!r}")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: give sampler or shuffle=True, not both")
+        if batch_sampler is not None and (
+            batch_size != 1 or shuffle or sampler is not None or drop_last
+        ):
+            raise ValueError(
+                "DataLoader: batch_sampler decides the batches: leave batch_size, shuffle, "
+                "sampler and drop_last at their defaults"
+            )
+        if batch_sampler is None:
+            if batch_size is None:
+                raise ValueError("DataLoader: batch_size=None (no batching) is not supported")
+            _check_batch_size(batch_size, "DataLoader")
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
+        self.batch_size = None if batch_sampler is not None else int(batch_size)
+        self.shuffle = bool(shuffle)
         self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.collate_fn = collate_fn
+        self.num_workers = num_workers
         self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._rng = generator if seed is None else np.random.default_rng(seed)
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def _order(self) -> np.ndarray:
+        if self.sampler is not None:
+            return np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
         n = len(self.dataset)
         if not self.shuffle:
             return np.arange(n)
         return (self._rng or default_generator()).permutation(n)
 
-    def __iter__(self) -> Iterator[Any]:
+    def _batches(self) -> Iterator[np.ndarray]:
+        if self.batch_sampler is not None:
+            for indices in self.batch_sampler:
+                yield np.asarray(indices, dtype=np.int64)
+            return
         order = self._order()
-        get_batch = getattr(self.dataset, "get_batch", None)
         for b in range(len(self)):
-            indices = order[b * self.batch_size : (b + 1) * self.batch_size]
-            if get_batch is not None:
-                batch = get_batch(indices)
+            yield order[b * self.batch_size : (b + 1) * self.batch_size]
+
+    def __iter__(self) -> Iterator[Any]:
+        get_batch = getattr(self.dataset, "get_batch", None)
+        for indices in self._batches():
+            if self.collate_fn is not None:
+                yield self.collate_fn([self.dataset[int(i)] for i in indices])
+            elif get_batch is not None:
+                yield _as_tensors(get_batch(indices))
             else:
-                batch = _collate([self.dataset[int(i)] for i in indices])
-            if isinstance(batch, tuple):
-                yield tuple(Tensor._constant(np.asarray(a)) for a in batch)
-            else:
-                yield Tensor._constant(np.asarray(batch))
+                yield _as_tensors(_collate([self.dataset[int(i)] for i in indices]))
 
     def __repr__(self) -> str:
         return (

@@ -73,16 +73,22 @@ def gradcheck(
     for i, x, a in zip(checked, wanted, analytic):
         a = np.zeros(x.shape) if a is None else a.numpy()
         numeric = np.zeros(x.shape)
-        flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
-        for k in range(flat.size):  # recorded, not no_grad: fn may differentiate inside
-            orig = flat[k]
-            flat[k] = orig + eps
+        if not x.numpy().flags.writeable:
+            raise ValueError(
+                f"gradcheck: input {i} is a read-only view (a broadcast?); pass a copy"
+            )
+        # perturb x.numpy() in place, element by element: x.numpy()[k], never a reshaped copy
+        # (x may be a transposed, non-contiguous view, which reshape(-1) would copy)
+        for k in np.ndindex(*x.shape):  # recorded, not no_grad: fn may differentiate inside
+            orig = x.numpy()[k]
+            x.numpy()[k] = orig + eps
             hi = project(*inputs).item()
-            flat[k] = orig - eps
+            x.numpy()[k] = orig - eps
             lo = project(*inputs).item()
-            flat[k] = orig
-            numeric.reshape(-1)[k] = (hi - lo) / (2 * eps)
-        bad = np.abs(a - numeric) > atol + rtol * np.abs(numeric)
+            x.numpy()[k] = orig
+            numeric[k] = (hi - lo) / (2 * eps)
+        # NaN where the other is a number is a failure too (np.abs(nan) > tol is False)
+        bad = ~np.isclose(a, numeric, rtol=rtol, atol=atol, equal_nan=True)
         if bad.any():
             k = tuple(int(j) for j in np.argwhere(bad)[0])
             msg = (

@@ -99,7 +99,7 @@ def change(
     `cast=True` converts the result to t's dtype whatever it is (copy_, fill_, setitem);
     otherwise it must be a dtype t can hold (an int tensor cannot take a float result).
     """
-    if not t.data.flags.writeable:
+    if not t._data.flags.writeable:
         raise RuntimeError(
             f"{name}: this tensor of shape {t.shape} was made by expand or broadcast_to, so "
             "several of its elements share one memory location and an in-place change would "
@@ -111,14 +111,14 @@ def change(
         _check_not_leaf(t, base, name)
     recorded = (
         is_grad_enabled()
-        and t.data.dtype.kind == "f"
+        and t._data.dtype.kind == "f"
         and (base.requires_grad or any(_requires_grad(o) for o in operands))
     )
     if not recorded:  # no_grad, or constants only: change the memory, nothing else
         new = compute(t, *operands)
         _check_result(t, new, name, cast)
-        if new.data is not t.data:
-            t.data[...] = new.data
+        if new._data is not t._data:
+            t._data[...] = new._data
         count_write(t)
         return t
     if base is t:
@@ -169,8 +169,8 @@ def _rewrite_node(t: Any, name: str, compute: Callable, operands: tuple, cast: b
     _hand_over(t, old)
     _redirect_history(operands, t, old)
     new = new.to(t.dtype)
-    if new.data is not t.data:
-        t.data[...] = new.data
+    if new._data is not t._data:
+        t._data[...] = new._data
     count_write(t)
     _become(t, new, after)
 
@@ -199,7 +199,7 @@ def _previous(t: Any, after: int) -> Any:
     It counts its own version, already `after`: its memory is about to change, and nothing
     that uses it later (the op of the change) should see that as a change.
     """
-    old = type(t)._constant(t.data)
+    old = type(t)._constant(t._data)
     old._counter = VersionCounter(after)
     if t._fn is not None:
         old._fn, old._parents, old.requires_grad = t._fn, t._parents, True
@@ -245,7 +245,7 @@ def _keep_values_read(new: Any, old: Any) -> None:
     """If the op of the change reads `old` in its backward, keep a copy of its values."""
     fn = new._fn
     if fn is not None and any(x is old and fn.reads_input(i) for i, x in enumerate(fn.inputs)):
-        old.data = old.data.copy()
+        old._data = old._data.copy()
 
 
 def _hand_over(t: Any, old: Any) -> None:
@@ -282,14 +282,15 @@ def check_versions(node: Any, fn: Function) -> None:
     if fn.saves_output and version(node) != fn.out_version:
         raise RuntimeError(_modified(node, "its output", fn, fn.out_version, version(node)))
     follows = None if node._view is None else node._view[0]  # a view follows its base
+    op = fn.name().lower()
     for i, (x, saved, current) in enumerate(zip(fn.inputs, before, now)):
         if current != saved and x.requires_grad and _rewritten_since(x, saved, follows):
             raise RuntimeError(
-                f"backward: {fn.name} used a tensor of shape {x.shape} (its input {i}) that was "
+                f"backward: {op} used a tensor of shape {x.shape} (its input {i}) that was "
                 f"changed in place afterwards, while gradients were recorded (version {saved} "
                 f"then, {current} now). That change gave the tensor a new place in the graph, "
                 f"and minigrad's graph points at tensors, not at their past versions, so the "
-                f"gradient of {fn.name} would reach the wrong node (PyTorch can follow it). "
+                f"gradient of {op} would reach the wrong node (PyTorch can follow it). "
                 "Write the change out of place (h = h * 2 instead of h *= 2), or change a "
                 "copy (h2 = h.clone(); h2 *= 2)."
             )
@@ -306,11 +307,12 @@ def _rewritten_since(x: Any, saved: int, follows: Any) -> bool:
 
 
 def _modified(x: Any, which: str, fn: Function, saved: int, current: int) -> str:
+    op = fn.name().lower()
     return (
         "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: the {x.dtype} tensor of shape {x.shape} that {fn.name} saved "
+        f"inplace operation: the {x.dtype} tensor of shape {x.shape} that {op} saved "
         f"for its backward ({which}) is at version {current}; expected version {saved} "
-        f"instead (the version when {fn.name} used it). Something changed it in place "
+        f"instead (the version when {op} used it). Something changed it in place "
         "between the forward pass and backward: an in-place method (add_, zero_, ...), an "
         "augmented assignment (x += 1) or x[...] = value, also inside no_grad, also through "
         "a view. Change a copy instead (x = x.clone() first) or compute the new value out "

@@ -31,7 +31,16 @@ from .autograd import enable_grad
 from .nn.module import zero_grad
 from .tensor import Tensor
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "LRScheduler", "StepLR", "CosineAnnealingLR"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "RMSprop",
+    "LRScheduler",
+    "StepLR",
+    "CosineAnnealingLR",
+]
 
 
 class Optimizer:
@@ -79,7 +88,7 @@ class Optimizer:
                     f"{name}: parameter {i} is a {type(p).__name__}, expected a Tensor; "
                     "pass model.parameters() or a list of tensors"
                 )
-            if p.data.dtype.kind != "f":
+            if p.dtype.kind != "f":
                 raise TypeError(
                     f"{name}: parameter {i} has dtype {p.dtype}; only floating-point tensors "
                     "can be optimized"
@@ -131,13 +140,13 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                g = p.grad.data
-                if g.shape != p.data.shape:
+                g = p.grad.numpy()
+                if g.shape != p.shape:
                     raise RuntimeError(
                         f"{type(self).__name__}.step: a parameter of shape {p.shape} has a "
                         f"gradient of shape {g.shape}; they must be equal"
                     )
-                self._update(p.data, g, self.state.setdefault(p, {}), group)
+                self._update(p.numpy(), g, self.state.setdefault(p, {}), group)
                 inplace.count_write(p)  # changed in place: a graph that saved p will say so
         return loss
 
@@ -211,7 +220,7 @@ class Optimizer:
         return "\n".join(lines + [")"])
 
 
-_FLAGS = ("nesterov", "amsgrad")
+_FLAGS = ("nesterov", "amsgrad", "centered")
 _MINIMUM = {"lr": 0.0, "momentum": 0.0, "weight_decay": 0.0, "eps": 0.0}
 
 
@@ -375,6 +384,71 @@ class AdamW(Adam):
 
 # --------------------------------------------------------------------------------------------
 # Learning-rate schedules: call scheduler.step() once per epoch, after optimizer.step().
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop (Hinton): divide the gradient by the running root mean square of past ones.
+
+    g <- g + wd * p                       (L2 penalty folded into the gradient)
+    v <- alpha * v + (1 - alpha) * g^2
+    with centered=True: a <- alpha * a + (1 - alpha) * g and v is replaced by v - a^2
+    step = g / (sqrt(v) + eps);   with momentum: b <- momentum * b + step, step = b
+    p <- p - lr * step
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ) -> None:
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f"RMSprop: alpha must be in [0, 1], got {alpha}")
+        if eps < 0 or momentum < 0:
+            raise ValueError(f"RMSprop: eps and momentum must be >= 0, got {eps}, {momentum}")
+        defaults = dict(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+        )
+        super().__init__(params, defaults)
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
+        alpha, eps, wd, mu = group["alpha"], group["eps"], group["weight_decay"], group["momentum"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(p)
+            if mu > 0:
+                state["momentum_buffer"] = np.zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(p)
+        state["step"] += 1
+        if wd != 0:
+            g = g + wd * p
+        v = state["square_avg"]
+        v *= alpha
+        v += (1 - alpha) * g * g
+        if group["centered"]:
+            a = state["grad_avg"]
+            a *= alpha
+            a += (1 - alpha) * g
+            denom = np.sqrt(v - a * a) + eps
+        else:
+            denom = np.sqrt(v) + eps
+        if mu > 0:
+            b = state["momentum_buffer"]
+            b *= mu
+            b += g / denom
+            p -= group["lr"] * b
+        else:
+            p -= group["lr"] * (g / denom)
 
 
 class LRScheduler:

@@ -53,7 +53,7 @@ class CheckpointError(ValueError):
 def _encode(obj: Any, path: list[str], arrays: dict[str, np.ndarray]) -> Any:
     """The JSON description of `obj`; its arrays are added to `arrays` under dotted keys."""
     if isinstance(obj, Tensor):
-        return {"tensor": _store(obj.data, path, arrays)}
+        return {"tensor": _store(obj.numpy(), path, arrays)}
     if isinstance(obj, np.ndarray):
         return {"array": _store(obj, path, arrays)}
     if isinstance(obj, np.generic):

@@ -11,6 +11,7 @@ Shape letters used in docstrings: N batch, C channels, H/W height/width, D dims.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from numbers import Number
@@ -20,10 +21,12 @@ import numpy as np
 
 from . import autograd, inplace, rng
 from .autograd import Function, run_backward
+from .device import CPU, CPU_ONLY, check_cpu, device, is_device
 from .ops.elementwise import (
     Abs,
     Add,
     Cast,
+    Cos,
     Div,
     Exp,
     Log,
@@ -34,14 +37,18 @@ from .ops.elementwise import (
     Pow,
     PowScalar,
     Sigmoid,
+    Sin,
+    Sqrt,
     Sub,
     Tanh,
     Where,
+    sign,
 )
 from .ops.matmul import MatMul
 from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
 from .ops.reduce import Amax, Sum, SumTo
 from .ops.write import Clone, SetRegion
+from .shapes import as_dim, as_dims, as_float, as_int, as_pad_widths, as_shape, is_int
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -65,10 +72,51 @@ def as_dtype(dtype: Any) -> np.dtype:
         ) from None
 
 
-def _array(data: Any, dtype: Any = None) -> np.ndarray:
-    """The ndarray a Tensor holds: floats default to float32, ints to int64."""
+# PyTorch's legacy type names, for x.type() and x.type('torch.FloatTensor')
+_TYPE_NAMES = {
+    float32: "FloatTensor",
+    float64: "DoubleTensor",
+    float16: "HalfTensor",
+    int64: "LongTensor",
+    int32: "IntTensor",
+    np.dtype("int16"): "ShortTensor",
+    np.dtype("int8"): "CharTensor",
+    uint8: "ByteTensor",
+    bool_: "BoolTensor",
+}
+_TYPE_DTYPES = {name: dtype for dtype, name in _TYPE_NAMES.items()}
+
+
+def _to_args(args: tuple, kwargs: dict, op: str) -> tuple[Any, np.dtype | None, bool]:
+    """(device, dtype, copy) from the ways PyTorch's `.to` can be called."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}
+    if unknown:
+        raise TypeError(f"{op}: unexpected keyword argument(s) {sorted(unknown)}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    if len(args) > 3:
+        raise TypeError(f"{op}: expected a device, a dtype and non_blocking at most, got {args}")
+    for a in args:
+        if isinstance(a, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking)
+            continue
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif is_device(a):
+            where = a
+        elif a is not None:
+            dtype = a
+    return where, None if dtype is None else as_dtype(dtype), bool(kwargs.get("copy", False))
+
+
+def _array(data: Any, dtype: Any = None, keep_numpy_dtype: bool = False) -> np.ndarray:
+    """The ndarray a Tensor holds: Python floats become float32, Python ints int64.
+
+    With `keep_numpy_dtype` (what `mg.tensor` does, as `torch.tensor` does), numpy arrays and
+    numpy numbers keep their own dtype: a float64 array stays float64, an int32 one int32.
+    """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
+    if data is None:
+        raise TypeError("mg.tensor: data is None; expected a number, nested lists or an ndarray")
     try:
         arr = np.array(data) if dtype is None else np.array(data, dtype=as_dtype(dtype))
     except ValueError as e:
@@ -83,6 +131,8 @@ def _array(data: Any, dtype: Any = None) -> np.ndarray:
             "as separate tensors."
         ) from None
     if dtype is not None:
+        return arr
+    if keep_numpy_dtype and _from_numpy(data) and arr.dtype.kind in "biuf":
         return arr
     if arr.dtype.kind == "f" or arr.dtype == object:
         try:
@@ -115,24 +165,22 @@ def _ragged(data: Any, where: str = "") -> tuple[str, list] | None:
     return None
 
 
+def _from_numpy(data: Any) -> bool:
+    """True when `data` is a numpy array or number, or a (nested) list whose first element is:
+    its dtype then decides the tensor's, as in PyTorch."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (np.ndarray, np.generic))
+
+
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes."""
+    """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes,
+    None meaning every dim (see shapes.as_dims)."""
     if axis is not None:
         if dim is not None:
             raise TypeError(f"{op}: give dim or axis, not both")
         dim = axis
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    out = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
-                f"(valid: {-ndim} to {ndim - 1})"
-            )
-        out.append(d % max(ndim, 1))
-    return tuple(sorted(set(out)))
+    return as_dims(dim, ndim, op)
 
 
 class MaxResult(NamedTuple):
@@ -153,7 +201,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "requires_grad",
         "_fn",
@@ -167,7 +215,7 @@ class Tensor:
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self.data = _array(data, dtype)
+        self._data = _array(data, dtype)
         self.grad: Tensor | None = None
         self.requires_grad = False
         self._fn: Function | None = None
@@ -184,7 +232,7 @@ class Tensor:
     def _constant(cls, data: Any) -> Tensor:
         """Wrap an array without checks or copies (results of ops, gradients, masks)."""
         t = object.__new__(cls)
-        t.data = data if type(data) is np.ndarray else np.asarray(data)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
         t.grad = None
         t.requires_grad = False
         t._fn = None
@@ -208,8 +256,8 @@ class Tensor:
 
     def _as_view_of(self, base: Tensor, step: tuple) -> Tensor:
         """Mark this result of a movement op as a view of `base` if it shares its memory."""
-        owner = self.data.base
-        if owner is not None and (owner is base.data or owner is base.data.base):
+        owner = self._data.base
+        if owner is not None and (owner is base._data or owner is base._data.base):
             self._counter = inplace.counter(base)
             if base._view is None:  # base owns its memory, or is detach()'s alias
                 self._view = (base, (step,))
@@ -223,7 +271,7 @@ class Tensor:
         fn = self._fn
         if fn.released:
             raise RuntimeError(
-                f"backward through {fn.name} a second time: its saved values were freed after "
+                f"backward through {fn.name()} a second time: its saved values were freed after "
                 "the first backward. Pass retain_graph=True to the first .backward() if you "
                 "need to go through the graph twice, or recompute the forward pass."
             )
@@ -242,9 +290,9 @@ class Tensor:
             if g is None or not x.requires_grad:  # e.g. Add's gradient for a constant
                 g = None
             else:
-                if g.data.shape != x.data.shape:  # undo broadcasting: the one place it happens
+                if g._data.shape != x._data.shape:  # undo broadcasting: the one place it happens
                     g = _sum_to(g, x.shape, fn)
-                if g.data.dtype != x.data.dtype:
+                if g._data.dtype != x._data.dtype:
                     g = g.to(x.dtype)
             out.append(g)
         return out
@@ -253,7 +301,7 @@ class Tensor:
         if self._fn is not None and not (self._keep_grad or autograd._KeepAll.enabled):
             return  # an intermediate result: its gradient is not kept
         if not grad.requires_grad:  # own the memory: an optimizer may change it in place
-            grad = Tensor._constant(grad.data.copy())
+            grad = Tensor._constant(grad._data.copy())
         self.grad = grad if self.grad is None else self.grad + grad
 
     def _release(self) -> None:
@@ -277,13 +325,13 @@ class Tensor:
                 "compute the loss inside mg.no_grad()."
             )
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"backward: output has shape {self.shape}; backward() without an argument "
                     "needs a single number such as a loss. Reduce it first (y.sum() or "
                     f"y.mean()), or pass grad=, a tensor of shape {self.shape}."
                 )
-            grad = Tensor._constant(np.ones_like(self.data))
+            grad = Tensor._constant(np.ones_like(self._data))
         else:
             grad = _seed(self, grad, "backward: grad")
         keep = create_graph if retain_graph is None else retain_graph
@@ -296,7 +344,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Ask (in place) for gradients of this leaf tensor. Only floating tensors have them."""
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(
                 f"requires_grad: only floating-point tensors can have gradients, this one is "
                 f"{self.dtype}. Convert first: x.float() or mg.tensor(data, dtype=mg.float32)"
@@ -311,7 +359,7 @@ class Tensor:
 
         It shares the version too: changing it in place is seen by the graph of `self`.
         """
-        alias = Tensor._constant(self.data)
+        alias = Tensor._constant(self._data)
         alias._counter = inplace.counter(self)
         return alias
 
@@ -325,6 +373,23 @@ class Tensor:
         return inplace.version(self)
 
     @property
+    def data(self) -> Tensor:
+        """The same numbers as a new tensor with no history (memory shared, as in PyTorch).
+
+        Changing `x.data` changes `x` without the graph knowing: unlike `x.detach()`, it has
+        a version counter of its own, so backward cannot tell that values it needs were
+        overwritten (as in PyTorch; optimizers once relied on this). `x.detach()` or
+        `with mg.no_grad():` say the same thing safely. `x.numpy()` is the ndarray itself.
+        Assigning `x.data = y` makes x hold y's numbers (x is no longer a view of anything).
+        """
+        return Tensor._constant(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._view = None
+
+    @property
     def grad_fn(self) -> Function | None:
         return self._fn
 
@@ -336,42 +401,42 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._data.size)
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared: changing it changes the tensor)."""
-        return self.data
+        return self._data
 
     def item(self) -> float | int | bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can become a Python number, "
                 f"this one has shape {self.shape}"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -382,12 +447,12 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"the truth value of a tensor with shape {self.shape} is ambiguous; "
                 "use (x > 0).all() or .any()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -396,7 +461,7 @@ class Tensor:
         return int(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = []
         if self.dtype not in (float32, int64, bool_):
             extra.append(f"dtype={self.dtype}")
@@ -410,16 +475,35 @@ class Tensor:
 
     # --- dtype --------------------------------------------------------------------------------
 
-    def to(self, dtype: Any) -> Tensor:
-        """A copy converted to `dtype` (differentiable between float types)."""
-        dtype = as_dtype(dtype)
-        if dtype == self.dtype:
-            return self
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor converted: `x.to(dtype)`, `x.to(device)`, `x.to(device, dtype)`,
+        `x.to(other)` (other's dtype), or keywords `dtype=`, `device=`, `copy=`.
+
+        The result is `x` itself when nothing changes (unless copy=True); a conversion between
+        floating types is differentiable. The only device is the CPU (see `minigrad/device.py`).
+        """
+        where, dtype, copy = _to_args(args, kwargs, "to")
+        check_cpu(where, "Tensor.to")
+        if dtype is None or dtype == self.dtype:
+            return Tensor._constant(self._data.copy()) if copy else self
         if dtype.kind != "f":
-            return Tensor._constant(self.data.astype(dtype))
+            return Tensor._constant(self._data.astype(dtype))
         return Cast.apply(self, dtype=dtype)
 
-    astype = to
+    def astype(self, dtype: Any) -> Tensor:
+        """numpy's name for `to(dtype)`."""
+        return self.to(dtype=as_dtype(dtype))
+
+    def type(self, dtype: Any = None) -> Tensor | str:
+        """`x.type(dtype)` is `x.to(dtype)`; `x.type()` names the type ('minigrad.FloatTensor').
+
+        PyTorch's type names ('torch.FloatTensor', 'torch.LongTensor', ...) are accepted too.
+        """
+        if dtype is None:
+            return "minigrad." + _TYPE_NAMES.get(self.dtype, f"Tensor[{self.dtype}]")
+        if isinstance(dtype, str) and dtype.rpartition(".")[2] in _TYPE_DTYPES:
+            dtype = _TYPE_DTYPES[dtype.rpartition(".")[2]]
+        return self.to(dtype=as_dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(float32)
@@ -427,8 +511,35 @@ class Tensor:
     def double(self) -> Tensor:
         return self.to(float64)
 
+    def half(self) -> Tensor:
+        return self.to(float16)
+
     def long(self) -> Tensor:
         return self.to(int64)
+
+    def int(self) -> Tensor:
+        return self.to(int32)
+
+    def bool(self) -> Tensor:
+        return self.to(bool_)
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    # --- device (the CPU only) ----------------------------------------------------------------
+
+    @property
+    def device(self) -> device:
+        """Where the numbers live: always `device(type='cpu')`."""
+        return CPU
+
+    is_cuda = False
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        raise RuntimeError(f"Tensor.cuda: {CPU_ONLY}")
 
     # --- operators ----------------------------------------------------------------------------
 
@@ -440,9 +551,9 @@ class Tensor:
         """
         if isinstance(other, Tensor):
             return other
-        kind = self.data.dtype.kind
+        kind = self._data.dtype.kind
         if kind == "f" and type(other) in (float, int):  # the common case, checked first
-            return Tensor._constant(_number_array(other, self.data.dtype))
+            return Tensor._constant(_number_array(other, self._data.dtype))
         if isinstance(other, (Number, np.number, np.bool_)) and not isinstance(other, complex):
             if kind == "f" or (kind in "biu" and isinstance(other, (float, np.floating))):
                 dtype = self.dtype if kind == "f" else DEFAULT_DTYPE
@@ -461,11 +572,11 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if a.data.dtype != b.data.dtype:
-            if op == "sub" and "b" in (a.data.dtype.kind, b.data.dtype.kind):
+        if a._data.dtype != b._data.dtype:
+            if op == "sub" and "b" in (a._data.dtype.kind, b._data.dtype.kind):
                 _no_bool_arithmetic("Subtraction, the `-` operator,")
             a, b = _promote(a, b)
-        if a.data.shape != b.data.shape and a.data.ndim and b.data.ndim:  # 0-d always fits
+        if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:  # 0-d always fits
             _check_broadcast(op, a.shape, b.shape)
         return a, b
 
@@ -494,7 +605,7 @@ class Tensor:
         return Div.apply(*self._pair(other, "div", reflected=True))
 
     def __neg__(self) -> Tensor:
-        if self.data.dtype == bool_:
+        if self._data.dtype == bool_:
             _no_bool_arithmetic("Negation, the `-` operator,")
         return Neg.apply(self)
 
@@ -538,8 +649,11 @@ class Tensor:
         return matmul(self._lift(other), self)
 
     def _compare(self, other: Any, op: Any) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return Tensor._constant(op(self.data, other))
+        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
+            a, b = _promote(self, other)  # compared in the dtype PyTorch computes in
+            return Tensor._constant(op(a._data, b._data))
+        other = other._data if isinstance(other, Tensor) else other
+        return Tensor._constant(op(self._data, other))
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
@@ -560,7 +674,7 @@ class Tensor:
         return self._compare(other, np.not_equal)
 
     def __invert__(self) -> Tensor:
-        return Tensor._constant(~self.data)
+        return Tensor._constant(~self._data)
 
     def __and__(self, other: Any) -> Tensor:
         return self._compare(other, np.logical_and)
@@ -568,11 +682,13 @@ class Tensor:
     def __or__(self, other: Any) -> Tensor:
         return self._compare(other, np.logical_or)
 
-    def all(self) -> Tensor:
-        return Tensor._constant(np.all(self.data))
+    def all(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "all")
+        return Tensor._constant(np.asarray(np.all(self._data, axis=dims, keepdims=keepdim)))
 
-    def any(self) -> Tensor:
-        return Tensor._constant(np.any(self.data))
+    def any(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        dims = _dims(dim, axis, self.ndim, "any")
+        return Tensor._constant(np.asarray(np.any(self._data, axis=dims, keepdims=keepdim)))
 
     # --- elementwise functions ----------------------------------------------------------------
 
@@ -583,7 +699,7 @@ class Tensor:
         return Log.apply(self)
 
     def sqrt(self) -> Tensor:
-        return self**0.5
+        return Sqrt.apply(self)
 
     def abs(self) -> Tensor:
         return Abs.apply(self)
@@ -595,11 +711,18 @@ class Tensor:
         return Tanh.apply(self)
 
     def relu(self) -> Tensor:
-        r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0."""
-        return where(self.data > 0, self, 0.0)
+        r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0.
+
+        NaN stays NaN (and passes its gradient on), as in PyTorch: the mask is "not x <= 0".
+        """
+        if self.dtype == bool_:
+            raise TypeError("relu: bool tensors are not supported; convert with .float()")
+        keep = np.asarray(self._data <= 0)  # (an array even for a 0-d tensor)
+        return where(np.logical_not(keep, out=keep), self, 0)  # (in place: one mask, not two)
 
     def sign(self) -> Tensor:
-        return Tensor._constant(np.sign(self.data))
+        """-1, 0 or 1 (0 for NaN, as PyTorch); piecewise constant, so no gradient."""
+        return Tensor._constant(sign(self._data))
 
     def maximum(self, other: Any) -> Tensor:
         return Maximum.apply(*self._pair(other, "maximum"))
@@ -609,12 +732,15 @@ class Tensor:
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         r"""Limit to [min, max]; the gradient is 1 inside (bounds included), 0 outside."""
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None:
+                as_float(bound, "clip", name)  # a NaN bound is a mistake, not data
         inside = np.ones(self.shape, dtype=bool)
         if min is not None:
-            inside &= self.data >= min
+            inside &= self._data >= min
         if max is not None:
-            inside &= self.data <= max
-        clipped = Tensor._constant(np.clip(self.data, min, max))
+            inside &= self._data <= max
+        clipped = Tensor._constant(np.clip(self._data, min, max))
         return where(inside, self, clipped)
 
     clamp = clip
@@ -625,8 +751,11 @@ class Tensor:
         return Sum.apply(self, dims=_dims(dim, axis, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """The average over `dim`; the mean of no elements is NaN, as in PyTorch."""
+        self._check_floating("mean")
         dims = _dims(dim, axis, self.ndim, "mean")
-        return self.sum(dims, keepdim) / _count(self.shape, dims)
+        n = _count(self.shape, dims)
+        return self.sum(dims, keepdim) / n if n else self.sum(dims, keepdim) * math.nan
 
     def var(
         self,
@@ -634,12 +763,17 @@ class Tensor:
         unbiased: bool = True,
         keepdim: bool = False,
         *,
-        correction: int | None = None,
+        correction: float | None = None,
         axis: Any = None,
     ) -> Tensor:
-        r"""Variance: sum((x - mean)^2) / (n - correction); unbiased=True means correction=1."""
+        r"""Variance: sum((x - mean)^2) / (n - correction); unbiased=True means correction=1.
+
+        With n <= correction the divisor is 0 and the result inf or NaN (PyTorch warns too).
+        """
+        self._check_floating("var")
         dims = _dims(dim, axis, self.ndim, "var")
         correction = (1 if unbiased else 0) if correction is None else correction
+        correction = as_float(correction, "var", "correction")
         centred = self - self.mean(dims, keepdim=True)
         n = _count(self.shape, dims)
         return (centred * centred).sum(dims, keepdim) / max(n - correction, 0)
@@ -650,17 +784,28 @@ class Tensor:
         unbiased: bool = True,
         keepdim: bool = False,
         *,
-        correction: int | None = None,
+        correction: float | None = None,
         axis: Any = None,
     ) -> Tensor:
-        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis).sqrt()
+        r"""sqrt(var); where the spread is zero the gradient is 0, as in PyTorch (not 1/0)."""
+        v = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
+        zero = v._data == 0
+        if not zero.any():
+            return v.sqrt()
+        return where(zero, 0.0, where(zero, 1.0, v).sqrt())  # no gradient flows at zero
 
     def amax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        """Largest values over `dim`; ties share the gradient evenly."""
-        self._check_nonempty("amax")
-        return Amax.apply(self, dims=_dims(dim, axis, self.ndim, "amax"), keepdim=keepdim)
+        """Largest values over `dim`; ties share the gradient evenly (NaN: see ops.reduce.Amax)."""
+        dims = _dims(dim, axis, self.ndim, "amax")
+        self._check_nonempty("amax", dims)
+        return Amax.apply(self, dims=dims, keepdim=keepdim)
 
     def amin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Smallest values over `dim`, composed as -amax(-x) (integers: directly)."""
+        if self.dtype.kind != "f":  # -x wraps around for uint8 and is refused for bool
+            dims = _dims(dim, axis, self.ndim, "amin")
+            self._check_nonempty("amin", dims)
+            return Tensor._constant(np.amin(self._data, axis=dims, keepdims=keepdim))
         return -((-self).amax(dim, keepdim, axis=axis))
 
     def max(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
@@ -672,25 +817,33 @@ class Tensor:
         * `x.max(dim)`: all of it to the element whose index is returned, the first maximum
           along `dim` (`values` is `x` indexed at `indices`, so the gradient follows them).
 
+        NaN is larger than everything; `x.max()` shares the gradient between the NaNs.
+
         >>> x = tensor([[1.0, 5.0, 5.0]], requires_grad=True)
         >>> x.max(1)
         MaxResult(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
         """
         if dim is None and axis is None:
-            return self.amax()
-        (d,) = _one_dim(dim, axis, self.ndim, "max")
-        self._check_nonempty("max")
-        return self._take_index(np.argmax(self.data, axis=d), d, keepdim)
+            self._check_nonempty("max", None)
+            return Amax.apply(self, dims=None, keepdim=False, nan_shares=True)
+        d = _one_dim(dim, axis, self.ndim, "max")
+        self._check_nonempty("max", (d,))
+        return self._take_index(np.argmax, d, keepdim)
 
     def min(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None):
         """Like `max`, for the smallest elements."""
         if dim is None and axis is None:
-            return self.amin()
-        (d,) = _one_dim(dim, axis, self.ndim, "min")
-        self._check_nonempty("min")
-        return self._take_index(np.argmin(self.data, axis=d), d, keepdim)
+            if self.dtype.kind != "f":
+                return self.amin()
+            return -((-self).max())
+        d = _one_dim(dim, axis, self.ndim, "min")
+        self._check_nonempty("min", (d,))
+        return self._take_index(np.argmin, d, keepdim)
 
-    def _take_index(self, idx: np.ndarray, d: int, keepdim: bool) -> MaxResult:
+    def _take_index(self, find: Any, d: int, keepdim: bool) -> MaxResult:
+        if self.ndim == 0:  # the only element, at index 0
+            return MaxResult(self[()], Tensor._constant(np.zeros((), dtype=int64)))
+        idx = find(self._data, axis=d)
         grid = list(np.indices(idx.shape, sparse=True))
         index = tuple(grid[:d]) + (idx,) + tuple(grid[d:])
         values = self[index]
@@ -699,25 +852,57 @@ class Tensor:
             values, indices = values.unsqueeze(d), indices.unsqueeze(d)
         return MaxResult(values, indices)
 
-    def _check_nonempty(self, op: str) -> None:
-        if self.data.size == 0:
-            raise ValueError(f"{op}: the tensor is empty (shape {self.shape})")
+    def _check_nonempty(self, op: str, dims: tuple[int, ...] | None) -> None:
+        """A maximum of no elements is undefined: PyTorch refuses it, and so do we."""
+        for d in range(self.ndim) if dims is None else dims:
+            if self.ndim and self.shape[d] == 0:
+                raise ValueError(
+                    f"{op}: the tensor is empty along dim {d} (shape {self.shape}); there is "
+                    "no extreme value of no elements. Reduce over a dim of nonzero size"
+                )
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def _check_floating(self, op: str) -> None:
+        if self._data.dtype.kind != "f":
+            raise TypeError(
+                f"{op}: needs a floating-point tensor, this one is {self.dtype}; "
+                f"convert it first: x.float().{op}(...)"
+            )
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Index of the first maximum along `dim` (of the flattened tensor without dim);
+        NaN counts as the maximum. Piecewise constant: no gradient. `axis` is an alias."""
+        return self._arg(np.argmax, "argmax", _dim_or_axis(dim, axis, "argmax"), keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        """Index of the first minimum (NaN counts as the minimum), as `argmax`."""
+        return self._arg(np.argmin, "argmin", _dim_or_axis(dim, axis, "argmin"), keepdim)
+
+    def _arg(self, find: Any, op: str, dim: Any, keepdim: bool) -> Tensor:
         if dim is None:
-            return Tensor._constant(np.asarray(np.argmax(self.data), dtype=int64))
-        (d,) = _dims(dim, None, self.ndim, "argmax")
-        return Tensor._constant(np.argmax(self.data, axis=d, keepdims=keepdim).astype(int64))
+            self._check_nonempty(op, None)
+            idx = np.asarray(find(self._data), dtype=int64)
+            return Tensor._constant(idx.reshape((1,) * self.ndim if keepdim else ()))
+        d = as_dim(dim, self.ndim, op)
+        self._check_nonempty(op, (d,))
+        if self.ndim == 0:
+            return Tensor._constant(np.zeros((), dtype=int64))
+        return Tensor._constant(find(self._data, axis=d, keepdims=keepdim).astype(int64))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return (-self).argmax(dim, keepdim)
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow.
 
-    def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
-        r"""log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m = max(x): no overflow."""
-        dims = _dims(dim, axis, self.ndim, "logsumexp")
-        m = self._shift(dims)
-        out = m + (self - m).exp().sum(dims, keepdim=True).log()
-        return out if keepdim else out.squeeze(dims)
+        As in PyTorch, an infinite m is replaced by 0, so a slice of -inf gives -inf (not
+        NaN), and a sum over no elements is log 0 = -inf. Integers become float32.
+        """
+        if dim is None or dim == ():
+            raise TypeError("logsumexp: dim is required (an int or a tuple of ints), as in PyTorch")
+        dims = _dims(dim, None, self.ndim, "logsumexp")
+        x = self if self.dtype.kind == "f" else self.float()
+        m = np.amax(x._data, axis=dims, keepdims=True, initial=-np.inf)
+        m = Tensor._constant(np.where(np.isfinite(m), m, 0).astype(x.dtype))
+        m.name = "maximum (subtracted against overflow; no gradient needed)"
+        out = m + (x - m).exp().sum(dims, keepdim=True).log()
+        return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
     def log_softmax(self, dim: int = -1) -> Tensor:
         r"""x - logsumexp(x): log-probabilities, finite even for logits of 1e4.
@@ -725,33 +910,43 @@ class Tensor:
         Computed as (x - m) - log(sum(exp(x - m))) with m = max(x): subtracting m first keeps
         the digits that float32 would lose in 1e4 - (1e4 + log 3).
         """
-        _dims(dim, None, self.ndim, "log_softmax")
-        shifted = self - self._shift(dim)
-        return shifted - shifted.exp().sum(dim, keepdim=True).log()
+        dims = self._softmax_dims(dim, "log_softmax")
+        shifted = self - self._shift(dims)
+        return shifted - shifted.exp().sum(dims, keepdim=True).log()
 
     def softmax(self, dim: int = -1) -> Tensor:
         r"""exp(x - max) / sum(exp(x - max)): probabilities that add up to 1 along `dim`."""
-        _dims(dim, None, self.ndim, "softmax")
-        e = (self - self._shift(dim)).exp()
-        return e / e.sum(dim, keepdim=True)
+        dims = self._softmax_dims(dim, "softmax")
+        e = (self - self._shift(dims)).exp()
+        return e / e.sum(dims, keepdim=True)
 
-    def _shift(self, dim: Any) -> Tensor:
-        """max(x) along dim, as a constant: subtracting any constant leaves softmax unchanged,
-        and the maximum keeps exp from overflowing. Named for pictures of the graph."""
-        m = self.amax(dim, keepdim=True).detach()
+    def _softmax_dims(self, dim: Any, op: str) -> tuple[int] | None:
+        self._check_floating(op)
+        d = as_dim(dim, self.ndim, op)
+        return None if self.ndim == 0 else (d,)
+
+    def _shift(self, dims: tuple[int, ...] | None) -> Tensor:
+        """max(x) over dims (kept), as a constant: subtracting any constant leaves softmax
+        unchanged, and the maximum keeps exp from overflowing. Named for pictures of the graph.
+        (numpy's max, not amax: a constant needs no graph, and an empty dim gives -inf.)"""
+        m = Tensor._constant(np.amax(self._data, axis=dims, keepdims=True, initial=-np.inf))
         m.name = "maximum (subtracted against overflow; no gradient needed)"
         return m
 
     # --- movement -----------------------------------------------------------------------------
 
     def reshape(self, *shape: Any) -> Tensor:
-        shape = _shape_arg(shape)
+        """The same elements in another shape; one size may be -1 (inferred)."""
+        if not shape:
+            raise TypeError("reshape: the new shape is required, e.g. x.reshape(2, 3)")
+        shape = as_shape(shape, "reshape", "shape", infer=True)
         try:
             target = np.empty(self.shape, dtype=bool).reshape(shape).shape  # resolves -1
         except ValueError:
             raise ValueError(
                 f"reshape: cannot view shape {self.shape} ({self.numel()} elements) as "
-                f"{tuple(shape)}; the number of elements must stay the same"
+                f"{tuple(shape)}; the number of elements must stay the same (and -1 cannot "
+                "be inferred when there are no elements)"
             ) from None
         if target == self.shape:
             return self
@@ -760,21 +955,31 @@ class Tensor:
     view = reshape
 
     def permute(self, *dims: Any) -> Tensor:
-        dims = _shape_arg(dims)
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+        """Reorder the axes: output axis i is input axis dims[i]."""
+        if not dims:
+            raise TypeError("permute: dims are required, e.g. x.permute(1, 0)")
+        raw = _dim_list(dims, "permute")
+        if len(raw) != self.ndim:
             raise ValueError(
-                f"permute: dims {tuple(dims)} must be a reordering of 0..{self.ndim - 1} "
-                f"for a tensor of shape {self.shape}"
+                f"permute: dims {raw} must be a reordering of 0..{self.ndim - 1} "
+                f"for a tensor of shape {self.shape} ({len(raw)} dims given, {self.ndim} needed)"
             )
-        dims = tuple(d % self.ndim for d in dims)
+        dims = tuple(as_dim(d, self.ndim, "permute") for d in raw)
+        if len(set(dims)) != len(dims):
+            raise ValueError(
+                f"permute: dims {raw} must be a reordering of 0..{self.ndim - 1} for a tensor of "
+                f"shape {self.shape}; a dim appears twice"
+            )
         if dims == tuple(range(self.ndim)):
             return self
         return Permute.apply(self, dims=dims)._as_view_of(self, ("permute", dims))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two axes (PyTorch's `transpose`; numpy's full reversal is `.T`)."""
+        a, b = (as_dim(d, self.ndim, "transpose") for d in (dim0, dim1))
+        if self.ndim == 0:
+            return self
         dims = list(range(self.ndim))
-        a, b = (_dims(d, None, self.ndim, "transpose")[0] for d in (dim0, dim1))
         dims[a], dims[b] = dims[b], dims[a]
         return self.permute(dims)
 
@@ -786,26 +991,36 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:
-        """Transpose of the last two axes (a batch of matrices)."""
-        return self.transpose(-2, -1)
+        """Transpose of the last two axes (a batch of matrices; a 0-d tensor is itself)."""
+        if self.ndim == 1:
+            raise ValueError("mT: only for matrices or batches of matrices, got a 1-D tensor")
+        return self if self.ndim == 0 else self.transpose(-2, -1)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
-        return self._broadcast(tuple(_shape_arg(shape)), "broadcast_to")
+        """Repeat along dims of size 1 (and new leading dims) to `shape`; -1 keeps a size."""
+        return self._expand(shape, "broadcast_to")
 
-    def _broadcast(self, shape: tuple[int, ...], op: str) -> Tensor:
+    def expand(self, *sizes: Any) -> Tensor:
+        """Broadcast to `sizes`; -1 keeps a dimension's size (PyTorch's `expand`)."""
+        return self._expand(sizes, "expand")
+
+    def _expand(self, sizes: tuple, op: str) -> Tensor:
+        if not sizes:
+            raise TypeError(f"{op}: the target size is required, e.g. x.{op}(2, 3)")
+        sizes = as_shape(sizes, op, "size", keep=True)
+        lead = len(sizes) - self.ndim
+        if any(s == -1 for s in sizes[: max(lead, 0)]):
+            raise ValueError(
+                f"{op}: size -1 (keep the size) cannot be used for a new leading dim, got "
+                f"{sizes} for shape {self.shape}"
+            )
+        shape = tuple(
+            self.shape[i - lead] if (s == -1 and i >= lead) else s for i, s in enumerate(sizes)
+        )
         if shape == self.shape:
             return self
         _check_broadcast(op, self.shape, shape, target=True)
         return BroadcastTo.apply(self, shape=shape)._as_view_of(self, ("broadcast_to", shape))
-
-    def expand(self, *sizes: Any) -> Tensor:
-        """Broadcast to `sizes`; -1 keeps a dimension's size (PyTorch's `expand`)."""
-        sizes = tuple(_shape_arg(sizes))
-        lead = len(sizes) - self.ndim
-        shape = tuple(
-            self.shape[i - lead] if (s == -1 and i >= lead) else s for i, s in enumerate(sizes)
-        )
-        return self._broadcast(shape, "expand")
 
     def sum_to(self, shape: tuple[int, ...]) -> Tensor:
         """Sum broadcast copies down to `shape` (what backward does for broadcast inputs)."""
@@ -813,33 +1028,34 @@ class Tensor:
         return self if shape == self.shape else SumTo.apply(self, shape=shape)
 
     def squeeze(self, dim: Any = None) -> Tensor:
+        """Remove dims of size 1 (all of them, or those in `dim` that have size 1)."""
         if dim is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
         dims = _dims(dim, None, self.ndim, "squeeze")
+        if dims is None:  # a 0-d tensor, or dim=(): nothing to remove
+            return self
         return self.reshape(
             tuple(n for i, n in enumerate(self.shape) if not (i in dims and n == 1))
         )
 
     def unsqueeze(self, dim: int) -> Tensor:
-        d = dim if dim >= 0 else dim + self.ndim + 1
-        if not 0 <= d <= self.ndim:
-            raise IndexError(
-                f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions "
-                f"(valid: {-self.ndim - 1} to {self.ndim}, the new axis's position)"
-            )
+        """Insert a dim of size 1 at position `dim` (-ndim-1 .. ndim)."""
+        d = as_dim(dim, self.ndim, "unsqueeze", new_axis=True)
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dims start_dim..end_dim into one."""
+        s = as_dim(start_dim, self.ndim, "flatten", "start_dim")
+        e = as_dim(end_dim, self.ndim, "flatten", "end_dim")
         if self.ndim == 0:
             return self.reshape(1)
-        (s,) = _dims(start_dim, None, self.ndim, "flatten")
-        (e,) = _dims(end_dim, None, self.ndim, "flatten")
         if s > e:
             raise ValueError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
                 f"for a tensor of shape {self.shape}"
             )
-        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
+        merged = _count(self.shape, tuple(range(s, e + 1)))
+        return self.reshape(self.shape[:s] + (merged,) + self.shape[e + 1 :])
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _index(index)
@@ -851,26 +1067,30 @@ class Tensor:
 
     def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
         """Constant padding, widths given as PyTorch's F.pad: (left, right, top, bottom, ...)
-        starting from the last dimension."""
-        if len(pad) % 2 or len(pad) // 2 > self.ndim:
-            raise ValueError(
-                f"pad: expected pairs of widths for at most {self.ndim} dims, got {tuple(pad)}"
-            )
-        widths = [(0, 0)] * self.ndim
-        for i in range(len(pad) // 2):
-            widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-        if any(lo < 0 or hi < 0 for lo, hi in widths):
-            raise ValueError(f"pad: widths must be >= 0, got {tuple(pad)}")
-        return Pad.apply(self, widths=tuple(widths), value=value)
+        starting from the last dimension. A negative width removes that many elements."""
+        widths = _pad_widths(pad, self.shape, "pad")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            raise TypeError(f"pad: value must be a number, got {value!r:.40}")
+        x = self
+        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, self.shape))
+        if any(s.start or s.stop != n for s, n in zip(crop, self.shape)):
+            x = x[crop]
+        grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+        if not any(lo or hi for lo, hi in grow):
+            return x
+        return Pad.apply(x, widths=grow, value=value)
 
     def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         return split(self, split_size, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        if int(chunks) < 1:
-            raise ValueError(f"chunk: chunks must be at least 1, got {chunks}")
-        n = self.shape[_dims(dim, None, self.ndim, "chunk")[0]]
-        return split(self, max(-(-n // chunks), 1), dim)
+        """At most `chunks` pieces of equal size along `dim` (the last may be smaller)."""
+        chunks = as_int(chunks, "chunk", "chunks", minimum=1)
+        d = as_dim(dim, self.ndim, "chunk")
+        n = self.shape[d] if self.ndim else 1
+        if n == 0:  # PyTorch gives `chunks` empty pieces
+            return (self,) * chunks
+        return split(self, -(-n // chunks), dim)
 
     # --- matrix product, softmax-like helpers ------------------------------------------------
 
@@ -1004,6 +1224,152 @@ class Tensor:
                 f"shape {self.shape})"
             ) from None
 
+    # --- PyTorch's other spellings (what teaching code calls) ---------------------------------
+
+    def sin(self) -> Tensor:
+        return Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return Cos.apply(self)
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __format__(self, spec: str) -> str:
+        """f"{loss:.3f}" formats a 0-d tensor as its number, as in PyTorch."""
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        if spec:
+            raise TypeError(
+                f"unsupported format string {spec!r} for a tensor of shape {self.shape}: "
+                "only a 0-d tensor formats as a number; use x.item() or x.tolist()"
+            )
+        return repr(self)
+
+    def __index__(self) -> int:
+        """An integer tensor of one element can index a list (`items[t]`, `range(t)`)."""
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index, "
+                f"this one is {self.dtype} of shape {self.shape}"
+            )
+        return int(self._data.item())
+
+    def mm(self, other: Tensor) -> Tensor:
+        """Matrix product of two matrices: (N, K) @ (K, M) -> (N, M)."""
+        _check_ndims("mm", self, other, 2, 2)
+        return matmul(self, other)
+
+    def bmm(self, other: Tensor) -> Tensor:
+        """Batched matrix product: (B, N, K) @ (B, K, M) -> (B, N, M), same B on both sides."""
+        _check_ndims("bmm", self, other, 3, 3)
+        if self.shape[0] != other.shape[0]:
+            raise ValueError(
+                f"bmm: batch sizes differ: {self.shape} and {other.shape} (dim 0 must be equal)"
+            )
+        return matmul(self, other)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        """Matrix times vector: (N, K) @ (K,) -> (N,)."""
+        _check_ndims("mv", self, vec, 2, 1)
+        return matmul(self, vec)
+
+    def dot(self, other: Tensor) -> Tensor:
+        """Dot product of two vectors of one length: sum(x * y)."""
+        _check_ndims("dot", self, other, 1, 1)
+        return matmul(self, other)
+
+    def t(self) -> Tensor:
+        """Transpose of a matrix (a vector or a number is returned as it is)."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor of at most 2 dims, got shape {self.shape}")
+        return self.T if self.ndim == 2 else self
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        r"""The 2-norm sqrt(sum(x^2)) (p=2 or 'fro', the default) or the 1-norm sum(|x|).
+
+        At x = 0 the gradient of the 2-norm is 0, as in PyTorch (sqrt has an infinite slope
+        at 0: its input is replaced by 1 there before the root, and the result by 0 after).
+        """
+        dims = _dims(dim, None, self.ndim, "norm")
+        if p == 1:
+            return self.abs().sum(dims, keepdim)
+        if p not in (2, "fro"):
+            raise ValueError(f"norm: p must be 1, 2 or 'fro', got {p!r}")
+        squares = (self * self).sum(dims, keepdim)
+        positive = squares._data > 0
+        return where(positive, where(positive, squares, 1.0).sqrt(), 0.0)
+
+    def cumsum(self, dim: int, *, axis: Any = None) -> Tensor:
+        r"""Running sums along `dim`: y_i = x_0 + ... + x_i, composed as a product with the
+        upper-triangular matrix of ones (so the engine derives the gradient)."""
+        (d,) = _dims(dim, axis, self.ndim, "cumsum")
+        n = self.shape[d] if self.ndim else 1
+        ones = np.triu(np.ones((n, n), dtype=self.dtype if self.is_floating_point() else int64))
+        moved = self.reshape(1) if self.ndim == 0 else self.transpose(d, -1)
+        out = moved @ Tensor._constant(ones)
+        return out.reshape(()) if self.ndim == 0 else out.transpose(d, -1)
+
+    def contiguous(self) -> Tensor:
+        return self  # numpy handles any memory layout
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def eq(self, other: Any) -> Tensor:
+        return self == other
+
+    def ne(self, other: Any) -> Tensor:
+        return self != other
+
+    def lt(self, other: Any) -> Tensor:
+        return self < other
+
+    def le(self, other: Any) -> Tensor:
+        return self <= other
+
+    def gt(self, other: Any) -> Tensor:
+        return self > other
+
+    def ge(self, other: Any) -> Tensor:
+        return self >= other
+
+    def equal(self, other: Tensor) -> bool:
+        """True when both tensors have the same shape and the same values."""
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def nelement(self) -> int:
+        return self.numel()
+
+    def element_size(self) -> int:
+        return int(self._data.itemsize)
+
+    def new_tensor(self, data: Any, dtype: Any = None) -> Tensor:
+        return Tensor(data, dtype=self.dtype if dtype is None else dtype)
+
+    def new_zeros(self, *size: Any, dtype: Any = None) -> Tensor:
+        dtype = as_dtype(dtype or self.dtype)
+        return Tensor._constant(np.zeros(as_shape(size, "new_zeros"), dtype))
+
+    def new_ones(self, *size: Any, dtype: Any = None) -> Tensor:
+        dtype = as_dtype(dtype or self.dtype)
+        return Tensor._constant(np.ones(as_shape(size, "new_ones"), dtype))
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
+        dtype = as_dtype(dtype or self.dtype)
+        return Tensor._constant(np.full(as_shape((size,), "new_full"), fill_value, dtype))
+
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -1015,22 +1381,64 @@ def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
     return int(np.prod([shape[d] for d in dims], dtype=np.int64))
 
 
-def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int]:
-    """`_dims` for ops that take exactly one dim (max/min with indices)."""
+def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape a reduction over `dims` (None: all) leaves with keepdim=False."""
+    return () if dims is None else tuple(n for i, n in enumerate(shape) if i not in dims)
+
+
+def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> int:
+    """The one dim of ops that return (values, indices): max and min."""
+    if axis is not None and dim is not None:
+        raise TypeError(f"{op}: give dim or axis, not both")
     d = dim if axis is None else axis
-    if not isinstance(d, (int, np.integer)):
+    if isinstance(d, (tuple, list)):
         raise TypeError(
             f"{op}: dim must be one int to get (values, indices), got {d!r}; "
             f"for the values over several dims use a{op}(dims)"
         )
-    return _dims(dim, axis, ndim, op)
+    return as_dim(d, ndim, op)
 
 
-def _shape_arg(args: tuple) -> tuple:
-    """Accept both f(2, 3) and f((2, 3))."""
+def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
+    for name, t, n in (("self", x, nx), ("the argument", y, ny)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected Tensors, got {type(t).__name__} for {name}")
+        if t.ndim != n:
+            raise ValueError(
+                f"{op}: expects a {n}-D tensor for {name}, got shape {t.shape}; "
+                "use matmul (or @) for other shapes"
+            )
+
+
+def _dim_or_axis(dim: Any, axis: Any, op: str) -> Any:
+    """`dim`, or `axis` (numpy's name, which PyTorch accepts too), not both."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{op}: give dim or axis, not both")
+    return axis
+
+
+def _dim_list(args: tuple, op: str) -> tuple:
+    """Accept both f(1, 0) and f((1, 0)) for a list of dims."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return tuple(int(a) for a in args)
+        args = tuple(args[0])
+    for d in args:
+        if not is_int(d):
+            raise TypeError(f"{op}: dims must be ints, got {d!r} in {args}")
+    return tuple(args)
+
+
+def _pad_widths(pad: Any, shape: tuple[int, ...], op: str) -> list[tuple[int, int]]:
+    """Pad widths per dim (see shapes.as_pad_widths), negative ones removing at most all."""
+    widths = as_pad_widths(pad, len(shape), op)
+    for d, ((lo, hi), n) in enumerate(zip(widths, shape)):
+        if max(-lo, 0) + max(-hi, 0) > n:
+            raise ValueError(
+                f"{op}: widths ({lo}, {hi}) remove more than the {n} elements of dim {d} "
+                f"(input shape {shape}); negative widths remove elements, at most all of them"
+            )
+    return widths
 
 
 def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
@@ -1067,7 +1475,7 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
       0-d float64 gives float64). Python numbers never do (see `_lift`).
     * Otherwise the wider dtype: float32 with float64 gives float64.
     """
-    da, db = a.data.dtype, b.data.dtype
+    da, db = a._data.dtype, b._data.dtype
     ca, cb = _CATEGORY.get(da.kind, 3), _CATEGORY.get(db.kind, 3)
     if (a.ndim == 0) != (b.ndim == 0):
         dims, zero = (a, b) if b.ndim == 0 else (b, a)
@@ -1084,7 +1492,7 @@ def _subtract(a: Tensor, b: Tensor) -> Tensor:
     try:
         return Sub.apply(a, b)
     except TypeError:  # numpy refuses bool - bool (checked only then: this is a hot path)
-        if a.data.dtype == bool_:
+        if a._data.dtype == bool_:
             _no_bool_arithmetic("Subtraction, the `-` operator,")
         raise
 
@@ -1135,12 +1543,22 @@ def _number_array(x: float | int, dtype: np.dtype) -> np.ndarray:
     return arr
 
 
+def _joined_dtype(dtypes: list[np.dtype]) -> np.dtype:
+    """The dtype tensors with dims combine to (cat, stack), by _promote's rule."""
+
+    def two(a: np.dtype, b: np.dtype) -> np.dtype:
+        ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
+        return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
+
+    return functools.reduce(two, dtypes)
+
+
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
     """Reduce a broadcast gradient back to an input's shape, or say which op got it wrong."""
     lead = g.ndim - len(shape)
     if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:])):
         raise RuntimeError(
-            f"internal error in {fn.name}.backward: it returned a gradient of shape {g.shape} for "
+            f"{fn.name()}.backward returned a gradient of shape {g.shape} for "
             f"an input of shape {shape}, which broadcasting cannot explain"
         )
     return g.sum_to(shape)
@@ -1171,8 +1589,8 @@ def _index(index: Any) -> Any:
     basic = True
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
-        if isinstance(item, (list, np.ndarray)):
+            item = item._data
+        if isinstance(item, (list, range, np.ndarray)):
             item = np.array(item)
             basic = False
             if item.dtype == bool:
@@ -1198,6 +1616,11 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
     y = x._lift(y)
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError("matmul: both operands need at least 1 dimension; use * for scalars")
+    if x.dtype != y.dtype:
+        raise TypeError(
+            f"matmul: operands are {x.dtype} and {y.dtype}; convert one (x.float() or "
+            "x.double()) so both have the same dtype, as PyTorch requires"
+        )
     k1 = x.shape[-1]
     k2 = y.shape[-2] if y.ndim > 1 else y.shape[0]
     if k1 != k2:
@@ -1221,7 +1644,7 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of x where `condition` holds, else of y. The condition gets no gradient."""
     # a condition tensor is copied: backward keeps it, and it may be changed in place later
-    cond = condition.data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool:
         cond = cond.astype(bool)
     if not isinstance(x, Tensor):
@@ -1238,7 +1661,11 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("cat: expected a non-empty list of tensors")
-    d = _dims(dim, None, tensors[0].ndim, "cat")[0]
+    if tensors[0].ndim == 0:
+        raise ValueError("cat: 0-d tensors have no dim to join along; use mg.stack")
+    d = as_dim(dim, tensors[0].ndim, "cat")
+    dtype = _joined_dtype([t.dtype for t in tensors])  # PyTorch's promotion, not numpy's
+    tensors = [t if t.dtype == dtype else t.to(dtype) for t in tensors]
     for t in tensors[1:]:
         if t.ndim != tensors[0].ndim or any(
             a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != d
@@ -1255,6 +1682,8 @@ concat = concatenate = cat
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of one shape along a new dimension."""
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors")
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
@@ -1263,16 +1692,20 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def split(x: Tensor, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along `dim` into pieces of `split_size` (an int, or a list of sizes)."""
-    d = _dims(dim, None, x.ndim, "split")[0]
+    d = as_dim(dim, x.ndim, "split")
+    if x.ndim == 0:
+        raise ValueError("split: a 0-d tensor has no dim to split; reshape it first")
     n = x.shape[d]
-    if isinstance(split_size, int):
-        if split_size < 1:
-            raise ValueError(f"split: split_size must be at least 1, got {split_size}")
-        sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
-    else:
-        sizes = list(split_size)
+    if isinstance(split_size, (list, tuple)):
+        sizes = [as_int(k, "split", "split_size", minimum=0) for k in split_size]
         if sum(sizes) != n:
             raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, dim {d} has {n}")
+    else:
+        split_size = as_int(split_size, "split", "split_size", minimum=0 if n == 0 else 1)
+        if n == 0:
+            sizes = [0]
+        else:
+            sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
     lead = (slice(None),) * d
     bounds = np.cumsum([0] + sizes)
     return tuple(x[lead + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:]))
@@ -1316,12 +1749,12 @@ def grad(
         if not out.requires_grad:
             raise RuntimeError("mg.grad: an output does not require grad (no graph to walk)")
         if g is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError(
                     f"mg.grad: output {i} has shape {out.shape}, it is not a scalar; pass "
                     "grad_outputs, one tensor of each output's shape"
                 )
-            g = Tensor._constant(np.ones_like(out.data))
+            g = Tensor._constant(np.ones_like(out._data))
         roots.append(out)
         seeds.append(_seed(out, g, f"mg.grad: grad_outputs[{i}]"))
     for x in inputs:

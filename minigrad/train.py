@@ -34,7 +34,7 @@ def _correct(out: Tensor, y: Tensor) -> int | None:
     """How many rows of class scores `out` (N, K) pick the label in `y` (N,); None otherwise."""
     if out.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or len(out) != len(y):
         return None
-    return int((out.data.argmax(axis=1) == y.data).sum())
+    return int((out.numpy().argmax(axis=1) == np.asarray(y)).sum())
 
 
 def _set_mode(model: Any, training: bool) -> None:
@@ -43,7 +43,7 @@ def _set_mode(model: Any, training: bool) -> None:
 
 
 def _check_loss(loss: Any, where: str, lr: Any) -> float:
-    if not isinstance(loss, Tensor) or loss.data.size != 1:
+    if not isinstance(loss, Tensor) or loss.numel() != 1:
         shape = getattr(loss, "shape", type(loss).__name__)
         raise ValueError(
             f"fit: loss_fn must return one number (a Tensor with one element), got {shape} "
@@ -117,16 +117,16 @@ class GradientFlow:
         """Measure the gradients (call after backward, before optimizer.step())."""
         norms = []
         for params in self._groups.values():
-            total = sum(_squared(p.grad.data) for p in params if p.grad is not None)
+            total = sum(_squared(p.grad.numpy()) for p in params if p.grad is not None)
             norms.append(math.sqrt(total))
         self.grad_norm.append(norms)
-        self._before = [[p.data.copy() for p in params] for params in self._groups.values()]
+        self._before = [[p.numpy().copy() for p in params] for params in self._groups.values()]
 
     def after_step(self, epoch: int) -> None:
         """Measure how far each layer moved (call after optimizer.step())."""
         ratios = []
         for params, before in zip(self._groups.values(), self._before):
-            moved = sum(_squared(p.data - b) for p, b in zip(params, before))
+            moved = sum(_squared(p.numpy() - b) for p, b in zip(params, before))
             size = sum(_squared(b) for b in before)
             ratios.append(math.sqrt(moved / size) if size > 0 else math.nan)
         self._before = []
@@ -342,8 +342,8 @@ def predict(model: Callable, loader: Iterable) -> Predictions:
                         f"predict: expected class scores of shape (N, K) from the model, got "
                         f"{out.shape}"
                     )
-                y_pred.append(out.data.argmax(axis=1))
-                y_true.append(np.asarray(y.data if isinstance(y, Tensor) else y))
+                y_pred.append(out.numpy().argmax(axis=1))
+                y_true.append(np.asarray(y.numpy() if isinstance(y, Tensor) else y))
     finally:
         _set_mode(model, was_training)
     if not y_true:

@@ -43,7 +43,7 @@ __all__ = [
 
 
 def _chw(x: Any, name: str) -> np.ndarray:
-    x = x.data if isinstance(x, Tensor) else np.asarray(x)
+    x = x.numpy() if isinstance(x, Tensor) else np.asarray(x)
     if x.ndim != 3:
         raise ValueError(
             f"{name}: expected one image of shape (C, H, W), got shape {x.shape}; transforms "

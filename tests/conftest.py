@@ -1,8 +1,14 @@
-"""Shared test helpers. PyTorch is an oracle only: tests that need it skip without it."""
+"""Shared test helpers. PyTorch is an oracle only: tests that need it skip without it.
+
+Every test that uses PyTorch gets the `torch` marker automatically (so `-m "not torch"`
+runs the rest): those that ask for the `torch` fixture, and those in a module that imports
+torch or the oracle in tests/torch_oracle.py (assert_matches_torch).
+"""
 
 from __future__ import annotations
 
 import os
+import types
 
 import numpy as np
 import pytest
@@ -11,9 +17,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # plots render without a display
 
 
 def torch_or_skip():
-    """Import torch (double precision, threads matched to numpy) or skip the test."""
+    """Import torch (double precision, one thread per test process) or skip the test."""
     torch = pytest.importorskip("torch", reason="PyTorch is not installed (pip install -e .[test])")
     torch.set_default_dtype(torch.float64)
+    if torch.get_num_threads() != 1:  # two test processes share two cores
+        torch.set_num_threads(1)
     return torch
 
 
@@ -27,3 +35,23 @@ def torch():
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put the `torch` marker on every test that uses PyTorch."""
+    torch_modules: dict = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module not in torch_modules:
+            torch_modules[module] = _imports_torch(module)
+        if "torch" in getattr(item, "fixturenames", ()) or torch_modules.get(module, False):
+            item.add_marker(pytest.mark.torch)
+
+
+def _imports_torch(module: types.ModuleType) -> bool:
+    for value in vars(module).values():
+        if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] == "torch":
+            return True
+        if getattr(value, "__module__", None) == "torch_oracle":
+            return True
+    return False

@@ -180,8 +180,8 @@ def test_conv_transpose2d_is_composed_of_primitives_only(groups, output_padding,
 
 
 def test_conv_transpose2d_keeps_float32(rng):
-    x = mg.tensor(rng.standard_normal((1, 2, 3, 3)), requires_grad=True)
-    w = mg.tensor(rng.standard_normal((2, 3, 2, 2)), requires_grad=True)
+    x = mg.tensor(rng.standard_normal((1, 2, 3, 3)), dtype=mg.float32, requires_grad=True)
+    w = mg.tensor(rng.standard_normal((2, 3, 2, 2)), dtype=mg.float32, requires_grad=True)
     y = F.conv_transpose2d(x, w, mg.zeros(3), stride=2)
     y.sum().backward()
     assert y.dtype == x.grad.dtype == w.grad.dtype == np.float32
@@ -252,7 +252,7 @@ def test_layer_initialisation_follows_pytorchs_fan_in(rng):
 
 def test_layer_output_size_picks_the_output_padding(torch, rng):
     layer = nn.ConvTranspose2d(2, 2, 3, stride=2, padding=1)
-    x = mg.tensor(rng.standard_normal((1, 2, 4, 4)))
+    x = mg.tensor(rng.standard_normal((1, 2, 4, 4)), dtype=mg.float32)
     assert layer(x).shape == (1, 2, 7, 7)
     assert layer(x, output_size=(8, 7)).shape == (1, 2, 8, 7)
     assert layer(x, output_size=(1, 2, 8, 8)).shape == (1, 2, 8, 8)
@@ -281,7 +281,7 @@ def test_layer_trains_inside_a_model():
         nn.ReLU(),
         nn.ConvTranspose2d(4, 1, 3, stride=2, padding=1, output_padding=1),
     )
-    x = mg.tensor(np.random.default_rng(0).uniform(size=(8, 1, 8, 8)))
+    x = mg.tensor(np.random.default_rng(0).uniform(size=(8, 1, 8, 8)), dtype=mg.float32)
     opt = mg.optim.Adam(model.parameters(), lr=0.02)
     losses = []
     for _ in range(150):

@@ -18,6 +18,10 @@ LAYERS = {
     "Linear": (lambda lib, **kw: lib.nn.Linear(4, 3, **kw), (5, 4)),
     "Linear no bias": (lambda lib, **kw: lib.nn.Linear(4, 3, bias=False, **kw), (5, 4)),
     "Conv2d": (lambda lib, **kw: lib.nn.Conv2d(2, 3, 3, padding=1, **kw), (2, 2, 5, 5)),
+    "ConvTranspose2d": (
+        lambda lib, **kw: lib.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, **kw),
+        (2, 2, 5, 5),
+    ),
     "BatchNorm1d": (lambda lib, **kw: lib.nn.BatchNorm1d(4, **kw), (6, 4)),
     "BatchNorm2d": (lambda lib, **kw: lib.nn.BatchNorm2d(2, **kw), (3, 2, 4, 4)),
     "PReLU": (lambda lib, **kw: lib.nn.PReLU(2, **kw), (3, 2, 4)),
@@ -53,10 +57,12 @@ def test_layer_dtype_is_honoured_by_parameters_buffers_outputs_and_gradients(tor
 @pytest.mark.parametrize("name", LAYERS)
 def test_layer_default_dtype_is_float32_and_device_cpu_is_accepted(name):
     make, _ = LAYERS[name]
-    layer = make(mg, device="cpu")
-    assert all(t.dtype in (mg.float32, mg.int64) for t in layer.state_dict().values())
-    with pytest.raises(ValueError, match=r"device='cuda'.*CPU only"):
-        make(mg, device="cuda")
+    for device in ("cpu", mg.device("cpu")):
+        layer = make(mg, device=device)
+        assert all(t.dtype in (mg.float32, mg.int64) for t in layer.state_dict().values())
+    for device in ("cuda", mg.device("cuda", 0)):
+        with pytest.raises(RuntimeError, match=r"cannot use device 'cuda.*CPU only"):
+            make(mg, device=device)
     with pytest.raises(TypeError, match="dtype must be a floating-point type.*int64"):
         make(mg, dtype=mg.int64)
 

@@ -76,7 +76,7 @@ def test_realistic_mistake_fails_with_its_diagnostic(ex, mistake, tmp_path):
 def test_every_exercise_folder_is_listed_once_and_named_after_its_id():
     on_disk = sorted(p.parent.name for p in FOLDER.glob("*/__init__.py"))
     assert sorted(exercises.FOLDERS) == on_disk
-    assert len(set(exercises.FOLDERS)) == len(exercises.FOLDERS) == 33
+    assert len(set(exercises.FOLDERS)) == len(exercises.FOLDERS)
     for ex in EXERCISES:
         assert ex.filename == f"l{ex.lesson:02d}_{ex.id.replace('-', '_')}.py"
         assert {"solution.py", "checks.py", "mistakes.py"} <= {p.name for p in ex.folder.iterdir()}
@@ -268,3 +268,46 @@ def test_the_built_wheel_ships_every_exercise_folder(tmp_path):
     for ex in EXERCISES:
         for part in ("__init__.py", "solution.py", "checks.py", "mistakes.py"):
             assert f"minigrad/exercises/{ex.folder.name}/{part}" in names
+
+
+def test_every_track_is_made_of_exercises_in_lesson_order_and_the_readme_lists_them():
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text.split("## Exercises", 1)[1].split("\n## ", 1)[0]
+    assert f"{len(EXERCISES)} graded exercises" in text
+    in_tracks = [i for ids in exercises.TRACKS.values() for i in ids]
+    assert len(in_tracks) == len(set(in_tracks)) >= 8
+    for name, ids in exercises.TRACKS.items():
+        lessons = [exercises.get(i).lesson for i in ids]
+        assert lessons == sorted(lessons), name  # a track never sends the learner back
+        (row,) = [line for line in section.splitlines() if line.startswith(f"| {name} |")]
+        for i, lesson in zip(ids, lessons):
+            assert f"`{i}` ({lesson})" in row, (name, i)
+
+
+# The mistakes issue 18 names, each with the words its hint must say and, where an earlier
+# hint said the wrong thing, the words it must no longer say. The hint must come from the
+# first check that fails: a mistake named only by a later, secondary check is not named.
+NAMED = [
+    ("conv-backward", "dx_kernel_not_rotated", "rotated by 180 degrees", "+="),
+    ("output-size", "dilated_span_times_kernel", "dilation", "2*padding"),
+    ("maxpool-backward", "windows_every_kernel_pixels", "the stride is ignored", "+="),
+    ("conv-backward", "dw_divided_by_the_batch_size", "a factor 1/N", None),
+    ("conv-backward", "dw_from_the_first_example_only", "the first example only", None),
+    ("batchnorm-backward", "unbiased_variance", "unbiased variance", None),
+    ("batchnorm-backward", "closed_form_without_one_over_n", "a 1/N is missing", None),
+    ("batchnorm-backward", "variance_path_without_one_over_n", "a missing 1/N", None),
+    ("batchnorm-backward", "variance_path_without_minus_one_half", "-1/2 is missing", None),
+    ("batchnorm-backward", "dgamma_as_a_mean", "you divided by N (a mean)", None),
+    ("residual-block", "ShortcutNeverAdded", "there is no shortcut", None),
+    ("residual-block", "PlainBlock", "there is no shortcut", None),
+    ("residual-block", "StrideOnTheSecondConv", "the stride is on the wrong conv", None),
+]
+
+
+@pytest.mark.parametrize(("ex_id", "name", "says", "not_says"), NAMED, ids=[n[1] for n in NAMED])
+def test_the_first_failing_check_names_the_mistake(ex_id, name, says, not_says, tmp_path):
+    ex = exercises.get(ex_id)
+    (mistake,) = [m for m in ex.mistakes if m.name == name]
+    first = next(r for r in mistake.replay(ex, tmp_path) if not r.passed)
+    assert says in first.message, first.message
+    assert not_says is None or not_says not in first.message, first.message

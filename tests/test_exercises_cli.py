@@ -23,10 +23,10 @@ def run(capsys, *argv: str) -> tuple[int, str]:
     return code, out.out + out.err
 
 
-def test_at_least_20_exercises_across_lessons_1_to_10():
+def test_at_least_20_exercises_across_lessons_1_to_11():
     exercises = all_exercises()
     assert len(exercises) >= 20
-    assert {ex.lesson for ex in exercises} == set(range(1, 11))
+    assert {ex.lesson for ex in exercises} == set(range(1, 12))
     assert len({ex.id for ex in exercises}) == len(exercises)
     assert len({ex.filename for ex in exercises}) == len(exercises)
 

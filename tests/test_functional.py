@@ -6,13 +6,15 @@ import inspect
 
 import numpy as np
 import pytest
+from torch_oracle import assert_close, assert_matches_torch
 
 import minigrad as mg
 import minigrad.functional as F
 import minigrad.ops as ops_package
 from minigrad.autograd import Function
-from minigrad.functional.pooling import _windows
+from minigrad.functional.pooling import _pick, _windows
 from minigrad.ops import elementwise, matmul, movement, reduce, window
+from minigrad.ops.reduce import Amax
 
 
 def _mg(a, dtype="float64", requires_grad=True):
@@ -20,44 +22,7 @@ def _mg(a, dtype="float64", requires_grad=True):
 
 
 def _close(ours, theirs, atol=1e-10):
-    theirs = theirs.detach().numpy(force=True) if hasattr(theirs, "detach") else theirs
-    np.testing.assert_allclose(ours.numpy(), theirs, atol=atol, rtol=1e-7)
-
-
-def _check_against_torch(torch, fn, tfn, arrays, rng, second=True):
-    """Values, first and second derivatives of fn (minigrad) and tfn (torch) agree."""
-    xs = [_mg(a) for a in arrays]
-    txs = [torch.tensor(a, requires_grad=True) for a in arrays]
-    y, ty = fn(*xs), tfn(*txs)
-    _close(y, ty)
-    v = rng.standard_normal(ty.shape)
-    grads = mg.grad((y * mg.tensor(v, dtype="float64")).sum(), xs, create_graph=second)
-    tgrads = torch.autograd.grad((ty * torch.tensor(v)).sum(), txs, create_graph=second)
-    for g, tg in zip(grads, tgrads):
-        _close(g, tg)
-    if not second:
-        return
-    us = [rng.standard_normal(a.shape) for a in arrays]
-    total = sum((g * mg.tensor(u, dtype="float64")).sum() for g, u in zip(grads, us))
-    ttotal = sum((tg * torch.tensor(u)).sum() for tg, u in zip(tgrads, us))
-    if not ttotal.requires_grad or not total.requires_grad:  # piecewise linear: zero
-        for ours, their_total, inputs in ((total, ttotal, xs), (ttotal, total, txs)):
-            del their_total
-            if getattr(ours, "requires_grad", False):
-                grad_fn = torch.autograd.grad if ours is ttotal else mg.grad
-                for h in grad_fn(ours, inputs, allow_unused=True):
-                    h = h.numpy(force=True) if hasattr(h, "detach") else h
-                    assert h is None or not np.asarray(h).any()
-        return
-    hs = mg.grad(total, xs, allow_unused=True)
-    ths = torch.autograd.grad(ttotal, txs, allow_unused=True)
-    for h, th in zip(hs, ths):
-        if th is None:
-            assert h is None or np.all(h.numpy() == 0)
-        elif h is None:
-            assert not th.numpy(force=True).any()
-        else:
-            _close(h, th)
+    assert_close(ours, theirs, "value", rtol=1e-7, atol=atol)
 
 
 # --------------------------------------------------------------------------------------------
@@ -78,10 +43,11 @@ POOL_CASES = [  # (shape, kernel, stride, padding, dilation, ceil_mode)
 def test_max_pool2d_matches_torch(shape, k, s, p, d, ceil, torch, rng):
     x = rng.standard_normal(shape)
     kw = dict(kernel_size=k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
-    _check_against_torch(
-        torch, lambda t: F.max_pool2d(t, **kw), lambda t: torch.nn.functional.max_pool2d(t, **kw),
-        [x], rng,
-    )  # fmt: skip
+    assert_matches_torch(
+        lambda t: F.max_pool2d(t, **kw),
+        lambda t: torch.nn.functional.max_pool2d(t, **kw),
+        [x],
+    )
 
 
 @pytest.mark.parametrize("shape, k, s, p, d, ceil", [c for c in POOL_CASES if c[4] == 1])
@@ -89,10 +55,11 @@ def test_max_pool2d_matches_torch(shape, k, s, p, d, ceil, torch, rng):
 def test_avg_pool2d_matches_torch(shape, k, s, p, d, ceil, include_pad, torch, rng):
     x = rng.standard_normal(shape)
     kw = dict(kernel_size=k, stride=s, padding=p, ceil_mode=ceil, count_include_pad=include_pad)
-    _check_against_torch(
-        torch, lambda t: F.avg_pool2d(t, **kw), lambda t: torch.nn.functional.avg_pool2d(t, **kw),
-        [x], rng,
-    )  # fmt: skip
+    assert_matches_torch(
+        lambda t: F.avg_pool2d(t, **kw),
+        lambda t: torch.nn.functional.avg_pool2d(t, **kw),
+        [x],
+    )
 
 
 def test_avg_pool2d_divisor_override_matches_torch(torch, rng):
@@ -105,12 +72,12 @@ def test_avg_pool2d_divisor_override_matches_torch(torch, rng):
 @pytest.mark.parametrize("size", [1, (1, 1), 2, (3, 4), (None, 2), (5, 3)])
 def test_adaptive_avg_pool2d_matches_torch(size, torch, rng):
     x = rng.standard_normal((2, 3, 7, 6))
-    _check_against_torch(
-        torch,
+    assert_matches_torch(
         lambda t: F.adaptive_avg_pool2d(t, size),
         lambda t: torch.nn.functional.adaptive_avg_pool2d(t, size),
-        [x], rng, second=False,
-    )  # fmt: skip
+        [x],
+        1,
+    )
 
 
 def test_global_average_pooling_is_the_mean_over_space(rng):
@@ -131,7 +98,7 @@ def test_pools_pass_gradcheck_and_gradgradcheck(rng):
 
 def test_pools_on_exact_tiles_equal_the_unfold_route(rng):
     """2x2/stride-2 pooling takes the windows with a reshape instead of unfold: same numbers,
-    same gradients (ties included)."""
+    same gradients (ties included: both routes pick the same element)."""
     data = rng.integers(0, 3, size=(2, 3, 6, 4)).astype(np.float64)  # many ties
     for pool in ("max", "avg"):
         results = []
@@ -141,17 +108,23 @@ def test_pools_on_exact_tiles_equal_the_unfold_route(rng):
                 y = F.max_pool2d(x, 2) if pool == "max" else F.avg_pool2d(x, 2)
             else:
                 w = _windows(x, (2, 2), (2, 2), ((0, 0), (0, 0)), (1, 1), 3, 2, -np.inf)
-                y = (w.amax(2) if pool == "max" else w.mean(2)).reshape(2, 3, 3, 2)
+                if pool == "max":
+                    pick = _pick(w.numpy().transpose(2, 0, 1, 3), 1, None).transpose(1, 2, 0, 3)
+                    y = Amax.apply(w, dims=(2,), keepdim=False, pick=pick)
+                else:
+                    y = w.mean(2)
+                y = y.reshape(2, 3, 3, 2)
             (g,) = mg.grad((y * y).sum(), [x])
             results.append((y.numpy(), g.numpy()))
         for a, b in zip(*results):
             np.testing.assert_allclose(a, b, atol=1e-12)
 
 
-def test_max_pool2d_ties_share_the_gradient():
+def test_max_pool2d_gives_a_tie_to_the_first_maximum_like_torch():
     x = mg.zeros(1, 1, 2, 2, requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 0.25, np.float32))
+    expected = np.array([[[[1.0, 0.0], [0.0, 0.0]]]], np.float32)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
 
 
 @pytest.mark.parametrize(
@@ -159,9 +132,9 @@ def test_max_pool2d_ties_share_the_gradient():
     [
         (lambda x: F.max_pool2d(x, 5), "larger than the padded input"),
         (lambda x: F.max_pool2d(x, 2, padding=2), "at most half the kernel size"),
-        (lambda x: F.avg_pool2d(x[0], 2), "expected a 4-D input"),
+        (lambda x: F.avg_pool2d(x[0, 0], 2), "expected a 4-D input"),
         (lambda x: F.max_pool2d(x, 0), "kernel_size must be >= 1"),
-        (lambda x: F.adaptive_avg_pool2d(x, 0), "output_size must be >= 1"),
+        (lambda x: F.adaptive_avg_pool2d(x, -1), "output_size must be >= 0"),
     ],
 )
 def test_pool_errors_name_the_problem(fn, message):
@@ -204,22 +177,21 @@ def test_batch_norm_training_matches_torch_including_running_stats(shape, torch,
 
 def test_batch_norm_updates_running_tensors_in_place(rng):
     rm, rv = mg.zeros(2), mg.ones(2)
-    rm_data = rm.data
+    rm_data = rm.numpy()
     x = mg.tensor(rng.standard_normal((16, 2)) + 3.0)
     F.batch_norm(x, rm, rv, training=True)
-    assert rm.data is rm_data and rm.dtype == mg.float32
+    assert rm.numpy() is rm_data and rm.dtype == mg.float32
     np.testing.assert_allclose(rm.numpy(), 0.1 * x.numpy().mean(0), rtol=1e-5)
     np.testing.assert_allclose(rv.numpy(), 0.9 + 0.1 * x.numpy().var(0, ddof=1), rtol=1e-5)
 
 
 def test_batch_norm_second_derivatives_match_torch(torch, rng):
     x, w, b = rng.standard_normal((3, 2, 2, 3)), rng.standard_normal(2), rng.standard_normal(2)
-    _check_against_torch(
-        torch,
+    assert_matches_torch(
         lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
         lambda x, w, b: torch.nn.functional.batch_norm(x, None, None, w, b, training=True),
-        [x, w, b], rng,
-    )  # fmt: skip
+        [x, w, b],
+    )
 
 
 def test_batch_norm_gradcheck_and_gradgradcheck(rng):
@@ -271,7 +243,7 @@ def test_dropout_is_reproducible_with_manual_seed_and_masks_the_gradient():
 
 def test_linear_matches_torch(torch, rng):
     x, w, b = rng.standard_normal((5, 3, 4)), rng.standard_normal((2, 4)), rng.standard_normal(2)
-    _check_against_torch(torch, F.linear, torch.nn.functional.linear, [x, w, b], rng)
+    assert_matches_torch(F.linear, torch.nn.functional.linear, [x, w, b])
 
 
 def test_linear_error_names_the_shapes():
@@ -284,10 +256,12 @@ def test_linear_error_names_the_shapes():
 def test_pad_matches_torch(mode, widths, torch, rng):
     x = rng.standard_normal((2, 3, 5, 4) if len(widths) == 4 else (3, 5, 4))
     kw = dict(mode=mode, value=1.5) if mode == "constant" else dict(mode=mode)
-    _check_against_torch(
-        torch, lambda t: F.pad(t, widths, **kw), lambda t: torch.nn.functional.pad(t, widths, **kw),
-        [x], rng, second=False,
-    )  # fmt: skip
+    assert_matches_torch(
+        lambda t: F.pad(t, widths, **kw),
+        lambda t: torch.nn.functional.pad(t, widths, **kw),
+        [x],
+        1,
+    )
 
 
 def test_pad_reflect_error():
@@ -309,12 +283,12 @@ ACTIVATIONS = [
 @pytest.mark.parametrize("name, fn", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
 def test_activations_match_torch(name, fn, torch, rng):
     x = rng.standard_normal((3, 4, 5)) * 3
-    _check_against_torch(torch, lambda t: fn(F, t), lambda t: fn(torch.nn.functional, t), [x], rng)
+    assert_matches_torch(lambda t: fn(F, t), lambda t: fn(torch.nn.functional, t), [x])
 
 
 def test_prelu_matches_torch(torch, rng):
     x, a = rng.standard_normal((3, 4, 2, 2)), rng.standard_normal(4)
-    _check_against_torch(torch, F.prelu, torch.nn.functional.prelu, [x, a], rng)
+    assert_matches_torch(F.prelu, torch.nn.functional.prelu, [x, a])
 
 
 def test_elu_is_finite_for_huge_inputs():
@@ -336,32 +310,31 @@ def test_cross_entropy_matches_torch(reduction, smooth, weighted, torch, rng):
     target = np.array([0, 3, 1, -100, 2, 3])  # one ignored sample
     weight = np.array([1.0, 2.0, 0.5, 3.0]) if weighted else None
     tweight = None if weight is None else torch.tensor(weight)
-    _check_against_torch(
-        torch,
+    assert_matches_torch(
         lambda t: F.cross_entropy(t, target, weight, reduction=reduction, label_smoothing=smooth),
         lambda t: torch.nn.functional.cross_entropy(
             t, torch.tensor(target), tweight, reduction=reduction, label_smoothing=smooth
         ),
-        [logits], rng,
-    )  # fmt: skip
+        [logits],
+    )
 
 
 def test_cross_entropy_spatial_and_probability_targets_match_torch(torch, rng):
     tf = torch.nn.functional
     x = rng.standard_normal((2, 3, 4, 5))
     t = rng.integers(0, 3, size=(2, 4, 5))
-    _check_against_torch(
-        torch, lambda a: F.cross_entropy(a, t), lambda a: tf.cross_entropy(a, torch.tensor(t)),
-        [x], rng,
-    )  # fmt: skip
+    assert_matches_torch(
+        lambda a: F.cross_entropy(a, t),
+        lambda a: tf.cross_entropy(a, torch.tensor(t)),
+        [x],
+    )
     p = rng.dirichlet(np.ones(3), size=5)
     logits = rng.standard_normal((5, 3))
-    _check_against_torch(
-        torch,
+    assert_matches_torch(
         lambda a: F.cross_entropy(a, mg.tensor(p, dtype="float64"), label_smoothing=0.1),
         lambda a: tf.cross_entropy(a, torch.tensor(p), label_smoothing=0.1),
-        [logits], rng,
-    )  # fmt: skip
+        [logits],
+    )
 
 
 def test_cross_entropy_is_finite_for_logits_of_1e4():
@@ -405,14 +378,16 @@ def test_regression_losses_match_torch(reduction, torch, rng):
     x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     target, ttarget = mg.tensor(y, dtype="float64"), torch.tensor(y)
     tf = torch.nn.functional
-    _check_against_torch(
-        torch, lambda a: F.mse_loss(a, target, reduction=reduction),
-        lambda a: tf.mse_loss(a, ttarget, reduction=reduction), [x], rng,
-    )  # fmt: skip
-    _check_against_torch(
-        torch, lambda a: F.l1_loss(a, target, reduction=reduction),
-        lambda a: tf.l1_loss(a, ttarget, reduction=reduction), [x], rng,
-    )  # fmt: skip
+    assert_matches_torch(
+        lambda a: F.mse_loss(a, target, reduction=reduction),
+        lambda a: tf.mse_loss(a, ttarget, reduction=reduction),
+        [x],
+    )
+    assert_matches_torch(
+        lambda a: F.l1_loss(a, target, reduction=reduction),
+        lambda a: tf.l1_loss(a, ttarget, reduction=reduction),
+        [x],
+    )
 
 
 def test_binary_cross_entropy_with_logits_matches_torch(torch, rng):
@@ -427,10 +402,11 @@ def test_binary_cross_entropy_with_logits_matches_torch(torch, rng):
     target, ttarget = mg.tensor(y, dtype="float64"), torch.tensor(y)
     for kw in (dict(), dict(pos_weight=pw), dict(reduction="none", weight=pw)):
         tkw = {k: (torch.tensor(v) if isinstance(v, np.ndarray) else v) for k, v in kw.items()}
-        _check_against_torch(
-            torch, lambda a, kw=kw: ours(a, target, **kw),
-            lambda a, tkw=tkw: theirs(a, ttarget, **tkw), [x], rng,
-        )  # fmt: skip
+        assert_matches_torch(
+            lambda a, kw=kw: ours(a, target, **kw),
+            lambda a, tkw=tkw: theirs(a, ttarget, **tkw),
+            [x],
+        )
 
 
 def test_binary_cross_entropy_with_logits_is_finite_at_1e4():
@@ -444,11 +420,12 @@ def test_binary_cross_entropy_with_logits_is_finite_at_1e4():
 def test_binary_cross_entropy_matches_torch(torch, rng):
     p = rng.random((4, 3)) * 0.98 + 0.01
     y = rng.random((4, 3))
-    _check_against_torch(
-        torch, lambda a: F.binary_cross_entropy(a, mg.tensor(y, dtype="float64")),
-        lambda a: torch.nn.functional.binary_cross_entropy(a, torch.tensor(y)), [p], rng,
-        second=False,
-    )  # fmt: skip
+    assert_matches_torch(
+        lambda a: F.binary_cross_entropy(a, mg.tensor(y, dtype="float64")),
+        lambda a: torch.nn.functional.binary_cross_entropy(a, torch.tensor(y)),
+        [p],
+        1,
+    )
 
 
 # --------------------------------------------------------------------------------------------

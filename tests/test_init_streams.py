@@ -21,7 +21,7 @@ def test_float32_uniform_is_numpys_float32_stream_scaled():
     w = init.uniform_(mg.zeros(7, 5), -0.5, 1.5)
     u = np.random.default_rng(3).random((7, 5), dtype=np.float32)
     expected = u * np.float32(2.0) + np.float32(-0.5)
-    np.testing.assert_array_equal(w.data, expected)
+    np.testing.assert_array_equal(w.numpy(), expected)
     assert w.dtype == np.float32
 
 
@@ -31,8 +31,8 @@ def test_float64_streams_are_unchanged():
     u = init.uniform_(mg.zeros(4, 6, dtype=mg.float64), -2.0, 3.0)
     n = init.normal_(mg.zeros(4, 6, dtype=mg.float64), 1.0, 0.25)
     rng = np.random.default_rng(5)
-    np.testing.assert_array_equal(u.data, rng.uniform(-2.0, 3.0, (4, 6)))
-    np.testing.assert_array_equal(n.data, rng.normal(1.0, 0.25, (4, 6)))
+    np.testing.assert_array_equal(u.numpy(), rng.uniform(-2.0, 3.0, (4, 6)))
+    np.testing.assert_array_equal(n.numpy(), rng.normal(1.0, 0.25, (4, 6)))
 
 
 def test_default_layer_init_follows_the_stream():
@@ -42,8 +42,8 @@ def test_default_layer_init_follows_the_stream():
     bound = np.float32(1 / math.sqrt(9))
     weight = rng.random((4, 9), dtype=np.float32) * (2 * bound) - bound
     bias = rng.random(4, dtype=np.float32) * (2 * bound) - bound
-    np.testing.assert_allclose(layer.weight.data, weight, rtol=1e-6)
-    np.testing.assert_allclose(layer.bias.data, bias, rtol=1e-6)
+    np.testing.assert_allclose(layer.weight.numpy(), weight, rtol=1e-6)
+    np.testing.assert_allclose(layer.bias.numpy(), bias, rtol=1e-6)
 
 
 @pytest.mark.parametrize("name", ["googlenet_bn", "inception_resnet_v1", "resnet_small"])
@@ -51,7 +51,7 @@ def test_same_seed_same_weights_other_seed_other_weights(name):
     def weights(seed):
         mg.manual_seed(seed)
         return {
-            k: v.data.copy() for k, v in models.create(name, num_classes=5).state_dict().items()
+            k: v.numpy().copy() for k, v in models.create(name, num_classes=5).state_dict().items()
         }
 
     first, again, other = weights(0), weights(0), weights(1)
@@ -76,20 +76,20 @@ def test_filling_a_float32_weight_makes_no_float64_copy():
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert peak < 1_000_000, f"{peak:,} bytes allocated while filling 4,000,000 bytes"
-    assert w.dtype == np.float32 and 0.015 < w.data.std() < 0.07
+    assert w.dtype == np.float32 and 0.015 < w.numpy().std() < 0.07
 
 
 def test_init_fills_views_and_other_dtypes_too():
     base = mg.zeros(6, 4)
-    view = mg.Tensor._constant(base.data.T)  # not C-contiguous
+    view = mg.Tensor._constant(base.numpy().T)  # not C-contiguous
     init.uniform_(view, 1.0, 2.0)
-    assert base.data.min() >= 1.0 and base.data.max() < 2.0
+    assert base.numpy().min() >= 1.0 and base.numpy().max() < 2.0
     half = mg.Tensor._constant(np.zeros((50, 50), dtype=np.float16))  # neither f32 nor f64
     init.normal_(half, 0.0, 1.0)
-    assert half.dtype == np.float16 and 0.8 < float(half.data.std()) < 1.2
+    assert half.dtype == np.float16 and 0.8 < float(half.numpy().std()) < 1.2
     g = np.random.default_rng(0)
-    a = init.uniform_(mg.zeros(3, 3), generator=g).data.copy()
-    b = init.uniform_(mg.zeros(3, 3), generator=np.random.default_rng(0)).data
+    a = init.uniform_(mg.zeros(3, 3), generator=g).numpy().copy()
+    b = init.uniform_(mg.zeros(3, 3), generator=np.random.default_rng(0)).numpy()
     np.testing.assert_array_equal(a, b)
     with pytest.raises(TypeError, match="init: expected a Tensor"):
         init.uniform_(np.zeros(3))

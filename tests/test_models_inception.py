@@ -110,7 +110,7 @@ def test_factorised_7x7_costs_two_sevenths():
     x = mg.randn(1, 128, 17, 17, requires_grad=True)
     y = block.branch7x7_3.conv(block.branch7x7_2.conv(x))  # the two convolutions alone
     y[0, 0, 8, 8].backward()
-    seen = np.argwhere(np.abs(x.grad.data).sum(1)[0] > 0)
+    seen = np.argwhere(np.abs(x.grad.numpy()).sum(1)[0] > 0)
     assert (seen.max(0) - seen.min(0) + 1).tolist() == [7, 7]
 
 
@@ -143,7 +143,7 @@ def test_residual_block_scales_its_branch_and_v2_ends_without_relu():
     block = block_a(16, (32, 48, 64), scale=0.17).double().eval()
     x = mg.tensor(np.random.default_rng(0).standard_normal((2, 16, 5, 5)), dtype=mg.float64)
     residual = block.project(block.branches(x))
-    np.testing.assert_allclose(block(x).data, np.maximum(x.data + 0.17 * residual.data, 0))
+    np.testing.assert_allclose(block(x).numpy(), np.maximum(x.numpy() + 0.17 * residual.numpy(), 0))
     assert block.project.bias is not None and block.project.kernel_size == (1, 1)
     v2 = InceptionResNet(2, 5, blocks=(1, 1, 2))
     scales = [(b.scale, b.use_relu) for b in v2.blocks_c]
@@ -198,15 +198,15 @@ def test_one_training_step_reaches_every_parameter(name):
     loss.backward()
     missing = [n for n, p in model.named_parameters() if p.grad is None]
     assert missing == []
-    assert all(np.isfinite(p.grad.data).all() for p in model.parameters())
+    assert all(np.isfinite(p.grad.numpy()).all() for p in model.parameters())
     k = 4096  # the first k values of each parameter (the classifiers hold millions)
-    before = {n: p.data.ravel()[:k].copy() for n, p in model.named_parameters()}
+    before = {n: p.numpy().ravel()[:k].copy() for n, p in model.named_parameters()}
     optim.SGD(model.parameters(), lr=1e-3).step()
     for n, p in model.named_parameters():  # each moved by -lr * its gradient
-        expected = before[n] - 1e-3 * p.grad.data.ravel()[:k]
-        np.testing.assert_allclose(p.data.ravel()[:k], expected, rtol=1e-6, err_msg=n)
+        expected = before[n] - 1e-3 * p.grad.numpy().ravel()[:k]
+        np.testing.assert_allclose(p.numpy().ravel()[:k], expected, rtol=1e-6, err_msg=n)
     assert any(
-        not np.array_equal(p.data.ravel()[:k], before[n]) for n, p in model.named_parameters()
+        not np.array_equal(p.numpy().ravel()[:k], before[n]) for n, p in model.named_parameters()
     )
 
 

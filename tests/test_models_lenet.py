@@ -72,7 +72,7 @@ def test_lenet5_matches_torch_with_the_same_weights(torch, rng, activation, pool
     ours = LeNet5(activation=activation, pool=pool).double()
     with torch.no_grad():
         for p, (_, q) in zip(theirs.parameters(), ours.named_parameters()):
-            p.copy_(torch.tensor(q.data))
+            p.copy_(torch.tensor(q.numpy()))
     x = rng.standard_normal((4, 1, 32, 32))
     target = np.array([3, 1, 4, 1])
     loss_m = F.cross_entropy(ours(mg.tensor(x, dtype=mg.float64)), mg.tensor(target))
@@ -81,7 +81,7 @@ def test_lenet5_matches_torch_with_the_same_weights(torch, rng, activation, pool
     loss_t.backward()
     assert loss_m.item() == pytest.approx(loss_t.item(), rel=1e-10)
     for p, q in zip(theirs.parameters(), ours.parameters()):
-        np.testing.assert_allclose(q.grad.data, p.grad.numpy(), rtol=1e-7, atol=1e-12)
+        np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-7, atol=1e-12)
 
 
 def _torch_basic_block(torch, cin, cout, stride):
@@ -113,7 +113,7 @@ def test_basic_block_matches_torch_in_train_and_eval(torch, rng, cin, cout, stri
     ours = BasicBlock(cin, cout, stride).double()
     theirs = _torch_basic_block(torch, cin, cout, stride)
     assert list(ours.state_dict()) == list(theirs.state_dict())  # torchvision's key names
-    theirs.load_state_dict({k: torch.tensor(v.data) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     assert (ours.downsample is None) == (stride == 1 and cin == cout)
     for mode in ("train", "eval"):
         getattr(ours, mode)(), getattr(theirs, mode)()
@@ -123,13 +123,13 @@ def test_basic_block_matches_torch_in_train_and_eval(torch, rng, cin, cout, stri
         xt = torch.tensor(x, requires_grad=True)
         ym, yt = ours(xm), theirs(xt)
         assert ym.shape == (2, cout, 8 // stride, 8 // stride)
-        np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-9)
+        np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-9)
         ym.sum().backward()
         yt.sum().backward()
-        np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-9)
+        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-9)
         tp = dict(theirs.named_parameters())
         for name, p in ours.named_parameters():
-            np.testing.assert_allclose(p.grad.data, tp[name].grad.numpy(), atol=1e-9)
+            np.testing.assert_allclose(p.grad.numpy(), tp[name].grad.numpy(), atol=1e-9)
     np.testing.assert_allclose(
-        ours.bn1.running_mean.data, theirs.bn1.running_mean.numpy(), atol=1e-12
+        ours.bn1.running_mean.numpy(), theirs.bn1.running_mean.numpy(), atol=1e-12
     )

@@ -48,22 +48,22 @@ def compare(torch, ours, theirs, x, target, mode, atol, rtol=1e-7):
     xm = mg.tensor(x, dtype=dtype, requires_grad=True)
     xt = torch.tensor(x, requires_grad=True)
     ym, yt = ours(xm), theirs(xt)
-    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=atol, rtol=rtol)
+    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=atol, rtol=rtol)
     F.cross_entropy(ym, mg.tensor(target)).backward()
     torch.nn.functional.cross_entropy(yt, torch.tensor(target)).backward()
-    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=atol, rtol=rtol)
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=atol, rtol=rtol)
     theirs_params = dict(theirs.named_parameters())
     assert [n for n, _ in ours.named_parameters()] == list(theirs_params)
     for name, p in ours.named_parameters():
         np.testing.assert_allclose(
-            p.grad.data, theirs_params[name].grad.numpy(), atol=atol, rtol=rtol, err_msg=name
+            p.grad.numpy(), theirs_params[name].grad.numpy(), atol=atol, rtol=rtol, err_msg=name
         )
 
 
 def assert_same_buffers(ours, theirs, atol=1e-12):
     theirs_buffers = dict(theirs.named_buffers())
     for name, b in ours.named_buffers():
-        np.testing.assert_allclose(b.data, theirs_buffers[name].numpy(), atol=atol, err_msg=name)
+        np.testing.assert_allclose(b.numpy(), theirs_buffers[name].numpy(), atol=atol, err_msg=name)
 
 
 # --- LeNet-5 --------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def test_load_state_dict_takes_torch_tensors_directly(torch):
     ours = models.LeNet5().double()
     ours.load_state_dict(theirs.state_dict())  # torch tensors convert through np.asarray
     np.testing.assert_array_equal(
-        ours.classifier.f6.weight.data, theirs.classifier.f6.weight.detach().numpy()
+        ours.classifier.f6.weight.numpy(), theirs.classifier.f6.weight.detach().numpy()
     )
 
 
@@ -192,13 +192,13 @@ def test_residual_blocks_load_torch_weights_and_match(torch, rng, kind, cin, cou
         xm = mg.tensor(x, dtype=mg.float64, requires_grad=True)
         xt = torch.tensor(x, requires_grad=True)
         ym, yt = ours(xm), theirs(xt)
-        np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-10)
+        np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-10)
         (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
         (yt * torch.tensor(w)).sum().backward()
-        np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-10)
+        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-10)
         tp = dict(theirs.named_parameters())
         for name, p in ours.named_parameters():
-            np.testing.assert_allclose(p.grad.data, tp[name].grad.numpy(), atol=1e-10)
+            np.testing.assert_allclose(p.grad.numpy(), tp[name].grad.numpy(), atol=1e-10)
         assert_same_buffers(ours, theirs)  # running statistics moved the same way in train
 
 
@@ -417,14 +417,14 @@ def test_inception_block_matches_a_torch_reference(torch, rng):
     xm, xt = mg.tensor(x, dtype=mg.float64, requires_grad=True), torch.tensor(x, requires_grad=True)
     ym, yt = ours(xm), theirs(xt)
     assert ym.shape == (2, 11, 7, 7)
-    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-12)
     w = rng.standard_normal(ym.shape)
     (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
     (yt * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-12)
     tp = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad.data, tp[name].grad.numpy(), atol=1e-12)
+        np.testing.assert_allclose(p.grad.numpy(), tp[name].grad.numpy(), atol=1e-12)
 
 
 @pytest.mark.parametrize("size, channels", [(5, 8), (4, 3), (1, 2)])
@@ -434,8 +434,8 @@ def test_local_response_norm_matches_torch(torch, rng, size, channels):
     theirs = torch.nn.LocalResponseNorm(size, alpha=0.2, beta=0.75, k=2.0)
     xm, xt = mg.tensor(x, dtype=mg.float64, requires_grad=True), torch.tensor(x, requires_grad=True)
     ym, yt = ours(xm), theirs(xt)
-    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-12)
     w = rng.standard_normal(x.shape)
     (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
     (yt * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-12)

@@ -100,7 +100,7 @@ def compare(ours, theirs, x, modes=("train", "eval"), rtol=1e-7):
         pairs = list(zip(ym, yt)) if isinstance(yt, tuple) else [(ym, yt)]
         lm, lt = 0.0, 0.0
         for k, (a, b) in enumerate(pairs):
-            close(a.data, b, rtol, f"output {k} in {mode} mode")
+            close(a.numpy(), b, rtol, f"output {k} in {mode} mode")
             w = rng.standard_normal(a.shape).astype(x.dtype)
             factor = 1.0 if k == 0 else 0.3
             lm = lm + factor * (a * mg.tensor(w, dtype=dtype)).sum()
@@ -109,14 +109,14 @@ def compare(ours, theirs, x, modes=("train", "eval"), rtol=1e-7):
             continue
         lm.backward()
         lt.backward()
-        close(xm.grad.data, xt.grad, rtol, f"input gradient in {mode} mode")
+        close(xm.grad.numpy(), xt.grad, rtol, f"input gradient in {mode} mode")
         tp = dict(theirs.named_parameters())
         assert sorted(n for n, _ in ours.named_parameters()) == sorted(tp)
         for name, p in ours.named_parameters():
-            close(p.grad.data, tp[name].grad, rtol, f"{name} in {mode} mode")
+            close(p.grad.numpy(), tp[name].grad, rtol, f"{name} in {mode} mode")
         tb = dict(theirs.named_buffers())
         for name, b in ours.named_buffers():
-            close(b.data, tb[name], rtol, f"buffer {name}")
+            close(b.numpy(), tb[name], rtol, f"buffer {name}")
 
 
 @pytest.mark.parametrize("name", ["zfnet", "alexnet_paper"])
@@ -133,7 +133,7 @@ def test_eight_layer_networks_match_torch(rng, name):
     with torch.no_grad():
         expected = theirs(torch.tensor(x, dtype=torch.float32))
     with mg.no_grad():
-        close(ours(mg.tensor(x, dtype=mg.float32)).data, expected, 1e-4)
+        close(ours(mg.tensor(x, dtype=mg.float32)).numpy(), expected, 1e-4)
 
 
 def test_googlenet_bn_matches_torch_in_float64(rng):

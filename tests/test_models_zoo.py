@@ -219,7 +219,7 @@ def test_every_model_runs_forward_and_backward_at_its_smallest_input(name):
     assert out.shape == (2, k) and out.dtype == np.float32
     F.cross_entropy(out, mg.tensor([0, 2])).backward()
     assert x.grad is not None and x.grad.shape == x.shape
-    assert np.isfinite(x.grad.data).all() and np.abs(x.grad.data).sum() > 0
+    assert np.isfinite(x.grad.numpy()).all() and np.abs(x.grad.numpy()).sum() > 0
     missing = [n for n, p in model.named_parameters() if p.grad is None]
     assert missing == []
     model.zero_grad()
@@ -378,7 +378,7 @@ def test_small_variants_fit_a_batch_of_digits(digits, name, n, steps):
     from minigrad import optim
 
     mg.manual_seed(0)
-    x, y = (mg.tensor(t.data[:n]) for t in digits[0].tensors)
+    x, y = (mg.tensor(t.numpy()[:n]) for t in digits[0].tensors)
     assert x.shape == (n, 1, 32, 32)
     model = models.create(name)
     opt = optim.Adam(model.parameters(), lr=3e-3)
@@ -413,7 +413,7 @@ def test_small_variants_learn_the_digits(digits, name, epochs):
     model.eval()
     x, y = test.tensors
     with mg.no_grad():
-        accuracy = (model(mg.tensor(x.data)).data.argmax(1) == y.data).mean()
+        accuracy = (model(mg.tensor(x.numpy())).numpy().argmax(1) == y.numpy()).mean()
     assert accuracy > 0.9
 
 

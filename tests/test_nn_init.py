@@ -43,7 +43,7 @@ def test_uniform_bounds_follow_the_formulas():
     ]  # fmt: skip
     for fill, bound in cases:
         fill()
-        data = w.data
+        data = w.numpy()
         assert data.max() <= bound and data.min() >= -bound
         assert data.max() > 0.98 * bound and data.min() < -0.98 * bound  # the range is used
         assert abs(data.std() - bound / math.sqrt(3)) < 0.02 * bound
@@ -54,19 +54,19 @@ def test_normal_stds_follow_the_formulas():
     mg.manual_seed(1)
     w = mg.zeros(128, 64, 3, 3)  # fan_in 576, fan_out 1152
     init.kaiming_normal_(w, nonlinearity="relu")
-    assert w.data.std() == pytest.approx(math.sqrt(2 / 576), rel=0.02)
+    assert w.numpy().std() == pytest.approx(math.sqrt(2 / 576), rel=0.02)
     init.xavier_normal_(w)
-    assert w.data.std() == pytest.approx(math.sqrt(2 / (576 + 1152)), rel=0.02)
+    assert w.numpy().std() == pytest.approx(math.sqrt(2 / (576 + 1152)), rel=0.02)
     init.normal_(w, mean=3.0, std=0.5)
-    assert w.data.mean() == pytest.approx(3.0, abs=0.01)
-    assert w.data.std() == pytest.approx(0.5, rel=0.02)
+    assert w.numpy().mean() == pytest.approx(3.0, abs=0.01)
+    assert w.numpy().std() == pytest.approx(0.5, rel=0.02)
 
 
 def test_constant_fills():
     w = mg.zeros(3, 4)
-    assert np.all(init.ones_(w).data == 1)
-    assert np.all(init.zeros_(w).data == 0)
-    assert np.all(init.constant_(w, 0.25).data == 0.25)
+    assert np.all(init.ones_(w).numpy() == 1)
+    assert np.all(init.zeros_(w).numpy() == 0)
+    assert np.all(init.constant_(w, 0.25).numpy() == 0.25)
 
 
 def test_default_layer_init_bounds_match_pytorch():
@@ -76,26 +76,26 @@ def test_default_layer_init_bounds_match_pytorch():
     for layer, fan_in in ((conv, 150), (lin, 400)):
         bound = 1 / math.sqrt(fan_in)
         for p in (layer.weight, layer.bias):
-            assert np.abs(p.data).max() <= bound
-            assert np.abs(p.data).max() > 0.9 * bound
-        assert layer.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.05)
+            assert np.abs(p.numpy()).max() <= bound
+            assert np.abs(p.numpy()).max() > 0.9 * bound
+        assert layer.weight.numpy().std() == pytest.approx(bound / math.sqrt(3), rel=0.05)
     grouped = nn.Conv2d(8, 8, 3, groups=4)  # fan_in = 8/4 * 9 = 18
-    assert np.abs(grouped.weight.data).max() <= 1 / math.sqrt(18)
+    assert np.abs(grouped.weight.numpy()).max() <= 1 / math.sqrt(18)
 
 
 def test_initialisation_is_reproducible_with_manual_seed():
     mg.manual_seed(7)
-    a = nn.Linear(10, 10).weight.data.copy()
+    a = nn.Linear(10, 10).weight.numpy().copy()
     mg.manual_seed(7)
-    b = nn.Linear(10, 10).weight.data
+    b = nn.Linear(10, 10).weight.numpy()
     np.testing.assert_array_equal(a, b)
 
 
 def test_init_changes_the_parameter_in_place():
     lin = nn.Linear(3, 3)
-    weight, arr = lin.weight, lin.weight.data
+    weight, arr = lin.weight, lin.weight.numpy()
     init.zeros_(lin.weight)
-    assert lin.weight is weight and lin.weight.data is arr and np.all(arr == 0)
+    assert lin.weight is weight and lin.weight.numpy() is arr and np.all(arr == 0)
 
 
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
@@ -110,7 +110,7 @@ def test_clip_grad_norm_matches_torch(torch, rng, norm_type):
     expected = torch.nn.utils.clip_grad_norm_(theirs, max_norm=1.5, norm_type=norm_type)
     assert total.item() == pytest.approx(expected.item(), rel=1e-10)
     for o, t in zip(ours, theirs):
-        np.testing.assert_allclose(o.grad.data, t.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=1e-10)
 
 
 def test_clip_grad_norm_leaves_small_gradients_and_flags_nonfinite():
@@ -118,7 +118,7 @@ def test_clip_grad_norm_leaves_small_gradients_and_flags_nonfinite():
     p.grad = mg.tensor([0.1, 0.2, 0.2])
     total = nn.utils.clip_grad_norm_([p], max_norm=1.0)
     assert total.item() == pytest.approx(0.3, rel=1e-6)
-    np.testing.assert_allclose(p.grad.data, [0.1, 0.2, 0.2])
+    np.testing.assert_allclose(p.grad.numpy(), [0.1, 0.2, 0.2])
     p.grad = mg.tensor([np.inf, 0.0, 0.0])
     with pytest.raises(RuntimeError, match="infinite or NaN"):
         nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
@@ -128,4 +128,4 @@ def test_clip_grad_value():
     p = mg.zeros(3, requires_grad=True)
     p.grad = mg.tensor([-3.0, 0.5, 2.0])
     nn.utils.clip_grad_value_([p], 1.0)
-    np.testing.assert_array_equal(p.grad.data, [-1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(p.grad.numpy(), [-1.0, 0.5, 1.0])

@@ -13,7 +13,7 @@ def _copy_weights(ours: nn.Module, theirs, torch) -> None:
     """Give the torch module our parameters and buffers (float64)."""
     with torch.no_grad():
         for name, t in theirs.state_dict().items():
-            t.copy_(torch.tensor(ours.state_dict()[name].data))
+            t.copy_(torch.tensor(ours.state_dict()[name].numpy()))
 
 
 def _compare(ours: nn.Module, theirs, x: np.ndarray, torch, atol: float = 1e-10) -> None:
@@ -21,16 +21,16 @@ def _compare(ours: nn.Module, theirs, x: np.ndarray, torch, atol: float = 1e-10)
     xm = mg.tensor(x, dtype=mg.float64, requires_grad=True)
     xt = torch.tensor(x, requires_grad=True)
     ym, yt = ours(xm), theirs(xt)
-    np.testing.assert_allclose(ym.data, yt.detach().numpy(), atol=atol, rtol=1e-7)
+    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=atol, rtol=1e-7)
     assert ym.dtype == np.float64
     g = np.random.default_rng(5).standard_normal(ym.shape)
     (ym * mg.tensor(g, dtype=mg.float64)).sum().backward()
     (yt * torch.tensor(g)).sum().backward()
-    np.testing.assert_allclose(xm.grad.data, xt.grad.numpy(), atol=atol, rtol=1e-7)
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=atol, rtol=1e-7)
     theirs_params = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
         np.testing.assert_allclose(
-            p.grad.data, theirs_params[name].grad.numpy(), atol=atol, rtol=1e-7, err_msg=name
+            p.grad.numpy(), theirs_params[name].grad.numpy(), atol=atol, rtol=1e-7, err_msg=name
         )
 
 
@@ -71,8 +71,8 @@ def test_conv2d_matches_torch(torch, rng, kwargs):
 
 def test_conv2d_unbatched_input(rng):
     conv = nn.Conv2d(3, 2, 3)
-    x = mg.tensor(rng.standard_normal((3, 6, 6)))
-    np.testing.assert_allclose(conv(x).data, conv(x.unsqueeze(0)).data[0], rtol=1e-6)
+    x = mg.tensor(rng.standard_normal((3, 6, 6)), dtype=mg.float32)
+    np.testing.assert_allclose(conv(x).numpy(), conv(x.unsqueeze(0)).numpy()[0], rtol=1e-6)
 
 
 def test_conv2d_wrong_channels_error_names_layer_and_shapes():
@@ -142,7 +142,7 @@ def test_parameterless_layer_matches_torch(torch, rng, ours, theirs):
 def test_prelu_matches_torch(torch, rng, num_parameters):
     ours = nn.PReLU(num_parameters, init=0.1).double()
     theirs = torch.nn.PReLU(num_parameters, init=0.1)
-    assert np.allclose(ours.weight.data, 0.1)
+    assert np.allclose(ours.weight.numpy(), 0.1)
     _compare(ours, theirs, rng.standard_normal((2, 3, 4, 4)), torch)
 
 
@@ -155,8 +155,8 @@ def test_prelu_channel_mismatch():
 def test_batchnorm2d_train_then_eval_matches_torch(torch, rng, momentum):
     ours = nn.BatchNorm2d(3, momentum=momentum).double()
     theirs = torch.nn.BatchNorm2d(3, momentum=momentum)
-    ours.weight.data[:] = [0.5, 1.5, -1.0]
-    ours.bias.data[:] = [0.1, 0.0, 2.0]
+    ours.weight.numpy()[:] = [0.5, 1.5, -1.0]
+    ours.bias.numpy()[:] = [0.1, 0.0, 2.0]
     _copy_weights(ours, theirs, torch)
     for _ in range(3):  # training steps: batch statistics, running statistics updated
         x = rng.standard_normal((4, 3, 5, 5)) * 2 + 1
@@ -164,7 +164,7 @@ def test_batchnorm2d_train_then_eval_matches_torch(torch, rng, momentum):
         _compare(ours, theirs, x, torch, atol=1e-9)
     for name in ("running_mean", "running_var"):
         np.testing.assert_allclose(
-            getattr(ours, name).data, getattr(theirs, name).numpy(), rtol=1e-10
+            getattr(ours, name).numpy(), getattr(theirs, name).numpy(), rtol=1e-10
         )
     assert int(ours.num_batches_tracked.item()) == 3
     ours.eval(), theirs.eval()
@@ -200,12 +200,12 @@ def test_dropout_trains_with_scaled_mask_and_is_identity_in_eval():
     mg.manual_seed(0)
     drop = nn.Dropout(0.25)
     x = mg.ones(200, 100)
-    y = drop(x).data
+    y = drop(x).numpy()
     kept = y != 0
     assert abs(kept.mean() - 0.75) < 0.01
     np.testing.assert_allclose(y[kept], 1 / 0.75, rtol=1e-6)
     drop.eval()
-    assert drop(x) is x or np.array_equal(drop(x).data, x.data)
+    assert drop(x) is x or np.array_equal(drop(x).numpy(), x.numpy())
     with pytest.raises(ValueError, match="between 0 and 1"):
         nn.Dropout(1.5)
 
@@ -213,9 +213,9 @@ def test_dropout_trains_with_scaled_mask_and_is_identity_in_eval():
 def test_dropout_is_reproducible_with_manual_seed():
     x = mg.ones(10, 10)
     mg.manual_seed(3)
-    a = nn.Dropout()(x).data
+    a = nn.Dropout()(x).numpy()
     mg.manual_seed(3)
-    b = nn.Dropout()(x).data
+    b = nn.Dropout()(x).numpy()
     np.testing.assert_array_equal(a, b)
 
 
@@ -226,7 +226,7 @@ def test_softmax_default_dim_follows_pytorch_legacy_rule(torch, rng):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = torch.nn.Softmax()(torch.tensor(x)).numpy()
-    np.testing.assert_allclose(nn.Softmax()(mg.tensor(x, dtype=mg.float64)).data, expected)
+    np.testing.assert_allclose(nn.Softmax()(mg.tensor(x, dtype=mg.float64)).numpy(), expected)
 
 
 def test_layers_keep_float32():

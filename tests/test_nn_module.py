@@ -137,7 +137,7 @@ def test_parameter_is_float32_leaf_and_ops_give_plain_tensors():
     assert repr(p).startswith("Parameter containing:\ntensor(")
     t = mg.tensor([1.0, 2.0], dtype=mg.float64)
     q = nn.Parameter(t)
-    assert q.dtype == np.float64 and np.shares_memory(q.data, t.data)
+    assert q.dtype == np.float64 and np.shares_memory(q.numpy(), t.numpy())
     frozen = nn.Parameter(np.ones(2), requires_grad=False)
     assert not frozen.requires_grad
 
@@ -161,7 +161,7 @@ def test_zero_grad_sets_grads_to_none():
     assert all(p.grad is None for p in net.parameters())
     net(mg.randn(4, 3)).sum().backward()
     net.zero_grad(set_to_none=False)
-    assert all(np.all(p.grad.data == 0) for p in net.parameters())
+    assert all(np.all(p.grad.numpy() == 0) for p in net.parameters())
 
 
 def test_requires_grad_false_freezes_parameters():
@@ -186,13 +186,13 @@ def test_forward_hook_sees_inputs_and_output_and_can_be_removed():
 def test_forward_hook_return_value_replaces_the_output():
     lin = nn.Linear(3, 2)
     lin.register_forward_hook(lambda m, inp, out: out * 0)
-    assert np.all(lin(mg.randn(2, 3)).data == 0)
+    assert np.all(lin(mg.randn(2, 3)).numpy() == 0)
 
 
 def test_forward_pre_hook_can_replace_the_input():
     relu = nn.ReLU()
     relu.register_forward_pre_hook(lambda m, inp: (inp[0] - 10,))
-    assert np.all(relu(mg.ones(3)).data == 0)
+    assert np.all(relu(mg.ones(3)).numpy() == 0)
 
 
 def test_call_tags_graph_nodes_with_the_module_scope():
@@ -291,8 +291,10 @@ def test_state_dict_round_trip_restores_outputs_and_running_stats():
     assert int(a.features[2].num_batches_tracked.item()) == 3
     b.load_state_dict(a.state_dict())
     a.eval(), b.eval()
-    np.testing.assert_array_equal(a(x).data, b(x).data)
-    np.testing.assert_array_equal(a.features[2].running_var.data, b.features[2].running_var.data)
+    np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
+    np.testing.assert_array_equal(
+        a.features[2].running_var.numpy(), b.features[2].running_var.numpy()
+    )
     assert int(b.features[2].num_batches_tracked.item()) == 3
 
 
@@ -302,7 +304,7 @@ def test_load_state_dict_accepts_ndarrays_and_copies_in_place():
     state = {k: np.full(v.shape, 0.5) for k, v in lin.state_dict().items()}
     result = lin.load_state_dict(state)
     assert lin.weight is weight  # same Parameter object: an optimizer keeps working
-    assert lin.weight.dtype == np.float32 and np.all(lin.weight.data == 0.5)
+    assert lin.weight.dtype == np.float32 and np.all(lin.weight.numpy() == 0.5)
     assert result.missing_keys == [] and result.unexpected_keys == []
 
 
@@ -310,7 +312,7 @@ def test_state_dict_values_are_detached_but_share_memory():
     lin = nn.Linear(2, 2)
     sd = lin.state_dict()
     assert not sd["weight"].requires_grad
-    assert np.shares_memory(sd["weight"].data, lin.weight.data)
+    assert np.shares_memory(sd["weight"].numpy(), lin.weight.numpy())
 
 
 def test_strict_load_names_all_missing_unexpected_and_misshaped_keys():
@@ -331,20 +333,20 @@ def test_strict_load_names_all_missing_unexpected_and_misshaped_keys():
 
 def test_failed_load_changes_nothing():
     net = Net()
-    before = {k: v.data.copy() for k, v in net.state_dict().items()}
+    before = {k: v.numpy().copy() for k, v in net.state_dict().items()}
     state = {k: np.zeros(v.shape) for k, v in net.state_dict().items()}
     state["head.weight"] = np.zeros((3, 3))
     with pytest.raises(RuntimeError, match="head.weight"):
         net.load_state_dict(state)
     for k, v in net.state_dict().items():
-        np.testing.assert_array_equal(v.data, before[k])
+        np.testing.assert_array_equal(v.numpy(), before[k])
 
 
 def test_non_strict_load_reports_but_loads_the_rest():
     lin = nn.Linear(2, 2)
     result = lin.load_state_dict({"weight": np.ones((2, 2)), "other": np.ones(1)}, strict=False)
     assert result.missing_keys == ["bias"] and result.unexpected_keys == ["other"]
-    assert np.all(lin.weight.data == 1)
+    assert np.all(lin.weight.numpy() == 1)
     with pytest.raises(RuntimeError, match="size mismatch"):  # shapes are checked always
         lin.load_state_dict({"weight": np.ones((3, 2))}, strict=False)
 
@@ -355,7 +357,7 @@ def test_load_state_dict_from_torch_module(torch):
     lin.load_state_dict({k: v.numpy() for k, v in tlin.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((2, 4)).astype(np.float32)
     expected = tlin.float()(torch.tensor(x)).detach().numpy()
-    np.testing.assert_allclose(lin(mg.tensor(x)).data, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(lin(mg.tensor(x)).numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_non_persistent_buffer_is_left_out_of_state_dict():

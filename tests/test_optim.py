@@ -162,7 +162,7 @@ def test_state_dict_round_trip_continues_identically(rng):
     assert saved["param_groups"][0]["params"] == [0]
     assert saved["state"][0]["step"] == 3
     ps2, o2 = fresh()
-    ps2[0].data[...] = ps1[0].data
+    ps2[0].numpy()[...] = ps1[0].numpy()
     o2.load_state_dict(saved)
     for g in grads[3:]:
         for ps, o in ((ps1, o1), (ps2, o2)):
@@ -243,7 +243,7 @@ def test_optimizer_and_scheduler_state_survive_a_checkpoint_file(tmp_path):
     mg.save({"opt": o1.state_dict(), "sched": s1.state_dict()}, tmp_path / "ckpt.npz")
     saved = mg.load(tmp_path / "ckpt.npz")
     p2, o2, s2 = fresh()
-    p2.data[...] = p1.data
+    p2.numpy()[...] = p1.numpy()
     o2.load_state_dict(saved["opt"])
     s2.load_state_dict(saved["sched"])
     assert o2.param_groups[0]["betas"] == (0.8, 0.9)

@@ -275,7 +275,7 @@ class SquareWithConstantDerivative(Function):
 
     def backward(self, grad):
         x = self.inputs[0]
-        return grad * x._constant(2.0 * x.data)
+        return grad * x._constant(2.0 * x.numpy())
 
 
 def test_gradcheck_catches_a_wrong_backward_and_names_input_element_and_values():
@@ -327,7 +327,7 @@ def test_default_dtype_is_float32_and_float64_on_request():
 def test_numbers_and_arrays_never_upcast_a_float32_tensor(other):
     x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     results = [x + other, other + x, x - other, other - x, x * other, other * x, x / other]
-    results += [mg.maximum(x, other), mg.where(x.data > 1, x, other), x**2.0, x ** np.float64(2)]
+    results += [mg.maximum(x, other), mg.where(x.numpy() > 1, x, other), x**2.0, x ** np.float64(2)]
     for y in results:
         assert y.dtype == mg.float32, repr(other)
     sum(y.sum() for y in results).backward()
@@ -378,7 +378,10 @@ def test_backward_on_a_float32_graph_seeds_and_returns_float32():
 def test_tensor_attributes_and_conversions():
     x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     assert x.shape == (2, 2) and x.ndim == 2 and x.numel() == 4 and x.size(1) == 2
-    assert isinstance(x.numpy(), np.ndarray) and x.data is x.numpy()
+    assert isinstance(x.numpy(), np.ndarray) and x.numpy() is x.numpy()
+    # .data is PyTorch's: a tensor without history that shares the numbers
+    assert isinstance(x.data, mg.Tensor) and not x.data.requires_grad
+    assert np.shares_memory(x.data.numpy(), x.numpy())
     assert x.grad is None and x.is_leaf and x.requires_grad
     assert x[1, 0].item() == 3.0 and isinstance(x[1, 0].item(), float)
     assert x.detach().requires_grad is False

@@ -53,7 +53,7 @@ def test_matmul_with_a_scalar():
         ("pow", lambda a, b: a**b),
         ("maximum", lambda a, b: mg.maximum(a, b)),
         ("minimum", lambda a, b: mg.minimum(a, b)),
-        ("where", lambda a, b: mg.where(a.data > 0, a, b)),
+        ("where", lambda a, b: mg.where(a.numpy() > 0, a, b)),
     ],
 )
 def test_elementwise_ops_with_shapes_that_do_not_broadcast(op, fn):
@@ -168,10 +168,10 @@ def test_cat_and_stack_with_mismatched_shapes():
 def test_split_chunk_and_pad_with_bad_sizes():
     x = mg.randn(2, 3)
     _has_all(_message(ValueError, lambda: x.split([1, 1], dim=1)), "split", "[1, 1]", "3")
-    _has_all(_message(ValueError, lambda: x.split(0)), "split", "at least 1")
-    _has_all(_message(ValueError, lambda: x.chunk(0)), "chunk", "at least 1")
+    _has_all(_message(ValueError, lambda: x.split(0)), "split", "split_size", ">= 1")
+    _has_all(_message(ValueError, lambda: x.chunk(0)), "chunk", "chunks", ">= 1")
     _has_all(_message(ValueError, lambda: x.pad((1,))), "pad", "pairs", "(1,)")
-    _has_all(_message(ValueError, lambda: x.pad((1, -1))), "pad", ">= 0")
+    _has_all(_message(ValueError, lambda: x.pad((1, -4))), "pad", "remove more than the 3")
 
 
 def test_item_and_truth_value_of_a_tensor_with_many_elements():
@@ -205,4 +205,4 @@ def test_a_backward_returning_a_gradient_of_the_wrong_shape_names_the_op():
 
     x = mg.randn(3, 2, requires_grad=True)
     m = _message(RuntimeError, lambda: BadShape.apply(x).sum().backward())
-    _has_all(m, "badshape.backward", "(2,)", "(3, 2)")
+    _has_all(m, "BadShape.backward returned", "(2,)", "(3, 2)")

@@ -18,7 +18,7 @@ class Softmax2D:
 
     def __init__(self, k=3):
         rng = np.random.default_rng(0)
-        self.w = mg.tensor(rng.standard_normal((2, k)) * 0.1, requires_grad=True)
+        self.w = mg.tensor(rng.standard_normal((2, k)) * 0.1, dtype=mg.float32, requires_grad=True)
         self.b = mg.zeros(k, requires_grad=True)
         self.training = True
         self.modes = []
@@ -171,7 +171,7 @@ def test_bad_arguments_are_explained():
         fit(model, DataLoader(ds, batch_size=5), cross_entropy, opt, 1.5)
     with pytest.raises(ValueError, match=r"loss_fn must return one number.*\(5, 3\)"):
         fit(model, DataLoader(ds, batch_size=5), lambda out, y: out, opt, 1)
-    with pytest.raises(TypeError, match="each batch must be a pair.*got a tuple of length 1"):
+    with pytest.raises(TypeError, match="each batch must be a pair.*got a list of length 1"):
         fit(model, DataLoader(TensorDataset(ds.tensors[0]), batch_size=5), cross_entropy, opt, 1)
     with pytest.raises(ValueError, match="gave no batches"):
         fit(model, DataLoader(ds, batch_size=20, drop_last=True), cross_entropy, opt, 1)

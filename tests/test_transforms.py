@@ -130,7 +130,7 @@ def test_augmented_training_set_draws_new_images_every_epoch():
     first = [b for b in DataLoader(ds, batch_size=3)]
     second = [b for b in DataLoader(ds, batch_size=3)]
     assert first[0][0].shape == (3, 1, 8, 8) and first[0][0].dtype == np.float32
-    np.testing.assert_array_equal(first[0][1].data, [0, 1, 2])  # labels untouched
-    assert not np.array_equal(first[0][0].data, second[0][0].data)
+    np.testing.assert_array_equal(first[0][1].numpy(), [0, 1, 2])  # labels untouched
+    assert not np.array_equal(first[0][0].numpy(), second[0][0].numpy())
     image, label = ds[4]
     assert image.shape == (1, 8, 8) and label == 4

@@ -224,7 +224,7 @@ class Scale(Module):
         return x * self.weight
 
     def extra_repr(self) -> str:
-        return f"k={float(self.weight.data[0]):g}"
+        return f"k={float(self.weight.numpy()[0]):g}"
 
 
 class Block(Module):
@@ -314,7 +314,7 @@ def test_lenet_cluster_of_every_node_is_the_module_that_produced_it(lenet_step):
             continue
         layers = [f.obj for f in t._fn.scope if f.kind == "module"]
         expected = name_of[id(layers[-1])] if layers else None
-        assert innermost_module(where[f"t{i}"]) == expected, (t._fn.name, where[f"t{i}"])
+        assert innermost_module(where[f"t{i}"]) == expected, (t._fn.name(), where[f"t{i}"])
         checked += 1
     assert checked > 50
     nodes, _, _, attrs = parse(g.source)

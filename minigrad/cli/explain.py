@@ -64,8 +64,8 @@ def explain_digit(model: Any, index: int, path: Path, layer: str = LAYER) -> Any
             f"minigrad explain: --image must be a test image number from 0 to "
             f"{len(labels) - 1}, got {index}"
         )
-    label = int(labels.data[index])
-    e = explain(model, images.data[index], layer=layer, label=label)
+    label = int(labels.numpy()[index])
+    e = explain(model, images.numpy()[index], layer=layer, label=label)
     verdict = "right" if e.target == label else f"wrong, it is a {label}"
     plot_explanation(
         e,

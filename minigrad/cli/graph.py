@@ -36,7 +36,7 @@ def lenet_step(
     factory.manual_seed(seed)
     model = LeNet5()
     train, _ = load_digits()
-    images, labels = train.tensors[0].data[:batch_size], train.tensors[1].data[:batch_size]
+    images, labels = train.tensors[0].numpy()[:batch_size], train.tensors[1].numpy()[:batch_size]
     x, y = Tensor(images), Tensor(labels)
     loss = F.cross_entropy(model(x), y)
     with autograd.retain_grads():

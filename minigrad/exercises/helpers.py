@@ -10,13 +10,14 @@ equals one of them it says which mistake it is, not just "wrong".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from .checker import Unfilled, Wrong
+from .diagnosis import relation, same
 from .exercise import check  # noqa: F401 - re-exported: checks.py imports it from here
 
 
@@ -61,7 +62,7 @@ def array(x: Any, what: str) -> np.ndarray:
     from ..tensor import Tensor
 
     try:
-        arr = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+        arr = np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be numbers (an array or Tensor), got {type(x).__name__}"
@@ -94,8 +95,7 @@ def integer(x: Any, what: str) -> int:
 
 
 def close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=rtol, atol=atol))
+    return same(got, want, rtol, atol)
 
 
 def diagnose(
@@ -105,26 +105,93 @@ def diagnose(
     mistakes: Iterable[tuple[Any, str]] = (),
     rtol: float = 1e-5,
     atol: float = 1e-7,
+    *,
+    sizes: Mapping[str, float] | None = None,
+    per_example: Any = None,
+    variance_n: int | None = None,
 ) -> None:
-    """Pass when got == want; else name the first known mistake whose answer equals `got`."""
+    """Pass when got == want; else say what kind of wrong it is, in this order:
+
+    1. the first known mistake whose answer equals `got` ((wrong_value, hint) pairs, each
+       computed by the check the wrong way: "the kernel not rotated", "= instead of +=";
+       wrong_value may be a function of no arguments, called only if it is needed);
+    2. the relation between got and want, if one holds (`diagnosis.relation`: off by a
+       factor such as N, 1/N, 2, -1/2 or the sign, transposed, rotated by 180 degrees,
+       padding not cropped, one example only, ...; `sizes`, `per_example` and
+       `variance_n` tell it which sizes and contributions to name);
+    3. the shape, or the largest difference.
+    """
+    raise_if_wrong(explain(got, want, what, mistakes, rtol, atol, sizes, per_example, variance_n))
+
+
+def explain(
+    got: Any,
+    want: Any,
+    what: str,
+    mistakes: Iterable[tuple[Any, str]] = (),
+    rtol: float = 1e-5,
+    atol: float = 1e-7,
+    sizes: Mapping[str, float] | None = None,
+    per_example: Any = None,
+    variance_n: int | None = None,
+    fallback: bool = True,
+    name_what: bool = True,
+) -> str | None:
+    """`diagnose`'s message, or None when got == want (or, with fallback=False, when neither
+    a known mistake nor a relation explains got). name_what=False: a known mistake's hint
+    comes without "what: " in front (for a message that has already named it)."""
     if close(got, want, rtol, atol):
-        return
+        return None
     for wrong, hint in mistakes:
+        if callable(wrong):  # computed only when needed: most answers are right
+            wrong = wrong()
         if wrong is not None and close(got, wrong, rtol, atol):
-            raise Wrong(f"{what}: {hint}")
+            return f"{what}: {hint}" if name_what else hint
+    named = relation(
+        got,
+        want,
+        sizes=sizes,
+        per_example=per_example,
+        variance_n=variance_n,
+        rtol=rtol,
+        atol=atol,
+    )
+    if named:
+        return f"{what} {named}"
+    if not fallback:
+        return None
     got_a, want_a = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     if got_a.shape != want_a.shape:
-        raise Wrong(f"{what} has shape {got_a.shape}, expected {want_a.shape}")
-    if close(got_a, -want_a, rtol, atol):
-        raise Wrong(f"{what} has the right size but the wrong sign")
+        return f"{what} has shape {got_a.shape}, expected {want_a.shape}"
     if want_a.size == 1:
-        raise Wrong(f"{what} is {float(got_a.reshape(())):.6g}, expected {float(want_a):.6g}")
-    err = np.abs(got_a - want_a)
+        return f"{what} is {_number(got_a)}, expected {_number(want_a)}"
+    with np.errstate(invalid="ignore"):  # inf - inf
+        err = np.where(got_a == want_a, 0.0, np.abs(got_a - want_a))
+    err = np.where(np.isnan(err), np.inf, err)  # a nan is the largest difference of all
     k = np.unravel_index(int(np.argmax(err)), err.shape)
-    raise Wrong(
-        f"{what} differs from the expected values: largest difference {err[k]:.3g} at index "
-        f"{tuple(int(i) for i in k)} (yours {got_a[k]:.6g}, expected {want_a[k]:.6g})"
+    return (
+        f"{what} differs from the expected values and no simple relation explains it: largest "
+        f"difference {err[k]:.3g} at index {tuple(int(i) for i in k)} (yours {got_a[k]:.6g}, "
+        f"expected {want_a[k]:.6g})"
     )
+
+
+def _number(a: np.ndarray) -> str:
+    """One number for a message: a count as 61,706, anything else to 6 digits."""
+    v = float(a.reshape(()))
+    return f"{int(v):,}" if v.is_integer() and abs(v) < 1e15 else f"{v:.6g}"
+
+
+def related(got: Any, want: Any, **kw: Any) -> str | None:
+    """The relation between got and want as a clause, "it is twice the expected values: a
+    factor 2 too many", or None (`diagnosis.relation`, for messages written by hand)."""
+    named = relation(got, want, **kw)
+    return f"it {named}" if named else None
+
+
+def raise_if_wrong(message: str | None) -> None:
+    if message is not None:
+        raise Wrong(message)
 
 
 def cases_diagnose(
@@ -148,9 +215,11 @@ def cases_diagnose(
             raise Wrong(hint)
     failing = [(g, w, c) for g, w, c in zip(got, want, cases) if g != w]
     g, w, c = failing[0]
-    # no single mistake explains every answer: name the one that explains most wrong ones
+    # no single mistake explains every answer: among those that explain the first wrong one,
+    # name the one that explains the most answers (right ones included: a mistake that would
+    # have changed an answer the learner got right is the less likely one)
     explained = [
-        (sum(gg == wrong_fn(**cc) for gg, _, cc in failing), hint)
+        (sum(gg == wrong_fn(**cc) for gg, cc in zip(got, cases)), hint)
         for wrong_fn, hint in mistakes
         if g == wrong_fn(**c)
     ]
@@ -258,54 +327,3 @@ def first_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
         gradcheck(apply, inputs)
     except GradcheckError as e:
         raise Wrong(f"{what}: gradcheck disagrees with your backward ({e})") from None
-
-
-# --------------------------------------------------------------------------------------------
-# Convolutions: a few (stride, padding, dilation) configurations, and what it means when an
-# answer is right for some of them only
-
-
-CONV_CONFIGS = {
-    "stride 1": (1, 0, 1),
-    "stride 2": (2, 0, 1),
-    "padding 1": (1, 1, 1),
-    "dilation 2": (1, 0, 2),
-    "stride 2 and padding 1": (2, 1, 1),
-}
-
-_CHANGE = {
-    "stride 2": "right for stride 1 but wrong for stride 2",
-    "padding 1": "right without padding but wrong with padding 1",
-    "dilation 2": "right without dilation but wrong with dilation 2",
-}
-
-
-def explain_configs(ok: dict[str, bool], what: str, advice: dict[str, str]) -> str:
-    """Turn which configurations pass into the kind of mistake ('right for stride 1 ...')."""
-    failing = [k for k, v in ok.items() if not v]
-    if not ok["stride 1"]:
-        return f"{what} is wrong already for stride 1 without padding"
-    for name in ("stride 2", "padding 1", "dilation 2"):
-        if name in failing:
-            return f"{what} is {_CHANGE[name]}: {advice[name]}"
-    return f"{what} is wrong for {failing[0]}: {advice.get(failing[0], '')}"
-
-
-def conv_reference(x, w, b, stride: int, padding: int, dilation: int):
-    """F.conv2d in float64, and its three inputs (so that a backward can fill their .grad)."""
-    from .. import functional as F
-    from ..factory import tensor
-
-    xt, wt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, w, b))
-    y = F.conv2d(xt, wt, bt, stride=stride, padding=padding, dilation=dilation)
-    return y, (xt, wt, bt)
-
-
-def conv_data(seed: int = 0):
-    """x (2, 3, 7, 7), w (4, 3, 3, 3) and b (4,), random normal."""
-    rng = np.random.default_rng(seed)
-    return (
-        rng.standard_normal((2, 3, 7, 7)),
-        rng.standard_normal((4, 3, 3, 3)),
-        rng.standard_normal(4),
-    )

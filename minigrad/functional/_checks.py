@@ -10,19 +10,15 @@ from typing import Any
 import numpy as np
 
 from ..ops.window import window_count
+from ..shapes import as_pair
 from ..tensor import Tensor
 
 IntPair = int | tuple[int, int]
 
 
 def _pair(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int]:
-    """An int or a pair of ints, as the pair (height, width)."""
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in pair):
-        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
-    return int(pair[0]), int(pair[1])
+    """An int or a pair of ints, as the pair (height, width) (see minigrad.shapes.as_pair)."""
+    return as_pair(value, op, name, minimum)
 
 
 def _tensor(x: Any, op: str, name: str = "input") -> Tensor:
@@ -37,6 +33,18 @@ def _check_4d(op: str, x: Tensor, name: str = "input", what: str = "(N, C, H, W)
     if x.ndim != 4:
         hint = " For a single image add a batch axis: x.unsqueeze(0)." if x.ndim == 3 else ""
         raise ValueError(f"{op}: expected a 4-D {name} {what}, got shape {x.shape}.{hint}")
+
+
+def _batched(op: str, x: Tensor, name: str = "input") -> tuple[Tensor, bool]:
+    """(N, C, H, W) as it is, or one image (C, H, W) as a batch of one: PyTorch accepts both.
+    Returns the 4-D tensor and whether to drop the batch axis from the result."""
+    if x.ndim == 3:
+        return x.unsqueeze(0), True
+    if x.ndim != 4:
+        raise ValueError(
+            f"{op}: expected a 4-D {name} (N, C, H, W) or one image (C, H, W), got shape {x.shape}"
+        )
+    return x, False
 
 
 def _check_float(op: str, x: Tensor, name: str = "input") -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..autograd import composite
+from ..shapes import as_float
 from ..tensor import Tensor, where
 from ._checks import _tensor
 
@@ -18,8 +19,12 @@ class ReluBackward:
     rule = None
 
 
-def relu(input: Tensor) -> Tensor:
-    r"""max(x, 0); the gradient is 1 where x > 0, else 0."""
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    r"""max(x, 0); the gradient is 1 where x > 0, else 0.
+
+    `inplace=True` (PyTorch's memory saving) is accepted; the result is a new tensor and the
+    input keeps its values (docs/differences.md).
+    """
     x = _tensor(input, "relu")
     if ReluBackward.rule is not None:
         return ReluBackward.rule(x, x.relu())
@@ -37,19 +42,22 @@ def tanh(input: Tensor) -> Tensor:
 
 
 @composite("elu")
-def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    r"""x for x > 0, alpha (e^x - 1) otherwise."""
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    r"""x for x > 0, alpha (e^x - 1) otherwise (NaN stays NaN, with gradient 1, as PyTorch)."""
     x = _tensor(input, "elu")
-    positive = x.data > 0
-    negative_part = where(positive, 0.0, x)  # e^x of this never overflows
-    return where(positive, x, (negative_part.exp() - 1.0) * alpha)
+    alpha = as_float(alpha, "elu", "alpha")
+    positive, negative = ~(x.numpy() <= 0), x.numpy() < 0
+    curve = (where(negative, x, 0.0).exp() - 1.0) * alpha  # e^x of a number <= 0: no overflow
+    # at x = 0 exactly, alpha * x: PyTorch's derivative there is alpha, its second derivative 0
+    return where(positive, x, where(negative, curve, x * alpha))
 
 
 @composite("leaky_relu")
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     r"""x for x > 0, negative_slope * x otherwise."""
     x = _tensor(input, "leaky_relu")
-    return where(x.data > 0, x, x * negative_slope)
+    negative_slope = as_float(negative_slope, "leaky_relu", "negative_slope")
+    return where(x.numpy() > 0, x, x * negative_slope)
 
 
 @composite("prelu")
@@ -65,7 +73,14 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         )
     if a.shape[0] != 1:
         a = a.reshape((1, a.shape[0]) + (1,) * (x.ndim - 2))
-    return where(x.data > 0, x, x * a)
+    positive, zero = x.numpy() > 0, x.numpy() == 0
+    negative = ~(positive | zero)  # (NaN counts as negative, as in PyTorch)
+    # Each branch multiplies a masked x: the 0 gradient a branch gets where it is not used,
+    # times an infinite slope, would otherwise leak NaN into x's gradient.
+    sloped = where(negative, x, 0.0) * a
+    if zero.any():  # at x = 0, PyTorch's second derivative has no x-slope cross term
+        sloped = where(negative, sloped, where(zero, x, 0.0) * a.detach())
+    return where(positive, x, sloped)
 
 
 @composite("softmax")

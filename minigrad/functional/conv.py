@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from ..autograd import composite
 from ..ops.window import Fold, Unfold
+from ..shapes import as_int
 from ..tensor import Tensor
 from ._checks import (
     IntPair,
+    _batched,
     _check_4d,
     _check_float,
     _check_same_dtype,
@@ -39,16 +39,17 @@ def unfold(
 
     (N, C, H, W) -> (N, C*KH*KW, L) with L = OH*OW window positions, in PyTorch's order:
     cols[n, c*KH*KW + i*KW + j, oh*OW + ow] = x_pad[n, c, oh*S + i*D, ow*S + j*D].
-    Its gradient is `fold`, and fold's gradient is unfold.
+    One image (C, H, W) gives (C*KH*KW, L). Its gradient is `fold`, and fold's gradient
+    is unfold.
     """
-    x = _tensor(input, "unfold")
-    _check_4d("unfold", x)
+    x, unbatched = _batched("unfold", _tensor(input, "unfold"))
     kernel = _pair(kernel_size, "kernel_size", "unfold")
     dilation = _pair(dilation, "dilation", "unfold")
     stride = _pair(stride, "stride", "unfold")
     pads = _symmetric(padding, "unfold")
     _window_geometry("unfold", x.shape, kernel, stride, pads, dilation)
-    return Unfold.apply(x, kernel_size=kernel, dilation=dilation, padding=pads, stride=stride)
+    cols = Unfold.apply(x, kernel_size=kernel, dilation=dilation, padding=pads, stride=stride)
+    return cols[0] if unbatched else cols
 
 
 def fold(
@@ -61,12 +62,19 @@ def fold(
 ) -> Tensor:
     r"""Add columns back onto the image they were taken from (col2im), the adjoint of unfold.
 
-    (N, C*KH*KW, L) -> (N, C, H, W); a pixel covered by several windows gets the sum.
-    fold(unfold(x)) multiplies each pixel by the number of windows that contain it.
+    (N, C*KH*KW, L) -> (N, C, H, W), or (C*KH*KW, L) -> (C, H, W); a pixel covered by
+    several windows gets the sum. fold(unfold(x)) multiplies each pixel by the number of
+    windows that contain it.
     """
     cols = _tensor(input, "fold")
+    unbatched = cols.ndim == 2
+    if unbatched:
+        cols = cols.unsqueeze(0)
     if cols.ndim != 3:
-        raise ValueError(f"fold: expected a 3-D input (N, C*KH*KW, L), got shape {cols.shape}")
+        raise ValueError(
+            f"fold: expected a 3-D input (N, C*KH*KW, L) or a 2-D (C*KH*KW, L), got shape "
+            f"{cols.shape}"
+        )
     size = _pair(output_size, "output_size", "fold")
     kernel = _pair(kernel_size, "kernel_size", "fold")
     dilation = _pair(dilation, "dilation", "fold")
@@ -85,9 +93,10 @@ def fold(
             f"stride {stride}, padding {pads}, dilation {dilation} has {oh} x {ow} = "
             f"{oh * ow} window positions"
         )
-    return Fold.apply(
+    y = Fold.apply(
         cols, output_size=size, kernel_size=kernel, dilation=dilation, padding=pads, stride=stride
     )
+    return y[0] if unbatched else y
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,16 +131,17 @@ def _conv_padding(
 
 def _conv_args(x: Any, weight: Any, bias: Any, stride, padding, dilation, groups, op: str):
     """Check everything conv2d and conv2d_naive are given; return the normalised arguments."""
-    x = _tensor(x, op)
     w = _tensor(weight, op, "weight")
-    _check_4d(op, x)
     _check_4d(op, w, "weight", "(C_out, C_in / groups, KH, KW)")
     _check_float(op, x)
     _check_same_dtype(op, x, w, "weight")
-    if not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    groups = as_int(groups, op, "groups", minimum=1)
     c = x.shape[1]
     o, cg = w.shape[:2]
+    if 0 in w.shape:
+        raise ValueError(
+            f"{op}: weight has shape {w.shape}; C_out, C_in / groups, KH and KW must not be 0"
+        )
     if c % groups:
         raise ValueError(
             f"{op}: groups={groups} does not divide the {c} input channels (input shape "
@@ -179,13 +189,15 @@ def conv2d(
 
     y[n, o, oh, ow] = b[o] + sum_{c, i, j} w[o, c, i, j] x_pad[n, c, oh*S + i*D, ow*S + j*D]
 
-    input (N, C, H, W), weight (O, C/groups, KH, KW), bias (O,) -> (N, O, OH, OW).
+    input (N, C, H, W) (or one image (C, H, W)), weight (O, C/groups, KH, KW), bias (O,)
+    -> (N, O, OH, OW) (or (O, OH, OW)).
     padding: an int, a pair, 'valid' (0) or 'same' (output size = input size, stride 1).
     Composed as unfold -> one matrix product -> reshape; the engine derives the backward
     (the input gradient is a fold of w^T @ grad, the weight gradient grad @ cols^T).
     """
+    x, unbatched = _batched("conv2d", _tensor(input, "conv2d"))
     x, w, b, kernel, stride, pads, dilation, groups, oh, ow = _conv_args(
-        input, weight, bias, stride, padding, dilation, groups, "conv2d"
+        x, weight, bias, stride, padding, dilation, groups, "conv2d"
     )
     n, c = x.shape[:2]
     o = w.shape[0]
@@ -207,7 +219,8 @@ def conv2d(
         y = y + b.reshape(o, 1)
     # (N, O, OH, OW) as a view of memory laid out (O, OH, OW, N): ReLU, pooling and the next
     # conv2d's unfold keep working in that order without copying it back and forth
-    return y.reshape(o, oh, ow, n).permute(3, 0, 1, 2)
+    y = y.reshape(o, oh, ow, n).permute(3, 0, 1, 2)
+    return y[0] if unbatched else y
 
 
 @composite("conv2d_naive")
@@ -230,8 +243,9 @@ def conv2d_naive(
 
     Every step is a small Tensor operation, so the graph is easy to draw; it is slow.
     """
+    x, unbatched = _batched("conv2d_naive", _tensor(input, "conv2d_naive"))
     x, w, b, kernel, stride, pads, dilation, groups, oh, ow = _conv_args(
-        input, weight, bias, stride, padding, dilation, groups, "conv2d_naive"
+        x, weight, bias, stride, padding, dilation, groups, "conv2d_naive"
     )
     (pt, pb), (pl, pr) = pads
     if pt or pb or pl or pr:
@@ -258,7 +272,7 @@ def conv2d_naive(
     y = outputs[0] if groups == 1 else _cat(outputs, 1)
     if b is not None:
         y = y + b.reshape(1, o, 1, 1)
-    return y
+    return y[0] if unbatched else y
 
 
 def _cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
@@ -282,8 +296,7 @@ def _conv_transpose_args(
     _check_4d(op, w, "weight", "(C_in, C_out / groups, KH, KW)")
     _check_float(op, x)
     _check_same_dtype(op, x, w, "weight")
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    groups = as_int(groups, op, "groups", minimum=1)
     c = x.shape[1]
     if w.shape[0] != c:
         raise ValueError(

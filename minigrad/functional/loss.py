@@ -9,9 +9,15 @@ from typing import Any
 import numpy as np
 
 from ..autograd import composite
+from ..shapes import as_float, as_int
 from ..tensor import Tensor, where
 from ._checks import _check_float, _tensor
 from ._constants import constant
+
+
+def _check_reduction(reduction: Any, op: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _reduce(
@@ -22,6 +28,7 @@ def _reduce(
     what: str = "number of elements",
 ) -> Tensor:
     """The loss per element, summed, or averaged over `divisor` (the elements by default)."""
+    _check_reduction(reduction, op)
     if reduction == "none":
         return loss
     if reduction == "sum":
@@ -29,17 +36,20 @@ def _reduce(
     if reduction == "mean":
         if divisor is None:
             return loss.mean()
+        if not divisor:  # a total weight of 0 (every target ignored): 0 / 0 = NaN, as PyTorch
+            return loss.sum() * math.nan
         return loss.sum() / constant(divisor, loss.dtype, f"{what} (for the mean)")
     raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _class_weights(
-    op: str, x: Tensor, target: Any, weight: Any, ignore_index: int
+    op: str, x: Tensor, target: Any, weight: Any, ignore_index: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For class-index targets: (one-hot (N, C, ...) scaled by the class weight, the weight
-    each target gets (N, ...), the class weights broadcast to (1, C, 1, ...) times 'not
-    ignored'). All constants in the input's dtype."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    """For class-index targets: (the mask of each sample's target class (N, C, ...), the
+    weight each target gets (N, ...), 0 where ignored, and the class weights broadcast to
+    (1, C, 1, ...)). The weights are constants in the input's dtype."""
+    ignore_index = as_int(ignore_index, op, "ignore_index")
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     c = x.shape[1]
     if t.dtype.kind not in "iu":
         raise TypeError(
@@ -60,24 +70,48 @@ def _class_weights(
             f"{op}: target holds class {int(t[bad].flat[0])}, but input has {c} classes "
             f"(valid: 0 to {c - 1}, or ignore_index={ignore_index})"
         )
-    if weight is None:
-        w = np.ones(c, dtype=x.dtype)
-    else:
-        w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=x.dtype)
-        if w.shape != (c,):
-            raise ValueError(f"{op}: weight has shape {w.shape}, expected ({c},), one per class")
+    w = _weight_vector(op, weight, c, x.dtype)
     class_axis = (1, c) + (1,) * (x.ndim - 2)
     classes = np.arange(c).reshape(class_axis)
-    onehot = (np.expand_dims(t, 1) == classes) & np.expand_dims(valid, 1)
-    per_class = w.reshape(class_axis) * np.expand_dims(valid, 1)
+    chosen = (np.expand_dims(t, 1) == classes) & np.expand_dims(valid, 1)
     picked = np.where(valid, w[np.where(valid, t, 0)], 0).astype(x.dtype)
-    return (onehot * w.reshape(class_axis)).astype(x.dtype), picked, per_class.astype(x.dtype)
+    return chosen, picked, w.reshape(class_axis)
+
+
+def _weight_vector(op: str, weight: Any, c: int, dtype: Any) -> np.ndarray:
+    """The class weights as a (C,) array of the input's dtype (ones when not given)."""
+    if weight is None:
+        return np.ones(c, dtype=dtype)
+    w = weight.numpy() if isinstance(weight, Tensor) else np.asarray(weight)
+    if w.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: weight must be numbers, got {w.dtype}")
+    if w.shape != (c,):
+        raise ValueError(f"{op}: weight has shape {w.shape}, expected ({c},), one per class")
+    return w.astype(dtype)
+
+
+def _weighted(loss: Tensor, picked: np.ndarray) -> Tensor:
+    """Each sample's loss times its target's weight (0 if ignored); nothing to do when
+    every weight is 1."""
+    if (picked == 1).all():
+        return loss
+    return loss * constant(picked, loss.dtype, "weight of each target")
+
+
+def _pick(logp: Tensor, chosen: np.ndarray) -> Tensor:
+    """logp[n, target_n] for each sample (0 where ignored), summed out of the class axis.
+
+    A where, not a product with a one-hot mask: 0 * log p would be NaN where a masked
+    logit is -inf (log p = -inf), and PyTorch's loss there is finite.
+    """
+    zero = constant(0, logp.dtype, "one-hot targets: 0 for the other classes")
+    return where(chosen, logp, zero).sum(1)
 
 
 def _batched(op: str, x: Tensor, target: Any) -> tuple[Tensor, Any, bool]:
     """An unbatched input (C,) with a scalar target becomes a batch of one."""
     if x.ndim == 1:
-        t = target.data if isinstance(target, Tensor) else np.asarray(target)
+        t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
         return x.reshape(1, -1), t.reshape((1,) + t.shape), True
     if x.ndim == 0:
         raise ValueError(f"{op}: input must be (C,) or (N, C, ...) scores, got a 0-d tensor")
@@ -99,8 +133,10 @@ def nll_loss(
     Picking input[n, t_n] is a product with a constant one-hot mask and a sum over classes.
     """
     x, target, unbatched = _batched("nll_loss", _tensor(input, "nll_loss"), target)
-    onehot, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
-    loss = -(x * constant(onehot, x.dtype, "one-hot targets")).sum(1)
+    _check_float("nll_loss", x)
+    _check_reduction(reduction, "nll_loss")
+    chosen, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
+    loss = _weighted(-_pick(x, chosen), picked)
     if unbatched and reduction == "none":
         loss = loss.reshape(())
     what = "number of targets" if weight is None else "total weight of the targets"
@@ -123,36 +159,41 @@ def cross_entropy(
     is class indices (N, ...) or class probabilities with the input's shape. Finite for
     logits of any size: log_softmax subtracts the maximum before exponentiating.
     """
-    x, target, unbatched = _batched("cross_entropy", _tensor(input, "cross_entropy"), target)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    op = "cross_entropy"
+    x, target, unbatched = _batched(op, _tensor(input, op), target)
+    _check_float(op, x)
+    _check_reduction(reduction, op)
+    label_smoothing = as_float(label_smoothing, op, "label_smoothing", low=0.0, high=1.0)
     logp = x.log_softmax(1)
     c = x.shape[1]
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":  # class probabilities
         if t.shape != x.shape:
             raise ValueError(
-                f"cross_entropy: probability target has shape {t.shape}, expected the input's "
+                f"{op}: probability target has shape {t.shape}, expected the input's "
                 f"shape {x.shape}, or integer class indices of shape {(x.shape[0],) + x.shape[2:]}"
             )
+        if ignore_index != -100:
+            raise ValueError(f"{op}: ignore_index works with class indices, not probabilities")
         q = t.astype(x.dtype) * (1.0 - label_smoothing) + label_smoothing / c
-        if weight is not None:
-            w = np.asarray(getattr(weight, "data", weight), dtype=x.dtype)
-            q = q * w.reshape((1, c) + (1,) * (x.ndim - 2))
+        q = q * _weight_vector(op, weight, c, x.dtype).reshape((1, c) + (1,) * (x.ndim - 2))
         loss = -(logp * constant(q, x.dtype, "target probabilities")).sum(1)
         divisor = None
     else:
-        onehot, picked, per_class = _class_weights("cross_entropy", x, target, weight, ignore_index)
-        q = onehot
-        if label_smoothing:
-            q = onehot * (1.0 - label_smoothing) + per_class * (label_smoothing / c)
-        what = "smoothed one-hot targets" if label_smoothing else "one-hot targets"
-        loss = -(logp * constant(q, x.dtype, what)).sum(1)
+        chosen, picked, per_class = _class_weights(op, x, target, weight, ignore_index)
+        loss = _weighted(-_pick(logp, chosen), picked)
+        if label_smoothing:  # every class gets label_smoothing / C of the target
+            spread = constant(per_class, x.dtype, "smoothed targets: each class's weight")
+            smooth = -(logp * spread).sum(1)
+            valid = chosen.any(1)
+            if not valid.all():  # ignored samples add nothing
+                smooth = where(valid, smooth, constant(0, x.dtype, "0 for ignored samples"))
+            loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
         divisor = picked.sum()
     if unbatched and reduction == "none":
         loss = loss.reshape(())
     what = "number of targets" if weight is None else "total weight of the targets"
-    return _reduce(loss, reduction, "cross_entropy", divisor, what)
+    return _reduce(loss, reduction, op, divisor, what)
 
 
 def _check_same_shape(op: str, x: Tensor, y: Tensor) -> None:
@@ -167,7 +208,8 @@ def _check_same_shape(op: str, x: Tensor, y: Tensor) -> None:
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean squared error: mean((input - target)^2)."""
     x = _tensor(input, "mse_loss")
-    y = x._lift(target)
+    _check_reduction(reduction, "mse_loss")
+    y = x._lift(target, "mse_loss")
     _check_same_shape("mse_loss", x, y)
     diff = x - y
     return _reduce(diff * diff, reduction, "mse_loss")
@@ -177,7 +219,8 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean absolute error: mean(|input - target|)."""
     x = _tensor(input, "l1_loss")
-    y = x._lift(target)
+    _check_reduction(reduction, "l1_loss")
+    y = x._lift(target, "l1_loss")
     _check_same_shape("l1_loss", x, y)
     return _reduce((x - y).abs(), reduction, "l1_loss")
 
@@ -200,40 +243,90 @@ def binary_cross_entropy_with_logits(
     op = "binary_cross_entropy_with_logits"
     x = _tensor(input, op)
     _check_float(op, x)
-    y = x._lift(target).to(x.dtype)
+    _check_reduction(reduction, op)
+    y = x._lift(target, op).to(x.dtype)
     _check_same_shape(op, x, y)
-    positive = x.data > 0
+    weight = None if weight is None else _broadcastable(op, "weight", x._lift(weight, op), x)
+    if pos_weight is not None:
+        pos_weight = _broadcastable(op, "pos_weight", x._lift(pos_weight, op), x)
+    positive = x.numpy() > 0
     magnitude = where(positive, x, -x)  # |x|, taking the x <= 0 branch at 0 like max(-x, 0)
     softplus_neg = where(positive, 0.0, -x) + ((-magnitude).exp() + 1.0).log()
     if pos_weight is None:
         loss = (1.0 - y) * x + softplus_neg
     else:
-        loss = (1.0 - y) * x + (1.0 + (x._lift(pos_weight) - 1.0) * y) * softplus_neg
+        loss = (1.0 - y) * x + (1.0 + (pos_weight - 1.0) * y) * softplus_neg
     if weight is not None:
-        loss = loss * x._lift(weight)
+        loss = loss * weight
     return _reduce(loss, reduction, op)
+
+
+def _broadcastable(op: str, name: str, t: Tensor, x: Tensor) -> Tensor:
+    """A weight that must broadcast to the input's shape (and not grow it)."""
+    try:
+        shape = np.broadcast_shapes(t.shape, x.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(
+            f"{op}: {name} has shape {t.shape}, which does not broadcast to the input's "
+            f"shape {x.shape}"
+        )
+    return t
 
 
 @composite("binary_cross_entropy")
 def binary_cross_entropy(
     input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
-    r"""-[y log p + (1 - y) log(1 - p)] for probabilities p; each log is kept >= -100 (PyTorch).
+    r"""-[y log p + (1 - y) log(1 - p)] for probabilities p, PyTorch's way at saturation.
 
-    Prefer binary_cross_entropy_with_logits on raw scores: it is exact where this saturates.
+    PyTorch floors each log at -100 (so p = 0 or 1 gives a finite loss) and computes the
+    gradient as (p - y) / max(p (1 - p), 1e-12), so a saturated prediction still learns.
+    Both are reproduced: inside, the exact formula; where p (1 - p) < 1e-12, the floored
+    value with a term whose derivative is (p - y) / 1e-12 (see _saturated).
+    Prefer binary_cross_entropy_with_logits on raw scores: it is exact everywhere.
     """
     op = "binary_cross_entropy"
     p = _tensor(input, op)
     _check_float(op, p)
-    y = p._lift(target).to(p.dtype)
+    _check_reduction(reduction, op)
+    y = p._lift(target, op).to(p.dtype)
     _check_same_shape(op, p, y)
-    if p.data.size and (p.data.min() < 0 or p.data.max() > 1):
+    weight = None if weight is None else _broadcastable(op, "weight", p._lift(weight, op), p)
+    bad = ~((p.numpy() >= 0) & (p.numpy() <= 1))  # NaN too: PyTorch refuses a NaN probability
+    if bad.any():
         raise ValueError(
-            f"{op}: input must be probabilities in [0, 1] (got values from {p.data.min():g} to "
-            f"{p.data.max():g}); apply sigmoid first or use binary_cross_entropy_with_logits"
+            f"{op}: input must hold probabilities in [0, 1], got {p.numpy()[bad][0]:g}; apply "
+            "sigmoid first or use binary_cross_entropy_with_logits"
         )
-    tiny = math.exp(-100.0)  # log(tiny) = -100, PyTorch's floor for log(0)
-    loss = -(y * p.clip(min=tiny).log() + (1.0 - y) * (1.0 - p).clip(min=tiny).log())
+    bad = (y.numpy() < 0) | (y.numpy() > 1)  # (a NaN target propagates, as in PyTorch)
+    if bad.any():
+        raise ValueError(f"{op}: target must be in [0, 1], got {y.numpy()[bad][0]:g}")
+    saturated = p.numpy() * (1 - p.numpy()) < BCE_EPS
+    inside = where(saturated, 0.5, p)  # p, away from 0 and 1 where it is not used
+    loss = -(y * inside.log() + (1.0 - y) * (1.0 - inside).log())
+    if saturated.any():
+        loss = where(saturated, _saturated(p, y), loss)
     if weight is not None:
-        loss = loss * p._lift(weight)
+        loss = loss * weight
     return _reduce(loss, reduction, op)
+
+
+BCE_EPS = 1e-12  # PyTorch's floor for p (1 - p) in the gradient of binary_cross_entropy
+
+
+def _saturated(p: Tensor, y: Tensor) -> Tensor:
+    """PyTorch's BCE where p (1 - p) < 1e-12: the value with each log floored at -100, and
+    the gradient (p - y) / 1e-12 (not the derivative of that value: the floor is flat).
+
+    value + s - s.detach() has the value of `value` (s - s.detach() is 0) and the gradient
+    of s, with s = (p - y)^2 / (2e-12) whose derivative is (p - y) / 1e-12 (p - y is
+    formed first: the difference of two terms of size 1e12 would lose its digits).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = np.maximum(np.log(p.numpy()), -100.0)
+        log_q = np.maximum(np.log(1 - p.numpy()), -100.0)
+        value = -(y.numpy() * log_p + (1 - y.numpy()) * log_q)
+    s = (p - y) * (p - y) * (0.5 / BCE_EPS)
+    return Tensor._constant(value.astype(p.dtype)) + (s - s.detach())

@@ -10,6 +10,7 @@ import numpy as np
 from .. import autograd
 from ..autograd import composite
 from ..factory import default_generator
+from ..shapes import as_bool, as_float
 from ..tensor import Tensor
 from ._checks import _check_float, _tensor
 from ._constants import constant, describe
@@ -44,16 +45,23 @@ def batch_norm(
         raise ValueError(
             f"batch_norm: expected input (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}"
         )
+    training = as_bool(training, "batch_norm", "training")
+    eps = as_float(eps, "batch_norm", "eps", low=0.0, low_open=training)  # > 0 in training
+    if momentum is not None:
+        momentum = as_float(momentum, "batch_norm", "momentum", low=0.0, high=1.0)
     c = x.shape[1]
     shape = (1, c) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector over the input
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):  # fmt: skip
-        if t is not None and tuple(np.shape(t.data if isinstance(t, Tensor) else t)) != (c,):
+        shape_t = None if t is None else tuple(np.shape(t.numpy() if isinstance(t, Tensor) else t))
+        if shape_t is not None and shape_t != (c,):
             raise ValueError(
-                f"batch_norm: {name} has shape {np.shape(getattr(t, 'data', t))}, expected "
+                f"batch_norm: {name} has shape {shape_t}, expected "
                 f"({c},): one number per channel of input shape {x.shape}"
             )
     dims = (0,) + tuple(range(2, x.ndim))
+    if x.numel() == 0:  # nothing to normalise (PyTorch returns the empty input, stats untouched)
+        return x + 0.0
     if training:
         count = x.numel() // c
         if count <= 1:
@@ -71,9 +79,9 @@ def batch_norm(
         var = (centred**2).mean(dims, keepdim=True)  # biased: divides by n
         with autograd.no_grad():
             if running_mean is not None:
-                _blend(running_mean, mean.data.reshape(c), momentum)
+                _blend(running_mean, mean.numpy().reshape(c), momentum)
             if running_var is not None:
-                _blend(running_var, var.data.reshape(c) * (count / (count - 1)), momentum)
+                _blend(running_var, var.numpy().reshape(c) * (count / (count - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError(
@@ -96,26 +104,26 @@ def batch_norm(
 
 def _blend(running: Any, batch: np.ndarray, momentum: float) -> None:
     """running <- (1 - momentum) running + momentum batch, in place (Tensor or ndarray)."""
-    arr = running.data if isinstance(running, Tensor) else running
+    arr = running.numpy() if isinstance(running, Tensor) else running
     arr *= 1.0 - momentum
     arr += (momentum * batch).astype(arr.dtype, copy=False)
 
 
 def _as_constant(x: Any, dtype: Any, shape: tuple, name: str) -> Tensor:
-    arr = x.data if isinstance(x, Tensor) else np.asarray(x)
+    arr = x.numpy() if isinstance(x, Tensor) else np.asarray(x)
     return constant(arr.reshape(shape), dtype, name)
 
 
 @composite("dropout")
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     r"""Zero each element with probability p and scale the rest by 1/(1 - p) (inverted dropout).
 
     The expected value of every element is unchanged, so evaluation (training=False)
     is the identity. Random numbers come from mg.default_generator() (mg.manual_seed).
     """
     x = _tensor(input, "dropout")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p is a probability and must be in [0, 1], got {p}")
+    p = as_float(p, "dropout", "p (a probability)", low=0.0, high=1.0)
+    training = as_bool(training, "dropout", "training")
     if not training or p == 0.0:
         return x
     _check_float("dropout", x)

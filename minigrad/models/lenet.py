@@ -104,9 +104,9 @@ def _paper_init(weight: Tensor, bias: Tensor | None, fan_in: int) -> None:
     squashing function in its linear range at the start)."""
     bound = 2.4 / fan_in
     rng = default_generator()
-    weight.data[...] = rng.uniform(-bound, bound, size=weight.shape)
+    weight.numpy()[...] = rng.uniform(-bound, bound, size=weight.shape)
     if bias is not None:
-        bias.data[...] = rng.uniform(-bound, bound, size=bias.shape)
+        bias.numpy()[...] = rng.uniform(-bound, bound, size=bias.shape)
 
 
 class ScaledTanh(nn.Module):
@@ -176,10 +176,10 @@ class ConnectionTableConv2d(nn.Module):
         # the paper's initialisation, +-2.4 / fan-in, with each output map's own fan-in
         rng = default_generator()
         fan_in = np.array([len(maps) * k * k for maps in self.table])
-        self.weight.data[...] = rng.uniform(-1, 1, self.weight.shape) * (
+        self.weight.numpy()[...] = rng.uniform(-1, 1, self.weight.shape) * (
             2.4 / fan_in[rows]
         ).reshape(-1, 1, 1)
-        self.bias.data[...] = rng.uniform(-1, 1, self.out_channels) * 2.4 / fan_in
+        self.bias.numpy()[...] = rng.uniform(-1, 1, self.out_channels) * 2.4 / fan_in
 
     def dense_weight(self) -> Tensor:
         """The kernels as a conv2d weight (C_out, C_in, KH, KW), zero where not connected."""

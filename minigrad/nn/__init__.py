@@ -15,21 +15,32 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | pooling.py       | MaxPool2d, AvgPool2d, AdaptiveAvgPool2d                            |
 | activation.py    | ReLU, Sigmoid, Tanh, ELU, LeakyReLU, PReLU, Softmax, LogSoftmax    |
 | normalization.py | BatchNorm1d, BatchNorm2d, LocalResponseNorm                        |
+| lazy.py          | LazyLinear, LazyConv2d, LazyBatchNorm1d/2d (shapes from 1st input) |
+| loss.py          | CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogits |
 | dropout.py       | Dropout                                                            |
 | flatten.py       | Flatten                                                            |
 | init.py          | kaiming / xavier / uniform / normal initialisation                 |
 | utils.py         | clip_grad_norm_, clip_grad_value_                                  |
 | summary.py       | summary(model, input_shape): the layer table (params, MACs, memory) |
+| functional.py    | `minigrad.nn.functional`, PyTorch's name for `minigrad.functional` |
 """
 
-from .. import functional
-from . import init, utils
+from . import functional, init, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
 from .flatten import Flatten
+from .lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv2d,
+    LazyLinear,
+    UninitializedBuffer,
+    UninitializedParameter,
+)
 from .linear import Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d, LocalResponseNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
@@ -62,6 +73,18 @@ __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "LocalResponseNorm",
+    "LazyLinear",
+    "LazyConv2d",
+    "LazyBatchNorm1d",
+    "LazyBatchNorm2d",
+    "UninitializedParameter",
+    "UninitializedBuffer",
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "MSELoss",
+    "L1Loss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "init",
     "utils",
     "functional",

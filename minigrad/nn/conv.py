@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..shapes import as_pair
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter, filled, layer_dtype
@@ -23,14 +24,7 @@ __all__ = ["Conv2d", "ConvTranspose2d"]
 
 
 def _pair(value: Any, name: str, minimum: int, layer: str = "Conv2d") -> tuple[int, int]:
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or not all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair
-    ):
-        raise TypeError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in pair):
-        raise ValueError(f"{layer}: {name} must be >= {minimum}, got {value!r}")
-    return int(pair[0]), int(pair[1])
+    return as_pair(value, layer, name, minimum)
 
 
 class Conv2d(Module):
@@ -205,6 +199,7 @@ class ConvTranspose2d(Module):
         bias: bool = True,
         dilation: int | tuple[int, int] = 1,
         padding_mode: str = "zeros",
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
@@ -244,11 +239,11 @@ class ConvTranspose2d(Module):
                     f"stride {self.stride} or the dilation {self.dilation}"
                 )
         kh, kw = self.kernel_size
-        dtype = np.dtype(dtype or np.float32)
+        dtype = layer_dtype(name, dtype, device)
         shape = (self.in_channels, self.out_channels // self.groups, kh, kw)
-        self.weight = Parameter(np.zeros(shape, dtype=dtype))
+        self.weight = Parameter(filled(shape, 0.0, dtype))
         if bias:
-            self.bias = Parameter(np.zeros((self.out_channels,), dtype=dtype))
+            self.bias = Parameter(filled((self.out_channels,), 0.0, dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -113,7 +113,7 @@ def _draw(tensor: Tensor, generator: np.random.Generator | None, kind: str) -> n
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    rng, arr = _rng(generator), tensor.data
+    rng, arr = _rng(generator), tensor.numpy()
     draw = rng.random if kind == "uniform" else rng.standard_normal
     if arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous:
         draw(arr.shape, dtype=arr.dtype, out=arr)

@@ -25,7 +25,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import autograd, inplace
-from ..tensor import DEFAULT_DTYPE, Tensor, as_dtype
+from ..device import CPU_ONLY, check_cpu
+from ..tensor import DEFAULT_DTYPE, Tensor, _to_args, as_dtype
 from .hooks import BackwardHookCall
 
 __all__ = ["Parameter", "Module", "RemovableHandle", "IncompatibleKeys"]
@@ -52,7 +53,7 @@ class Parameter(Tensor):
                 data = data.detach()
             # share memory with the tensor it wraps, like PyTorch (no copy: a VGG-16 is 0.5 GB)
             super().__init__(np.empty((0,), dtype=data.dtype))
-            self.data = data.data
+            self.data = data
             self._counter = inplace.counter(data)  # and so its version
             self.requires_grad_(requires_grad)
         else:
@@ -89,13 +90,10 @@ def zero_grad(p: Tensor, set_to_none: bool) -> None:
 def layer_dtype(layer: str, dtype: Any, device: Any) -> np.dtype:
     """The dtype a layer makes its parameters and buffers in: float32 unless `dtype` says.
 
-    `device` is accepted as in PyTorch, but minigrad computes on the CPU only.
+    `device` is accepted as in PyTorch (None, 'cpu', mg.device('cpu')); any other device
+    raises a RuntimeError, since minigrad computes with numpy on the CPU only.
     """
-    if device is not None and str(device) != "cpu":
-        raise ValueError(
-            f"{layer}: device={device!r} is not available: minigrad computes with numpy on the "
-            "CPU only; leave device out (or pass 'cpu')"
-        )
+    check_cpu(device, layer)
     dtype = as_dtype(DEFAULT_DTYPE if dtype is None else dtype)
     if dtype.kind != "f":
         raise TypeError(
@@ -498,15 +496,30 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Convert floating parameters and buffers to `dtype`, in place. Returns the module."""
-        dtype = as_dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert floating parameters and buffers in place: `model.to(dtype)`, `.to(device)`
+        (the CPU: nothing moves), `.to(device, dtype)`, `.to(tensor)`. Returns the module."""
+        where, dtype, _ = _to_args(args, kwargs, "Module.to")
+        check_cpu(where, "Module.to")
+        if dtype is None:
+            return self
+        if dtype.kind != "f":
+            raise TypeError(
+                f"Module.to: only floating dtypes are allowed for a module, got {dtype}; "
+                "parameters must stay floating-point to be trained"
+            )
         for t in itertools.chain(self.parameters(), self.buffers()):
-            if t.data.dtype.kind == "f":
-                t.data = t.data.astype(dtype)
+            if t.dtype.kind == "f":
+                t.data = t.data.to(dtype)
                 if t.grad is not None:
-                    t.grad = Tensor._constant(t.grad.data.astype(dtype))
+                    t.grad = t.grad.to(dtype)
         return self
+
+    def cpu(self) -> Module:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Module:
+        raise RuntimeError(f"Module.cuda: {CPU_ONLY}")
 
     def float(self) -> Module:
         return self.to(np.float32)
@@ -620,7 +633,7 @@ class Module:
 def _checked_value(key: str, value: Any, target: Tensor) -> tuple[str, Any]:
     """(problem, array): what is wrong with a state_dict value for `target`, or its array."""
     try:
-        arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+        arr = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
     except (TypeError, ValueError) as e:
         return f"{key}: the value is not an array ({type(value).__name__}: {e})", None
     if arr.dtype.kind not in "biuf":

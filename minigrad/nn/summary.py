@@ -49,6 +49,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..tensor import Tensor, as_dtype
+from .lazy import has_uninitialized_params
 from .module import Module
 
 __all__ = ["summary", "ModelSummary", "SummaryRow", "compare_summaries", "count_macs"]
@@ -192,7 +193,7 @@ def _shape_text(shape: Any) -> str:
 def _arrays(out: Any) -> list[np.ndarray]:
     """The arrays of every Tensor in a (possibly nested) output."""
     if isinstance(out, Tensor):
-        return [out.data]
+        return [out.numpy()]
     if isinstance(out, (list, tuple)):
         return [a for o in out for a in _arrays(o)]
     if isinstance(out, dict):
@@ -302,8 +303,14 @@ def summary(
             elif folded:
                 row.macs = kept["macs"] - macs_start
 
-    handles = []
     modes = {id(m): m.training for m in model.modules()}
+    if has_uninitialized_params(model):  # lazy layers take their shapes from a first pass
+        model.eval()
+        with no_grad():
+            model(*inputs)
+        for m in model.modules():
+            object.__setattr__(m, "training", modes[id(m)])
+    handles = []
     try:
         for m in model.modules():
             handles.append(m.register_forward_pre_hook(before))
@@ -327,11 +334,11 @@ def summary(
         rows=rows,
         total_params=sum(p.numel() for p in params),
         trainable_params=sum(p.numel() for p in params if p.requires_grad),
-        param_bytes=sum(p.data.nbytes for p in params),
+        param_bytes=sum(p.numpy().nbytes for p in params),
         buffer_count=sum(b.numel() for b in buffers),
-        buffer_bytes=sum(b.data.nbytes for b in buffers),
+        buffer_bytes=sum(b.numpy().nbytes for b in buffers),
         output_shape=_output_shape(out),
-        input_bytes=sum(x.data.nbytes for x in inputs),
+        input_bytes=sum(x.numpy().nbytes for x in inputs),
         activation_bytes=kept["bytes"],
         total_macs=kept["macs"],
         batch_size=inputs[0].shape[0] if inputs and inputs[0].ndim else 1,

@@ -39,9 +39,9 @@ def clip_grad_norm_(
         return Tensor(0.0)
     dtype = grads[0].dtype
     if math.isinf(norm_type):
-        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+        total = max(float(np.max(np.abs(g.numpy()))) if g.numel() else 0.0 for g in grads)
     else:
-        total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type)) for g in grads)
+        total = sum(float(np.sum(np.abs(g.numpy().astype(np.float64)) ** norm_type)) for g in grads)
         total = total ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(

@@ -3,7 +3,7 @@
 | module         | primitives                                                                  |
 |----------------|-----------------------------------------------------------------------------|
 | elementwise.py | Add Sub Mul Div Neg Pow PowScalar Exp Log Abs Sigmoid Tanh Where Maximum     |
-|                | Minimum Cast                                                                |
+|                | Minimum Cast Sin Cos                                                        |
 | reduce.py      | Sum SumTo Amax                                                              |
 | movement.py    | Reshape Permute BroadcastTo GetItem IndexAdd Pad Concat                     |
 | matmul.py      | MatMul                                                                      |

@@ -48,18 +48,21 @@ class Mul(Function):
 
 
 class Div(Function):
-    r"""z = x / y;   dz/dx = 1 / y,   dz/dy = -x / y^2"""
+    r"""z = x / y;   dz/dx = 1 / y,   dz/dy = -(x / y) / y   (integers divide into float32)"""
 
     def reads_input(self, i):  # y always; x only for y's gradient
         return i == 1 or self.inputs[1].requires_grad
 
     def forward(self, x, y):
+        if x.dtype.kind != "f" and y.dtype.kind != "f":  # true division, as PyTorch
+            return np.true_divide(x, y, dtype=np.float32)
         return x / y
 
     def backward(self, grad):
         x, y = self.inputs
         need_x, need_y = self.needs_input_grad
-        return (grad / y if need_x else None), (-grad * x / (y * y) if need_y else None)
+        # (x / y) / y, not x / y^2: y^2 overflows where the quotient does not (PyTorch's form)
+        return (grad / y if need_x else None), (-grad * (x / y / y) if need_y else None)
 
 
 class Neg(Function):
@@ -73,19 +76,23 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    r"""z = x^k for a number k;   dz/dx = k x^(k-1)"""
+    r"""z = x^k for a number k;   dz/dx = k x^(k-1), and exactly 0 for k = 0"""
 
     reads_inputs = (0,)
 
     def forward(self, x, k):
         self.k = k
+        if x.dtype.kind != "f" and not isinstance(k, int):  # int tensor ** 0.5 is float32
+            x = x.astype(np.float32)
+        if x.dtype.kind == "f" and k in _SPECIAL_POWERS:
+            return _SPECIAL_POWERS[k](x)
         return x**k
 
     def backward(self, grad):
         (x,) = self.inputs
         k = self.k
-        if k == 0:
-            return grad * 0.0
+        if k == 0:  # x^0 = 1 is constant, even where x is inf or NaN
+            return grad._constant(np.zeros_like(grad._data))
         if k == 1:
             return grad
         if k == 2:
@@ -93,8 +100,25 @@ class PowScalar(Function):
         return grad * (x ** (k - 1) * k)
 
 
+# PyTorch computes these powers with other functions, whose results differ from a general
+# power at -0.0 and -inf: (-0.0) ** -0.5 is 1/sqrt(-0.0) = -inf, (-inf) ** 0.5 is NaN.
+_SPECIAL_POWERS = {
+    0.5: np.sqrt,
+    -0.5: lambda x: np.reciprocal(np.sqrt(x)),
+    -1: np.reciprocal,
+    -2: lambda x: np.reciprocal(x * x),
+    2: lambda x: x * x,
+    3: lambda x: x * x * x,
+}
+
+
 class Pow(Function):
-    r"""z = x^y for tensors;   dz/dx = y x^(y-1),   dz/dy = x^y ln x   (needs x > 0 for dy)"""
+    r"""z = x^y for tensors;   dz/dx = y x^(y-1),   dz/dy = x^y ln x
+
+    PyTorch's conventions where the formulas give 0 * inf: dz/dx = 0 where y = 0, and
+    dz/dy = 0 where x = 0 and y >= 0 (ln 0 = -inf, but 0^y does not change with y there).
+    The masks are constants, so second derivatives follow the same conventions.
+    """
 
     reads_inputs = (0, 1)
 
@@ -104,9 +128,30 @@ class Pow(Function):
     def backward(self, grad):
         x, y = self.inputs
         need_x, need_y = self.needs_input_grad
-        grad_x = grad * y * x ** (y - 1.0) if need_x else None
-        grad_y = grad * x**y * x.log() if need_y else None
+        zero = grad._constant(np.zeros((), dtype=grad.dtype))
+        grad_x = grad_y = None
+        if need_x:
+            grad_x = Where.apply(zero, grad * y * x ** (y - 1.0), mask=y._data == 0)
+        if need_y:  # grad * where(...), not where(grad * ...): PyTorch's order, NaN included
+            flat = (x._data == 0) & (y._data >= 0)
+            grad_y = grad * Where.apply(zero, x**y * x.log(), mask=flat)
         return grad_x, grad_y
+
+
+class Sqrt(Function):
+    r"""z = sqrt(x);   dz/dx = 1 / (2 z)
+
+    A primitive, not x ** 0.5: PyTorch's derivative is 1 / (2 sqrt(x)), which differs from
+    0.5 x^(-1/2) at x = -0.0 (-inf, not inf) and x = -inf (NaN, not 0).
+    """
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.sqrt(_floating(x))
+
+    def backward(self, grad):
+        return grad / (self.output * 2.0)
 
 
 class Exp(Function):
@@ -115,7 +160,7 @@ class Exp(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.exp(x)
+        return np.exp(_floating(x))
 
     def backward(self, grad):
         return grad * self.output
@@ -127,14 +172,14 @@ class Log(Function):
     reads_inputs = (0,)
 
     def forward(self, x):
-        return np.log(x)
+        return np.log(_floating(x))
 
     def backward(self, grad):
         return grad / self.inputs[0]
 
 
 class Abs(Function):
-    r"""z = |x|;   dz/dx = sign(x)   (0 at x = 0, as PyTorch)"""
+    r"""z = |x|;   dz/dx = sign(x)   (0 at x = 0 and at NaN, as PyTorch)"""
 
     reads_inputs = (0,)
 
@@ -143,7 +188,19 @@ class Abs(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * x._constant(np.sign(x.data))
+        return grad * x._constant(sign(x._data))
+
+
+def sign(x: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1 like np.sign, but 0 for NaN: PyTorch's sign, (x > 0) - (x < 0)."""
+    if x.dtype.kind in "bu":  # no negative values (and bool - bool is refused by numpy)
+        return (x > 0).astype(x.dtype)
+    return np.asarray(np.subtract(x > 0, x < 0, dtype=x.dtype))
+
+
+def _floating(x: np.ndarray) -> np.ndarray:
+    """Integer and bool arrays become float32 (the default dtype) for exp, log, sqrt, ..."""
+    return x if x.dtype.kind == "f" else x.astype(np.float32)
 
 
 class Sigmoid(Function):
@@ -156,6 +213,7 @@ class Sigmoid(Function):
     saves_output = True
 
     def forward(self, x):
+        x = _floating(x)
         e = np.exp(-np.abs(x))  # never overflows
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
 
@@ -170,7 +228,7 @@ class Tanh(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.tanh(x)
+        return np.tanh(_floating(x))
 
     def backward(self, grad):
         z = self.output
@@ -212,27 +270,37 @@ def select(mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 class Maximum(Function):
-    r"""z = max(x, y);   dz/dx = [x > y] + [x = y]/2   (a tie splits the gradient in half)"""
+    r"""z = max(x, y);   dz/dx = [x > y] + [x = y]/2   (a tie splits the gradient in half)
+
+    As in PyTorch, the smaller input gets exactly 0 (even if the gradient is NaN), and
+    where x or y is NaN, z is NaN and both get the whole gradient.
+    """
 
     def forward(self, x, y):
-        self.share_x = (x > y) + 0.5 * (x == y)
+        self.tie, self.x_loses, self.y_loses = x == y, x < y, x > y
         return np.maximum(x, y)
 
     def backward(self, grad):
-        share_x = self.share_x.astype(grad.dtype, copy=False)
-        return grad * grad._constant(share_x), grad * grad._constant(1.0 - share_x)
+        return _share(grad, self.tie, self.x_loses, self.y_loses)
 
 
 class Minimum(Function):
-    r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (a tie splits the gradient in half)"""
+    r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (ties and NaN as in Maximum)"""
 
     def forward(self, x, y):
-        self.share_x = (x < y) + 0.5 * (x == y)
+        self.tie, self.x_loses, self.y_loses = x == y, x > y, x < y
         return np.minimum(x, y)
 
     def backward(self, grad):
-        share_x = self.share_x.astype(grad.dtype, copy=False)
-        return grad * grad._constant(share_x), grad * grad._constant(1.0 - share_x)
+        return _share(grad, self.tie, self.x_loses, self.y_loses)
+
+
+def _share(grad, tie: np.ndarray, x_loses: np.ndarray, y_loses: np.ndarray):
+    """The gradients of max/min: half each on a tie, 0 for the loser, all of it otherwise."""
+    zero = grad._constant(np.zeros((), dtype=grad.dtype))
+    if tie.any():
+        grad = Where.apply(grad * 0.5, grad, mask=tie)
+    return Where.apply(zero, grad, mask=x_loses), Where.apply(zero, grad, mask=y_loses)
 
 
 class Cast(Function):
@@ -243,3 +311,23 @@ class Cast(Function):
 
     def backward(self, grad):
         return grad.to(self.inputs[0].dtype)
+
+
+class Sin(Function):
+    r"""z = sin x;   dz/dx = cos x"""
+
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, grad):
+        return grad * self.inputs[0].cos()
+
+
+class Cos(Function):
+    r"""z = cos x;   dz/dx = -sin x"""
+
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, grad):
+        return -grad * self.inputs[0].sin()

@@ -63,7 +63,7 @@ __all__ = [
 
 def _images(x: Any, fn: str) -> np.ndarray:
     """x as a float array (N, C, H, W); one image (C, H, W) becomes N = 1."""
-    arr = x.data if isinstance(x, Tensor) else np.asarray(x)
+    arr = x.numpy() if isinstance(x, Tensor) else np.asarray(x)
     if arr.dtype.kind not in "fiu":
         raise TypeError(f"{fn}: x must hold numbers (images), got dtype {arr.dtype}")
     if arr.ndim == 3:
@@ -81,7 +81,7 @@ def _targets(target: Any, n: int, k: int, fn: str) -> np.ndarray | None:
     or one int per image."""
     if target is None:
         return None
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target.numpy() if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{fn}: target must be class numbers (ints), got {t.dtype}")
     t = np.broadcast_to(t, (n,)) if t.ndim == 0 else t.reshape(-1)
@@ -120,7 +120,7 @@ def _picked(out: Tensor, targets: np.ndarray | None, fn: str) -> tuple[Tensor, n
     r"""sum_n out[n, c_n]: one number whose gradient is each image's own d score_c / d x
     (images do not mix in eval mode). c_n is the predicted class when targets is None."""
     n, k = out.shape
-    t = out.data.argmax(axis=1) if targets is None else _targets(targets, n, k, fn)
+    t = out.numpy().argmax(axis=1) if targets is None else _targets(targets, n, k, fn)
     onehot = np.zeros(out.shape, dtype=out.dtype)
     onehot[np.arange(n), t] = 1
     return (out * Tensor(onehot, dtype=out.dtype)).sum(), t
@@ -171,7 +171,7 @@ def saliency(
         raise ValueError(f"saliency: noise must be positive (0.1 to 0.2 works), got {noise}")
     if target is None:
         with _eval_mode(model), no_grad():
-            target = _scores(model, Tensor(arr, dtype=arr.dtype), "saliency").data.argmax(1)
+            target = _scores(model, Tensor(arr, dtype=arr.dtype), "saliency").numpy().argmax(1)
     targets = _targets(target, len(arr), 0, "saliency")
     rng = np.random.default_rng(seed)
     sigma = noise * (arr.max(axis=(1, 2, 3)) - arr.min(axis=(1, 2, 3)))  # per image
@@ -454,7 +454,7 @@ def occlusion(
         out = []
         for s in range(0, len(images), batch_size):
             chunk = Tensor(images[s : s + batch_size], dtype=images.dtype)
-            logits = _scores(model, chunk, "occlusion").data
+            logits = _scores(model, chunk, "occlusion").numpy()
             if probability:
                 e = np.exp(logits - logits.max(axis=1, keepdims=True))
                 logits = e / e.sum(axis=1, keepdims=True)
@@ -463,7 +463,7 @@ def occlusion(
 
     with _eval_mode(model), no_grad():
         if target is None:
-            t = _scores(model, Tensor(arr, dtype=arr.dtype), "occlusion").data.argmax(axis=1)
+            t = _scores(model, Tensor(arr, dtype=arr.dtype), "occlusion").numpy().argmax(axis=1)
         else:
             t = _targets(target, n, 0, "occlusion")
         base = score(arr, t)  # (N,)
@@ -518,7 +518,7 @@ def explain(
     if arr.shape[0] != 1:
         raise ValueError(f"explain: expects one image (C, H, W), got {arr.shape[0]} images")
     with _eval_mode(model), no_grad():
-        logits = _scores(model, Tensor(arr, dtype=arr.dtype), "explain").data[0]
+        logits = _scores(model, Tensor(arr, dtype=arr.dtype), "explain").numpy()[0]
     logits = logits.astype(np.float64)
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()

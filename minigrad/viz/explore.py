@@ -152,7 +152,7 @@ def _check_output(output: Any) -> bool:
             "explore: the output does not require grad, so there is no backward to show; "
             "compute it from tensors with requires_grad=True (a model's parameters)"
         )
-    if output.data.size != 1:
+    if output.numel() != 1:
         raise ValueError(
             f"explore: the output must be a single number (a loss), got shape {output.shape}; "
             "reduce it first (y.sum() or y.mean())"
@@ -184,7 +184,7 @@ def _trace_backward(output: Tensor | Value) -> list[tuple[Any, Any, list]]:
     def observe(node: Any, grad: Any, sent: list) -> None:
         steps.append((node, _copy(grad), [(p, _copy(g), _copy(s)) for p, g, s in sent]))
 
-    seed = 1.0 if isinstance(output, Value) else Tensor(np.ones_like(output.data))
+    seed = 1.0 if isinstance(output, Value) else Tensor(np.ones_like(output.numpy()))
     try:
         with observe_backward(observe):
             run_backward([output], [seed], retain_graph=True, capture=())
@@ -197,7 +197,7 @@ def _trace_backward(output: Tensor | Value) -> list[tuple[Any, Any, list]]:
 
 
 def _copy(g: Any) -> Any:
-    return float(g) if isinstance(g, (int, float)) else np.array(g.data, copy=True)
+    return float(g) if isinstance(g, (int, float)) else np.array(g.numpy(), copy=True)
 
 
 def _svg(graph: Any) -> str:

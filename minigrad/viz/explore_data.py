@@ -47,7 +47,7 @@ def page_data(output, nodes, graph, steps, full, args) -> dict:
         record["unit"] = unit_key.get(id(n))
         record["grad"] = None if id(n) not in grads else _stats(grads[id(n)])
         if not scalar:
-            record["value_img"] = _image(n.data)
+            record["value_img"] = _image(n.numpy())
             record["grad_img"] = None if id(n) not in grads else _image(grads[id(n)])
         if want_check and not scalar and n._fn is not None:
             record["gradcheck"] = _number(op_error(n))
@@ -165,19 +165,19 @@ def _node_record(n: Any, i: int, index: dict, names: dict, param_ids: set, scala
             else "a constant: no gradient flows to it"
         )
     else:
-        kind, title = "op", fn.name
+        kind, title = "op", fn.name().lower()
         rule = _tensor_rule(fn)
     return {
         "id": i,
         "title": title,
         "name": name,
-        "op": fn.name if fn is not None else None,
+        "op": fn.name().lower() if fn is not None else None,
         "kind": kind,
         "shape": list(n.shape),
         "dtype": str(n.dtype),
         "requires_grad": bool(n.requires_grad),
         "parents": parents,
-        "value": _stats(n.data),
+        "value": _stats(n.numpy()),
         "rule": rule,
         "gradcheck": None,
     }
@@ -187,7 +187,7 @@ def _tensor_rule(fn: Any) -> str:
     """The op's name and the first line of its docstring: its forward and local derivatives."""
     doc = (type(fn).__doc__ or "").strip().splitlines()
     line = doc[0].strip() if doc else "(no rule written in its docstring)"
-    return f"{fn.name}: {line}"
+    return f"{fn.name().lower()}: {line}"
 
 
 def _value_rule(v: Value) -> str:

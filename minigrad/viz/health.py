@@ -45,7 +45,7 @@ def grad_norm(g: Any) -> float | None:
     """The L2 norm of a gradient (a Tensor or None)."""
     if g is None:
         return None
-    return float(np.linalg.norm(np.asarray(g.data, dtype=np.float64)))
+    return float(np.linalg.norm(np.asarray(g.numpy(), dtype=np.float64)))
 
 
 def grad_colour(g: Any) -> tuple[str, str]:
@@ -91,10 +91,10 @@ def op_error(t: Tensor) -> float | None:
     inputs = []
     for x in fn.inputs:
         if x.dtype.kind == "f":
-            x64 = np.array(x.data, np.float64, order="C")  # C order: reshape(-1) is a view
+            x64 = np.array(x.numpy(), np.float64, order="C")  # C order: reshape(-1) is a view
             inputs.append(Tensor(x64, dtype=float64, requires_grad=x.requires_grad))
         else:
-            inputs.append(Tensor._constant(x.data))
+            inputs.append(Tensor._constant(x.numpy()))
     wanted = [x for x in inputs if x.requires_grad]
     if not wanted:
         return None
@@ -113,12 +113,12 @@ def op_error(t: Tensor) -> float | None:
 
     def f() -> float:
         with no_grad():
-            return float((cls.apply(*inputs, **params).data * v).sum())
+            return float((cls.apply(*inputs, **params).numpy() * v).sum())
 
     worst, scale = 0.0, 1e-12
     for x, a in zip(wanted, analytic):
         a = np.zeros(x.shape) if a is None else a.numpy()
-        flat = x.data.reshape(-1)  # a view (x is C-contiguous): perturbing it perturbs x
+        flat = x.numpy().reshape(-1)  # a view (x is C-contiguous): perturbing it perturbs x
         picks = np.arange(flat.size)
         if flat.size > SAMPLES:
             picks = np.sort(rng.choice(flat.size, SAMPLES, replace=False))

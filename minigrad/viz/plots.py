@@ -161,7 +161,9 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
         )
     maps: dict[str, np.ndarray] = {}
     handles = [
-        m.register_forward_hook(lambda mod, inp, out, name=name: maps.__setitem__(name, out.data))
+        m.register_forward_hook(
+            lambda mod, inp, out, name=name: maps.__setitem__(name, out.numpy())
+        )
         for name, m in convs
     ]
     was_training = getattr(model, "training", False)
@@ -189,7 +191,7 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
             ax.set_yticks([])
             if c == 0:
                 if r == 0:
-                    ax.imshow(xt.data[0, 0], cmap="gray")
+                    ax.imshow(xt.numpy()[0, 0], cmap="gray")
                     ax.set_title("input image", fontsize=9)
                 else:
                     ax.set_axis_off()

@@ -235,7 +235,7 @@ def _gradients(root: Tensor, nodes: list[Tensor], compute: bool) -> dict[int, An
         return {id(t): t.grad for t in nodes if t.grad is not None}
     from ..tensor import grad  # the functional gradient: no .grad is touched
 
-    if not root.requires_grad or root.data.size != 1:
+    if not root.requires_grad or root.numel() != 1:
         raise ValueError(
             f"draw: compute_grads=True differentiates a single number (a loss); root has shape "
             f"{root.shape}{'' if root.requires_grad else ' and does not require grad'}"
@@ -433,10 +433,10 @@ def _shape(t: Tensor) -> str:
 def _summaries(t: Tensor, ctx: _Context) -> list[str]:
     lines = []
     if ctx.show in ("data", "both"):
-        lines.append(f"data {summary(t.data)}")
+        lines.append(f"data {summary(t.numpy())}")
     if ctx.show in ("grad", "both") and t.requires_grad:
         g = ctx.grads.get(id(t))
-        lines.append("grad (not kept)" if g is None else f"grad {summary(g.data)}")
+        lines.append("grad (not kept)" if g is None else f"grad {summary(g.numpy())}")
     return lines
 
 
@@ -452,9 +452,9 @@ def _leaf_title(t: Tensor, ctx: _Context, path: tuple = ()) -> str:
         return name
     if t.requires_grad:
         return t.name or "leaf"
-    value = f" = {summary(t.data)}" if t.ndim == 0 else ""
+    value = f" = {summary(t.numpy())}" if t.ndim == 0 else ""
     if not t.name:
-        return f"constant {summary(t.data)}" if value else "constant (no gradient needed)"
+        return f"constant {summary(t.numpy())}" if value else "constant (no gradient needed)"
     layer = _innermost_layer(path, ctx)
     return f"{layer}'s {t.name}{value}" if layer else f"{t.name}{value}"
 
@@ -487,7 +487,7 @@ def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
             kind = "param" if id(t) in ctx.param_ids else "input"
         return lines + _summaries(t, ctx), kind
     if u.kind == "op":
-        op = t._fn.name
+        op = t._fn.name().lower()
         lines = [f"{op} backward" if backward else op, _shape(t)]
         return lines + _summaries(t, ctx), "op"
     out = ctx.outputs[u.key][-1]

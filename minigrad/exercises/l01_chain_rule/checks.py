@@ -32,6 +32,8 @@ def derivative_check(key: str):
                 ),
             )
             mistakes.append((1.0, "you have only the direct '+ x' path; x also enters u"))
+            mistakes += [(m + 1, hint) for m, hint in mistakes[1:3]]  # the slips, with '+ x'
+
         got = number(filled(answer_dict(m), key), key)
         diagnose(got, want, key.replace("_", "/"), mistakes)
 

@@ -1,7 +1,7 @@
 """Checks of value-sgd-step: one step, then twenty, against plain gradient descent."""
 
 from ...scalar import Value
-from ..helpers import Wrong, check, need
+from ..helpers import Wrong, check, diagnose, need
 
 
 def problem():
@@ -52,7 +52,7 @@ def one_step(m) -> None:
     if all(abs(g - u) < 1e-9 for g, u in zip(got, up)):
         raise Wrong("you went uphill: subtract lr * grad (p.data -= lr * p.grad)")
     if any(abs(g - w) > 1e-9 for g, w in zip(got, want)):
-        raise Wrong(f"after one step (lr 0.1) the parameters are {got}, expected {want}")
+        diagnose(got, want, "the parameters after one step (lr 0.1)", rtol=1e-9)
 
 
 @check("twenty steps in a row match plain gradient descent")
@@ -75,4 +75,4 @@ def twenty_steps(m) -> None:
         )
     if all(abs(g - w) < 1e-9 for g, w in zip(got, reference(20, 0.05, sign=1.0)[0])):
         raise Wrong("you went uphill: subtract lr * grad (p.data -= lr * p.grad)")
-    raise Wrong(f"after 20 steps the parameters are {got}, expected {want}")
+    diagnose(got, want, "the parameters after 20 steps", rtol=1e-9)

@@ -21,3 +21,15 @@ def steps_uphill(params: list, loss_fn, lr: float) -> float:
     for p in params:
         p.data += lr * p.grad
     return loss.data
+
+
+@mistake("train_step", hint="in place")
+def rebinds_a_name(params: list, loss_fn, lr: float) -> float:
+    """`p = p - lr * p.grad` makes a new Value called p: the parameter itself never moves."""
+    for p in params:
+        p.grad = 0.0
+    loss = loss_fn()
+    loss.backward()
+    for p in params:
+        p = p - lr * p.grad  # noqa: PLW2901
+    return loss.data

@@ -13,11 +13,18 @@ from .solution import ELU
 class AlphaForgottenInBackward(ELU):
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * mg.where(x.data > 0, 1.0, x.exp())
+        return grad * mg.where(x > 0, 1.0, x.exp())
 
 
 @mistake("ELU", hint="not differentiable")
 class BackwardInNumpy(ELU):
     def backward(self, grad):
-        x = self.inputs[0].data
-        return grad * mg.tensor(np.where(x > 0, 1.0, self.alpha * np.exp(x)))
+        x = self.inputs[0].numpy()
+        return grad * mg.tensor(np.where(x > 0, 1.0, self.alpha * np.exp(x)), dtype=x.dtype)
+
+
+@mistake("ELU", hint="that is the forward")
+class ForwardReturnedAsTheSlope(ELU):
+    def backward(self, grad):
+        (x,) = self.inputs
+        return grad * mg.where(x > 0, 1.0, self.alpha * (x.exp() - 1))

@@ -24,6 +24,6 @@ class ELU(Function):
     def backward(self, grad):
         # BEGIN SOLUTION
         (x,) = self.inputs
-        slope = mg.where(x.data > 0, 1.0, self.alpha * x.exp())  # d elu / dx
+        slope = mg.where(x > 0, 1.0, self.alpha * x.exp())  # d elu / dx
         return grad * slope
         # END SOLUTION

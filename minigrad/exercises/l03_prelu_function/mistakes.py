@@ -14,7 +14,7 @@ class WeightGradientNotSummed(PReLU):
     def backward(self, grad):
         grad_x, _ = super().backward(grad)
         x = self.inputs[0]
-        return grad_x, grad * mg.where(x.data > 0, 0.0, x)
+        return grad_x, grad * mg.where(x > 0, 0.0, x)
 
 
 @mistake("PReLU", hint="(N, C, H, W)")

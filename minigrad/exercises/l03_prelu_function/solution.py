@@ -24,7 +24,7 @@ class PReLU(Function):
     def backward(self, grad):
         # BEGIN SOLUTION
         x, weight = self.inputs
-        positive = x.data > 0  # a constant mask
+        positive = x > 0  # a constant mask
         w = weight.reshape((1, -1) + (1,) * (x.ndim - 2))  # lined up with the channel axis
         grad_x = grad * mg.where(positive, 1.0, w)
         other_axes = (0,) + tuple(range(2, x.ndim))  # every axis but the channel axis

@@ -23,5 +23,12 @@ class InputInsteadOfOutput(Sigmoid):
 @mistake("Sigmoid", hint="numpy")
 class BackwardOutsideTheGraph(Sigmoid):
     def backward(self, grad):
-        s = mg.tensor(self.output.data)  # a constant: the second derivative is lost
+        s = mg.tensor(self.output.numpy(), dtype=self.output.dtype)  # a constant: no 2nd derivative
         return grad * s * (1 - s)
+
+
+@mistake("Sigmoid", hint="did not multiply by grad")
+class IncomingGradientIgnored(Sigmoid):
+    def backward(self, grad):
+        s = self.output
+        return s * (1 - s)

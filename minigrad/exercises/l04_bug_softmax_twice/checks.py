@@ -12,7 +12,7 @@ def blobs():
     centers = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
     y = np.repeat(np.arange(3), 20)
     x = centers[y] + 0.4 * rng.standard_normal((60, 2))
-    return tensor(x), tensor(y)
+    return tensor(x, dtype=np.float32), tensor(y)
 
 
 @check("the model outputs raw scores for cross_entropy")

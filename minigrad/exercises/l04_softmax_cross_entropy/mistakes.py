@@ -19,7 +19,7 @@ def onehot(x, target):
 class GradientNotDividedByN(SoftmaxCrossEntropy):
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * (x.softmax(dim=1) - mg.tensor(onehot(x.data, self.target)))
+        return grad * (x.softmax(dim=1) - mg.tensor(onehot(x.numpy(), self.target), dtype=x.dtype))
 
 
 @mistake("SoftmaxCrossEntropy", hint="overflow")
@@ -33,6 +33,19 @@ class LogitsNotShifted(SoftmaxCrossEntropy):
 @mistake("SoftmaxCrossEntropy", hint="not differentiable")
 class SoftmaxInNumpy(SoftmaxCrossEntropy):
     def backward(self, grad):
-        x = self.inputs[0].data
+        x = self.inputs[0].numpy()
         p = np.exp(x) / np.exp(x).sum(1, keepdims=True)
-        return grad * mg.tensor(p - onehot(x, self.target)) / x.shape[0]
+        return grad * mg.tensor(p - onehot(x, self.target), dtype=x.dtype) / x.shape[0]
+
+
+@mistake("SoftmaxCrossEntropy", hint="the mean (divide by N)")
+class LossSummedOverTheBatch(SoftmaxCrossEntropy):
+    def forward(self, logits, target):
+        loss = super().forward(logits, target)
+        return loss * logits.shape[0]
+
+
+@mistake("SoftmaxCrossEntropy", hint="MINUS")
+class LossWithoutTheMinus(SoftmaxCrossEntropy):
+    def forward(self, logits, target):
+        return -super().forward(logits, target)

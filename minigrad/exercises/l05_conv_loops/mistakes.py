@@ -2,6 +2,9 @@
 
 Each is written with the engine's own conv2d, changed in the one way the slip changes it."""
 
+import numpy as np
+
+import minigrad as mg
 import minigrad.functional as F
 
 from ..exercise import mistake
@@ -38,3 +41,12 @@ def kernel_flipped(x, w, b, stride=1, padding=0, dilation=1):
 @mistake("conv2d_loops", hint="bias")
 def bias_forgotten(x, w, b, stride=1, padding=0, dilation=1):
     return F.conv2d(x, w, None, stride, padding, dilation)
+
+
+@mistake("conv2d_loops", hint="no gradient reaches x")
+def padded_in_numpy(x, w, b, stride=1, padding=0, dilation=1):
+    """Padding done in numpy: the padded input is a new leaf, cut off from x's graph."""
+    if padding:
+        pads = [(0, 0), (0, 0), (padding, padding), (padding, padding)]
+        x = mg.tensor(np.pad(x.numpy(), pads), dtype=x.dtype)
+    return F.conv2d(x, w, b, stride, 0, dilation)

@@ -16,3 +16,13 @@ def weights_only(c_in, c_out, kernel_size, bias=True, groups=1):
 @mistake("conv2d_param_count", hint="groups")
 def groups_ignored(c_in, c_out, kernel_size, bias=True, groups=1):
     return c_out * c_in * kernel_area(kernel_size) + (c_out if bias else 0)
+
+
+@mistake("conv2d_param_count", hint="OUTPUT channel")
+def one_bias_per_input_channel(c_in, c_out, kernel_size, bias=True, groups=1):
+    return c_out * (c_in // groups) * kernel_area(kernel_size) + (c_in if bias else 0)
+
+
+@mistake("conv2d_param_count", hint="a filter spans all its input channels")
+def filter_sees_one_channel(c_in, c_out, kernel_size, bias=True, groups=1):
+    return c_out * kernel_area(kernel_size) + (c_out if bias else 0)

@@ -1,6 +1,6 @@
 """Checks of keras-model: each layer's count, the Dense layer, the total and the last shape."""
 
-from ..helpers import Wrong, answer_dict, check, filled, integer
+from ..helpers import Wrong, answer_dict, check, explain, filled, integer
 
 COUNTS = {"conv1": 208, "conv2": 2080, "conv3": 8256, "dense": 8645}
 
@@ -17,7 +17,7 @@ def convolutions(m) -> None:
             raise Wrong(f"{name}: {n} is the weights only; add one bias per filter ({c_out})")
         if n == 3 * 3 * c_in * c_out + c_out:
             raise Wrong(f"{name}: {n} is for a 3x3 kernel; these are 2x2")
-        raise Wrong(f"{name} is {n}, expected {want}: 2*2*{c_in}*{c_out} weights + {c_out} biases")
+        raise Wrong(f"{explain(n, want, name)}: 2*2*{c_in}*{c_out} weights + {c_out} biases")
 
 
 @check("the Dense layer after global average pooling")
@@ -32,7 +32,7 @@ def dense(m) -> None:
             f"dense is {n}: you counted weights for the flattened 27x27x64 map; global average "
             "pooling leaves one number per channel, 64 inputs"
         )
-    raise Wrong(f"dense is {n}, expected 64 * 133 weights + 133 biases")
+    raise Wrong(f"{explain(n, 8645, 'dense')}: 64 * 133 weights + 133 biases")
 
 
 @check("the total is 19,189 and the last pooled map is 27 x 27 x 64")
@@ -42,7 +42,7 @@ def total_and_shape(m) -> None:
     if total != 19189:
         parts = sum(integer(filled(got, k), k) for k in COUNTS)
         extra = " (it is not the sum of your four layers)" if parts != total else ""
-        raise Wrong(f"total is {total}, expected 19,189{extra}")
+        raise Wrong(f"{explain(total, 19189, 'total')}{extra}")
     shape = filled(got, "last_pool_shape")
     if not isinstance(shape, (tuple, list)) or len(shape) != 3:
         raise Wrong("last_pool_shape should be (H, W, C), three ints")

@@ -12,3 +12,9 @@ def pooling_keeps_a_row(channels, size, classes, gap):
 @mistake("classifier_params", hint="bias")
 def weights_only(channels, size, classes, gap):
     return (channels if gap else channels * size * size) * classes
+
+
+@mistake("classifier_params", hint="swapped")
+def cases_swapped(channels, size, classes, gap):
+    features = channels * size * size if gap else channels
+    return features * classes + classes

@@ -1,7 +1,7 @@
 """Checks of lenet-counts: each layer (the 1998 paper's numbers named), and the total
 against mg.models.LeNet5."""
 
-from ..helpers import Wrong, answer_dict, check, integer
+from ..helpers import Wrong, answer_dict, check, explain, integer
 
 COUNTS = {"C1": 156, "C3": 2416, "C5": 48120, "F6": 10164, "output": 850}
 # (c_in, c_out, kernel area) of each layer
@@ -24,18 +24,21 @@ def layers(m) -> None:
         if n == want:
             continue
         c_in, c_out, area = LAYERS[name]
-        if n == want - c_out:
-            raise Wrong(f"{name}: {n} counts the weights only; add the {c_out} biases")
         if name == "C3" and n == 1516:
             raise Wrong(
                 "C3: 1,516 is the 1998 paper's sparse connection table; here every C3 filter "
                 "sees all 6 maps of S2: 16 * (6*5*5) + 16"
             )
         if name == "output" and n == 840:
-            raise Wrong("output: 840 are the paper's RBF units; a Linear layer adds 10 biases")
+            raise Wrong(
+                "output: 840 counts the weights only, as the paper's RBF units have no bias; "
+                "a Linear layer adds its 10 biases"
+            )
+        if n == want - c_out:
+            raise Wrong(f"{name}: {n} counts the weights only; add the {c_out} biases")
         if n == c_out * area + c_out:
             raise Wrong(f"{name}: each filter spans all {c_in} input maps: {c_in}*{area} weights")
-        raise Wrong(f"{name} is {n}, expected {want}")
+        raise Wrong(explain(n, want, name))
 
 
 @check("the total is 61,706 and agrees with mg.models.LeNet5")

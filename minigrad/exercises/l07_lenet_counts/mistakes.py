@@ -18,3 +18,13 @@ def paper_connection_table() -> dict:
 @mistake("answers", hint="bias")
 def f6_without_biases() -> dict:
     return with_layer("F6", 84 * 120)
+
+
+@mistake("answers", hint="RBF")
+def output_as_the_papers_rbf_units() -> dict:
+    return with_layer("output", 840)
+
+
+@mistake("answers", hint="each filter spans all 6 input maps")
+def c3_filters_see_one_map() -> dict:
+    return with_layer("C3", 16 * 25 + 16)

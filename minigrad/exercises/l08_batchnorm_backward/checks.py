@@ -36,6 +36,24 @@ def learner_grad(m, which: int):
     return (x, gamma, dout), got, want[which]
 
 
+def staged(x, gamma, dout, eps=1e-5, ddof=0, var_n=True, mean_n=True, half=True):
+    """dx the long way, through dvar and dmean, as a learner writes it; the flags give the
+    usual slips: ddof=1 (the unbiased variance), var_n / mean_n False (the 1/N of that
+    path's mean missing), half False (the -1/2 of d(var + eps)**(-1/2) missing)."""
+    n = x.shape[0]
+    mu = x.mean(0)
+    var = ((x - mu) ** 2).sum(0) / (n - ddof)
+    inv_std = 1 / np.sqrt(var + eps)
+    dx_hat = dout * gamma
+    dvar = (dx_hat * (x - mu)).sum(0) * (-0.5 if half else 1.0) * inv_std**3
+    dmean = -dx_hat.sum(0) * inv_std + dvar * (-2 * (x - mu)).sum(0) / (n - ddof)
+    return (
+        dx_hat * inv_std
+        + dvar * 2 * (x - mu) / ((n - ddof) if var_n else 1)
+        + dmean / (n if mean_n else 1)
+    )
+
+
 @check("dx equals the derived gradient (through the mean and the variance)")
 def dx(m) -> None:
     (x, gamma, dout), got, want = learner_grad(m, 0)
@@ -43,6 +61,8 @@ def dx(m) -> None:
     inv_std = 1 / np.sqrt(x.var(0) + 1e-5)
     x_hat = (x - x.mean(0)) * inv_std
     dx_hat = dout * gamma
+    unbiased = 1 / np.sqrt(x.var(0, ddof=1) + 1e-5)
+    x_hat_u = (x - x.mean(0)) * unbiased
     diagnose(
         got,
         want,
@@ -63,13 +83,43 @@ def dx(m) -> None:
                 "you have the path through the variance but not the one through the mean "
                 "(the term - sum(dx_hat))",
             ),
+            (
+                staged(x, gamma, dout, half=False),
+                "a factor -1/2 is missing in the path through the variance: d(var + eps)**(-1/2)"
+                " / dvar = -1/2 * (var + eps)**(-3/2)",
+            ),
+            (
+                staged(x, gamma, dout, var_n=False),
+                "a missing 1/N in the path through the variance: dvar/dx_i = 2 * (x_i - mean) "
+                "/ N (the variance is a mean over the N rows)",
+            ),
+            (
+                staged(x, gamma, dout, mean_n=False),
+                "a missing 1/N in the path through the mean: dmean/dx_i = 1/N",
+            ),
+            *[
+                (
+                    wrong,
+                    "you used the unbiased variance (divided by N - 1); batch norm normalises "
+                    "with the biased one, x.var() (divided by N), so its derivative has 1/N too",
+                )
+                for wrong in (
+                    staged(x, gamma, dout, ddof=1),
+                    unbiased
+                    / n
+                    * (n * dx_hat - dx_hat.sum(0) - x_hat_u * (dx_hat * x_hat_u).sum(0)),
+                )
+            ],
         ],
+        sizes={"the batch size N": n},
     )
 
 
 @check("dgamma and dbeta equal the derived gradients")
 def dgamma_dbeta(m) -> None:
-    _, got_g, want_g = learner_grad(m, 1)
-    diagnose(got_g, want_g, "dgamma", [])
+    (x, _, dout), got_g, want_g = learner_grad(m, 1)
+    n = x.shape[0]
+    per_row = dout * (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5)
+    diagnose(got_g, want_g, "dgamma", sizes={"the batch size N": n}, per_example=per_row)
     _, got_b, want_b = learner_grad(m, 2)
-    diagnose(got_b, want_b, "dbeta", [])
+    diagnose(got_b, want_b, "dbeta", sizes={"the batch size N": n}, per_example=dout)

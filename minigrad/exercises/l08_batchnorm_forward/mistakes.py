@@ -69,3 +69,24 @@ def running_mean_rebound(
 ):
     """`running_mean = ...` updates a new array: the caller's running mean never changes."""
     return batch_norm(x, running_mean.copy(), running_var, gamma, beta, training, momentum, eps)
+
+
+@mistake("batch_norm", hint="normalise with the biased variance")
+def normalised_with_the_unbiased_variance(
+    x, running_mean, running_var, gamma, beta, training, momentum=0.1, eps=1e-5
+):
+    if not training:
+        return batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, eps)
+    axes, shape = per_channel(x)
+    n = x.size // x.shape[1]
+    batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, eps)  # the update
+    var = x.var(axis=axes) * n / (n - 1)
+    x_hat = (x - x.mean(axis=axes).reshape(shape)) / np.sqrt(var.reshape(shape) + eps)
+    return x_hat * gamma.reshape(shape) + beta.reshape(shape)
+
+
+@mistake("batch_norm", hint="weight of the NEW batch")
+def momentum_weighs_the_old_value(
+    x, running_mean, running_var, gamma, beta, training, momentum=0.1, eps=1e-5
+):
+    return batch_norm(x, running_mean, running_var, gamma, beta, training, 1 - momentum, eps)

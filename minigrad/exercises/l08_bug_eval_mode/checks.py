@@ -28,7 +28,7 @@ def blobs(seed):
     rng = np.random.default_rng(seed)
     centers = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
     y = np.repeat(np.arange(3), 10)
-    return tensor(centers[y] + 0.8 * rng.standard_normal((30, 2))), tensor(y)
+    return tensor(centers[y] + 0.8 * rng.standard_normal((30, 2)), dtype=np.float32), tensor(y)
 
 
 def buffers(model):

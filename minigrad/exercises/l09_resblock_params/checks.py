@@ -1,7 +1,7 @@
 """Checks of resblock-params: each part (buffers, biases and 1x1 named), the total, the
 output shape."""
 
-from ..helpers import Wrong, answer_dict, check, integer
+from ..helpers import Wrong, answer_dict, check, explain, integer
 
 PARTS = {"conv1": 73728, "bn1": 256, "conv2": 147456, "bn2": 256, "shortcut": 8448}
 
@@ -35,7 +35,7 @@ def parts(m) -> None:
                 )
             if n in (9 * 64 * 128 + 256, 9 * 64 * 128):
                 raise Wrong("shortcut: the projection is a 1x1 convolution, not 3x3")
-        raise Wrong(f"{name} is {n}, expected {want}")
+        raise Wrong(explain(n, want, name))
 
 
 @check("the total (230,144) and the output shape")
@@ -45,7 +45,7 @@ def total_and_shape(m) -> None:
     if total != 230144:
         parts = sum(integer(got.get(k, 0), k) for k in PARTS)
         extra = "" if parts == total else " (it is not the sum of your parts)"
-        raise Wrong(f"total is {total}, expected 230,144{extra}")
+        raise Wrong(f"{explain(total, 230144, 'total')}{extra}")
     shape = got.get("output_shape")
     if not isinstance(shape, (tuple, list)) or len(shape) != 3:
         raise Wrong("output_shape should be (C, H, W)")

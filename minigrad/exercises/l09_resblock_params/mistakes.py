@@ -24,3 +24,18 @@ def projection_without_batchnorm() -> dict:
 @mistake("answers", hint="no bias")
 def conv1_with_bias() -> dict:
     return with_part("conv1", 3 * 3 * 64 * 128 + 128)
+
+
+@mistake("answers", hint="the identity cannot be added")
+def identity_shortcut() -> dict:
+    return with_part("shortcut", 0)
+
+
+@mistake("answers", hint="1x1 convolution, not 3x3")
+def projection_as_a_3x3() -> dict:
+    return with_part("shortcut", 9 * 64 * 128 + 256)
+
+
+@mistake("answers", hint="conv1 has stride 2")
+def output_not_halved() -> dict:
+    return dict(answers(), output_shape=(128, 56, 56))

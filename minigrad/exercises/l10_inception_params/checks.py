@@ -4,7 +4,7 @@ which branch a wrong count got wrong (and whether the biases are missing)."""
 import functools
 
 from ... import models
-from ..helpers import Wrong, check, integer, need
+from ..helpers import Wrong, check, integer, need, related
 
 
 @functools.cache  # building the nine blocks takes a while; their counts never change
@@ -95,7 +95,7 @@ def parameters(m) -> None:
         got = integer(fn(*config), f"inception_params{config}")
         if got == want:
             continue
-        hint = diagnosis(config, got)
+        hint = diagnosis(config, got) or related(got, want)
         raise Wrong(
             f"inception_params{config} (GoogLeNet's {name}) returned {got:,}, expected "
             f"{want:,}" + (f": {hint}" if hint else "")
@@ -117,7 +117,7 @@ def out_channels(m) -> None:
             n1 + n3 + n5 + c: "the pool branch ends with its 1x1 projection: it contributes "
             "pool_proj maps, not in_channels",
         }
-        hint = hints.get(got, "")
+        hint = hints.get(got) or related(got, want)
         raise Wrong(
             f"inception_out_channels{config} (GoogLeNet's {name}) returned {got}, expected "
             f"{want}" + (f": {hint}" if hint else "")

@@ -25,3 +25,13 @@ def scales_x_in_place(x, mask, p, training):
         return x.copy()
     x *= mask / (1 - p)
     return x
+
+
+@mistake("dropout_forward", hint="you kept the dropped ones")
+def mask_read_backwards(x, mask, p, training):
+    return x * ~mask / (1 - p) if training else x.copy()
+
+
+@mistake("dropout_forward", hint="non-inverted dropout")
+def scaled_at_eval_time(x, mask, p, training):
+    return x * mask if training else x * (1 - p)

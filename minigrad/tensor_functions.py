@@ -1,0 +1,388 @@
+r"""The module-level forms of Tensor methods: `mg.sin(x)` is `x.sin()`, as in PyTorch.
+
+PyTorch code writes both `torch.sqrt(x)` and `x.sqrt()`; minigrad has one implementation
+(the method) and these functions call it, with PyTorch's argument names (`input`, `dim`,
+`keepdim`) so that keyword calls work too. They take Tensors, as PyTorch's do: a number or
+an ndarray raises a TypeError saying so (use `mg.tensor(...)` first).
+
+This module defines functions named like Python's builtins (sum, max, min, abs, pow):
+they are meant as `mg.sum(x)`, never imported with `*`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .tensor import DEFAULT_DTYPE, MaxResult, Tensor, as_dtype
+
+__all__ = [
+    "abs",
+    "exp",
+    "log",
+    "sqrt",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "neg",
+    "square",
+    "sign",
+    "clamp",
+    "clip",
+    "pow",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "sum",
+    "mean",
+    "std",
+    "var",
+    "amax",
+    "amin",
+    "max",
+    "min",
+    "argmax",
+    "argmin",
+    "logsumexp",
+    "cumsum",
+    "softmax",
+    "log_softmax",
+    "flatten",
+    "reshape",
+    "transpose",
+    "permute",
+    "squeeze",
+    "unsqueeze",
+    "t",
+    "chunk",
+    "mm",
+    "bmm",
+    "mv",
+    "dot",
+    "norm",
+    "clone",
+    "detach",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "equal",
+    "allclose",
+    "isclose",
+    "numel",
+    "is_tensor",
+    "is_floating_point",
+    "get_default_dtype",
+]
+
+
+def _t(input: Any, op: str, name: str = "input") -> Tensor:
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"mg.{op}: argument '{name}' must be a Tensor, not {type(input).__name__}; "
+            "make one first with mg.tensor(...)"
+        )
+    return input
+
+
+# --- elementwise ------------------------------------------------------------------------------
+
+
+def abs(input: Tensor) -> Tensor:
+    return _t(input, "abs").abs()
+
+
+def exp(input: Tensor) -> Tensor:
+    return _t(input, "exp").exp()
+
+
+def log(input: Tensor) -> Tensor:
+    return _t(input, "log").log()
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return _t(input, "sqrt").sqrt()
+
+
+def sin(input: Tensor) -> Tensor:
+    return _t(input, "sin").sin()
+
+
+def cos(input: Tensor) -> Tensor:
+    return _t(input, "cos").cos()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return _t(input, "tanh").tanh()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return _t(input, "sigmoid").sigmoid()
+
+
+def relu(input: Tensor) -> Tensor:
+    return _t(input, "relu").relu()
+
+
+def neg(input: Tensor) -> Tensor:
+    return -_t(input, "neg")
+
+
+def square(input: Tensor) -> Tensor:
+    return _t(input, "square").square()
+
+
+def sign(input: Tensor) -> Tensor:
+    return _t(input, "sign").sign()
+
+
+def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    return _t(input, "clamp").clamp(min, max)
+
+
+clip = clamp
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    """input ** exponent; either side may be a number (not both)."""
+    if isinstance(input, Tensor):
+        return input**exponent
+    return _t(exponent, "pow", "exponent").__rpow__(input)
+
+
+def add(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
+    """input + alpha * other."""
+    return _t(input, "add") + (other if alpha == 1 else other * alpha)
+
+
+def sub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
+    """input - alpha * other."""
+    return _t(input, "sub") - (other if alpha == 1 else other * alpha)
+
+
+def mul(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "mul") * other
+
+
+def div(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "div") / other
+
+
+# --- reductions -------------------------------------------------------------------------------
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    x = _t(input, "sum")
+    return (x if dtype is None else x.to(as_dtype(dtype))).sum(dim, keepdim)
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    x = _t(input, "mean")
+    return (x if dtype is None else x.to(as_dtype(dtype))).mean(dim, keepdim)
+
+
+def std(
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool = True,
+    keepdim: bool = False,
+    *,
+    correction: int | None = None,
+) -> Tensor:
+    return _t(input, "std").std(dim, unbiased, keepdim, correction=correction)
+
+
+def var(
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool = True,
+    keepdim: bool = False,
+    *,
+    correction: int | None = None,
+) -> Tensor:
+    return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return _t(input, "amax").amax(None if dim == () else dim, keepdim)
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return _t(input, "amin").amin(None if dim == () else dim, keepdim)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:
+    """`max(x)`: the largest element; `max(x, dim)`: (values, indices) along dim;
+    `max(x, other)`: the elementwise maximum of two tensors."""
+    x = _t(input, "max")
+    if isinstance(dim, Tensor):
+        return x.maximum(dim)
+    return x.max() if dim is None else x.max(dim, keepdim)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:
+    """Like `max`, for the smallest elements."""
+    x = _t(input, "min")
+    if isinstance(dim, Tensor):
+        return x.minimum(dim)
+    return x.min() if dim is None else x.min(dim, keepdim)
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _t(input, "argmax").argmax(dim, keepdim)
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _t(input, "argmin").argmin(dim, keepdim)
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    return _t(input, "logsumexp").logsumexp(dim, keepdim)
+
+
+def cumsum(input: Tensor, dim: int) -> Tensor:
+    return _t(input, "cumsum").cumsum(dim)
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    return _t(input, "softmax").softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    return _t(input, "log_softmax").log_softmax(dim)
+
+
+# --- shapes -----------------------------------------------------------------------------------
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return _t(input, "flatten").flatten(start_dim, end_dim)
+
+
+def reshape(input: Tensor, shape: Any) -> Tensor:
+    return _t(input, "reshape").reshape(shape)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    return _t(input, "transpose").transpose(dim0, dim1)
+
+
+def permute(input: Tensor, dims: Any) -> Tensor:
+    return _t(input, "permute").permute(dims)
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    return _t(input, "squeeze").squeeze(dim)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    return _t(input, "unsqueeze").unsqueeze(dim)
+
+
+def t(input: Tensor) -> Tensor:
+    return _t(input, "t").t()
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    return _t(input, "chunk").chunk(chunks, dim)
+
+
+# --- products ---------------------------------------------------------------------------------
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    return _t(input, "mm").mm(mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    return _t(input, "bmm").bmm(mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    return _t(input, "mv").mv(vec)
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    return _t(input, "dot").dot(other)
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    return _t(input, "norm").norm(p, dim, keepdim)
+
+
+# --- copies, comparisons, facts ---------------------------------------------------------------
+
+
+def clone(input: Tensor) -> Tensor:
+    return _t(input, "clone").clone()
+
+
+def detach(input: Tensor) -> Tensor:
+    return _t(input, "detach").detach()
+
+
+def eq(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "eq") == other
+
+
+def ne(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "ne") != other
+
+
+def lt(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "lt") < other
+
+
+def le(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "le") <= other
+
+
+def gt(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "gt") > other
+
+
+def ge(input: Tensor, other: Any) -> Tensor:
+    return _t(input, "ge") >= other
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True when both have the same shape and values."""
+    return _t(input, "equal").equal(_t(other, "equal", "other"))
+
+
+def isclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """|input - other| <= atol + rtol * |other|, elementwise (a bool tensor)."""
+    a, b = _t(input, "isclose").numpy(), _t(other, "isclose", "other").numpy()
+    return Tensor._constant(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """True when every element is close (see `isclose`)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def numel(input: Tensor) -> int:
+    return _t(input, "numel").numel()
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return _t(input, "is_floating_point").is_floating_point()
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype of tensors made from Python floats: float32."""
+    return DEFAULT_DTYPE

@@ -1,0 +1,263 @@
+"""The one comparison with PyTorch that tests use: `assert_matches_torch`.
+
+PyTorch 2.13 is the oracle: for the same inputs, minigrad must give the same values, the same
+first and second derivatives, the same dtypes and shapes (NaN and inf in the same places), or
+raise a clear error where PyTorch raises. Tests import it as
+
+    from torch_oracle import assert_matches_torch
+
+and it skips the test (never fails it) when torch is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+USER_ERRORS = (TypeError, ValueError, IndexError, RuntimeError)
+
+# (rtol, atol) per dtype; atol is relative to the largest finite magnitude compared
+TOLERANCES = {
+    np.dtype(np.float64): (1e-7, 1e-9),
+    np.dtype(np.float32): (2e-4, 2e-5),
+    np.dtype(np.float16): (2e-2, 2e-3),
+}
+
+
+def import_torch():
+    """torch (threads matched to the test process), or skip the calling test."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (pip install -e .[test])")
+    if torch.get_num_threads() != 1:  # two test processes share two cores
+        torch.set_num_threads(1)
+    return torch
+
+
+def to_torch(torch, a: Any, requires_grad: bool = False):
+    """A torch tensor with the array's dtype (a copy: the two libraries never share memory)."""
+    t = torch.from_numpy(np.array(a, copy=True))
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def torch_to_numpy(t) -> np.ndarray:
+    return t.detach().numpy(force=True)  # force: PyTorch's ZeroTensor gradients too
+
+
+def _tuple(out: Any) -> tuple:
+    if isinstance(out, (tuple, list)):  # also MaxResult and torch's return_types
+        return tuple(out)
+    return (out,)
+
+
+def _is_float(a: np.ndarray) -> bool:
+    return a.dtype.kind == "f"
+
+
+def assert_close(
+    ours: Any,
+    theirs: Any,
+    what: str,
+    rtol: float | None = None,
+    atol=None,
+    loosen: float = 1.0,
+    precision: Any = None,
+) -> None:
+    """Same shape, dtype, NaN and inf positions (and signs), and close finite values.
+
+    Default tolerances are those of `precision` (a dtype; by default the values' own, see
+    TOLERANCES); `loosen` multiplies them."""
+    a = ours.numpy() if isinstance(ours, mg.Tensor) else np.asarray(ours)
+    b = theirs if isinstance(theirs, np.ndarray) else torch_to_numpy(theirs)
+    assert a.shape == b.shape, f"{what}: shape {a.shape}, PyTorch {b.shape}"
+    assert a.dtype == b.dtype, f"{what}: dtype {a.dtype}, PyTorch {b.dtype}"
+    if not _is_float(b):
+        np.testing.assert_array_equal(a, b, err_msg=what)
+        return
+    default_rtol, default_atol = TOLERANCES[np.dtype(precision or b.dtype)]
+    rtol = (default_rtol if rtol is None else rtol) * loosen
+    atol = (default_atol if atol is None else atol) * loosen
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    if (nan_a != nan_b).any():
+        k = tuple(int(i) for i in np.argwhere(nan_a != nan_b)[0])
+        raise AssertionError(f"{what}: NaN differs at {k}: ours {a[k]}, PyTorch {b[k]}")
+    inf_a, inf_b = np.isinf(a), np.isinf(b)
+    if (inf_a != inf_b).any() or (a[inf_b] != b[inf_b]).any():
+        k = tuple(int(i) for i in np.argwhere((inf_a != inf_b) | (inf_b & (a != b)))[0])
+        raise AssertionError(f"{what}: inf differs at {k}: ours {a[k]}, PyTorch {b[k]}")
+    finite = ~(nan_b | inf_b)
+    scale = 1.0 + (float(np.abs(b[finite]).max()) if finite.any() else 0.0)
+    np.testing.assert_allclose(
+        a[finite].astype(np.float64),
+        b[finite].astype(np.float64),
+        rtol=rtol,
+        atol=atol * scale,
+        err_msg=what,
+    )
+
+
+def assert_matches_torch(
+    fn: Callable[..., Any],
+    torch_fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    order: int = 2,
+    *,
+    differentiate: Sequence[bool] | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    seed: int = 0,
+    what: str = "",
+    finite_second: bool = False,
+) -> tuple:
+    """fn (minigrad) and torch_fn (PyTorch) agree on `inputs`, up to derivatives of `order`.
+
+    `inputs` are arrays (or numbers); each becomes a minigrad and a torch tensor of its own
+    dtype. Floating inputs are differentiated unless `differentiate` says otherwise. Checked:
+
+    * where torch_fn raises, fn raises TypeError, ValueError, IndexError or RuntimeError;
+    * every output: shape, dtype, values (NaN and inf in the same places);
+    * order >= 1: the gradient of sum(out * v) for random v, w.r.t. every differentiated
+      input: values, shape and dtype (no gradient and a zero gradient count as equal);
+    * order >= 2: the gradient of sum(grad * u) for random u (the second derivative along u);
+      with finite_second=True only where PyTorch's first derivatives are all finite (an
+      infinite one meeting a mask gives NaN in PyTorch, 0 here: docs/differences.md).
+
+    Returns minigrad's outputs (a tuple), so a test can check more.
+    """
+    torch = import_torch()
+    arrays = [np.asarray(a) for a in inputs]
+    if differentiate is None:
+        differentiate = [_is_float(a) for a in arrays]
+    xs = [mg.tensor(a, dtype=a.dtype, requires_grad=d) for a, d in zip(arrays, differentiate)]
+    txs = [to_torch(torch, a, d) for a, d in zip(arrays, differentiate)]
+    label = what or getattr(fn, "__name__", "fn")
+    with np.errstate(all="ignore"), _torch_defaults(torch):  # inf and NaN are the point here
+        try:
+            touts = _tuple(torch_fn(*txs))
+        except Exception as their_error:  # noqa: BLE001 - any PyTorch refusal
+            with pytest.raises(USER_ERRORS) as our_error:
+                fn(*xs)
+            return (our_error.value, their_error)
+        try:
+            outs = _tuple(fn(*xs))
+        except USER_ERRORS as e:
+            raise AssertionError(f"{label}: raised {e!r}, PyTorch gave a result") from e
+        _compare_outputs(outs, touts, label, rtol, atol)
+        if order >= 1:
+            _compare_derivatives(
+                torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second
+            )
+    return outs
+
+
+@contextlib.contextmanager
+def _torch_defaults(torch):
+    """float32 as the default dtype (minigrad's), and PyTorch's warnings silenced (its
+    "degrees of freedom <= 0" for a variance of one number, for example)."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def _compare_outputs(outs, touts, label, rtol, atol) -> None:
+    assert len(outs) == len(touts), f"{label}: {len(outs)} outputs, PyTorch {len(touts)}"
+    for k, (o, to) in enumerate(zip(outs, touts)):
+        name = f"{label}: output {k}"
+        if not isinstance(to, torch_tensor_type()):
+            assert not isinstance(o, mg.Tensor) and o == to, f"{name}: {o!r}, PyTorch {to!r}"
+            continue
+        assert isinstance(o, mg.Tensor), f"{name}: {type(o).__name__}, PyTorch a tensor"
+        assert_close(o, to, name, rtol, atol)
+
+
+def torch_tensor_type():
+    return import_torch().Tensor
+
+
+def _compare_derivatives(
+    torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second
+) -> None:
+    rng = np.random.default_rng(seed)
+    pairs = [
+        (o, to)
+        for o, to in zip(outs, touts)
+        if isinstance(to, torch.Tensor) and to.dtype.is_floating_point
+    ]
+    wanted = [i for i, t in enumerate(txs) if t.requires_grad]
+    if not pairs or not wanted:
+        return
+    # a float64 input's gradient computed through float32 ops has float32's precision
+    precision = max(
+        (np.dtype(a.dtype) for a in [*(o for o, _ in pairs), *xs] if a.dtype.kind == "f"),
+        key=lambda d: TOLERANCES[d][0],
+    )
+    vs = [rng.standard_normal(o.shape).astype(o.dtype) for o, _ in pairs]
+    us = [rng.standard_normal(xs[i].shape).astype(xs[i].dtype) for i in wanted]
+    mine = _derivatives(
+        lambda out, ins, **kw: mg.grad(out, ins, **kw),
+        [o for o, _ in pairs],
+        [xs[i] for i in wanted],
+        [mg.tensor(v, dtype=v.dtype) for v in vs],
+        [mg.tensor(u, dtype=u.dtype) for u in us],
+        order,
+    )
+    theirs = _derivatives(
+        lambda out, ins, **kw: torch.autograd.grad(out, ins, **kw),
+        [to for _, to in pairs],
+        [txs[i] for i in wanted],
+        [to_torch(torch, v) for v in vs],
+        [to_torch(torch, u) for u in us],
+        order,
+    )
+    for level, (ours, their) in enumerate(zip(mine, theirs), start=1):
+        if (
+            level == 2
+            and finite_second
+            and not all(tg is None or torch.isfinite(tg).all() for tg in theirs[0])
+        ):
+            break
+        kind = "gradient" if level == 1 else "second derivative"
+        for i, g, tg in zip(wanted, ours, their):
+            x = xs[i]
+            g = np.zeros(x.shape, x.dtype) if g is None else g
+            tg = np.zeros(x.shape, x.dtype) if tg is None else tg
+            if isinstance(g, mg.Tensor):
+                assert g.shape == x.shape, f"{label}: {kind} shape {g.shape}, input {x.shape}"
+            loosen = 10.0 if level == 2 else 1.0  # rounding grows with each derivative
+            what = f"{label}: {kind} of input {i}"
+            assert_close(g, tg, what, rtol, atol, loosen, precision)
+
+
+def _derivatives(grad_fn, outs, inputs, vs, us, order) -> list[list]:
+    """[first derivatives] or [first, second] for one library; None where nothing flows."""
+    outs_vs = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+    if not outs_vs:
+        return [[None] * len(inputs)] * order
+    first = grad_fn(
+        [o for o, _ in outs_vs],
+        inputs,
+        grad_outputs=[v for _, v in outs_vs],
+        create_graph=order >= 2,
+        allow_unused=True,
+    )
+    result = [list(first)]
+    if order >= 2:
+        terms = [(g * u).sum() for g, u in zip(first, us) if g is not None and g.requires_grad]
+        if terms:
+            total = terms[0]
+            for term in terms[1:]:
+                total = total + term
+            result.append(list(grad_fn(total, inputs, allow_unused=True)))
+        else:  # every first derivative is constant: the second is zero
+            result.append([None] * len(inputs))
+    return result
