@@ -116,3 +116,19 @@ def test_max_pool_gradient_mask_follows_the_images_memory_order(rng):
         a, b = np.unravel_index(np.argmax(win), (2, 2))
         expected[n, c, 2 * i + a, 2 * j + b] = g[n, c, i, j]
     np.testing.assert_array_equal(grads[0], expected)
+
+
+def test_matmul_gradients_with_a_long_contraction_and_a_small_left_factor(rng):
+    """conv2d's shapes, (O, K) @ (K, M) with M >> O, K: the weight gradient is computed as a
+    transposed product and the input gradient from a copy of w^T; same gradients, and they
+    differentiate again."""
+    w = rng.standard_normal((3, 5))
+    cols = rng.standard_normal((5, 200))
+    g = rng.standard_normal((3, 200))
+    x = mg.tensor(w, dtype=mg.float64, requires_grad=True)
+    y = mg.tensor(cols, dtype=mg.float64, requires_grad=True)
+    (x @ y).backward(mg.tensor(g, dtype=mg.float64))
+    np.testing.assert_allclose(x.grad.numpy(), g @ cols.T, rtol=1e-12)
+    np.testing.assert_allclose(y.grad.numpy(), w.T @ g, rtol=1e-12)
+    assert mg.gradcheck(lambda a, b: (a @ b).tanh(), (x, y))
+    assert mg.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, y))
