@@ -10,7 +10,7 @@ from typing import Any
 from ..autograd import composite
 from ..ops.window import Fold, Unfold
 from ..shapes import as_int
-from ..tensor import Tensor
+from ..tensor import Tensor, cat
 from ._checks import (
     IntPair,
     _batched,
@@ -276,8 +276,6 @@ def conv2d_naive(
 
 
 def _cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
-    from ..tensor import cat
-
     return cat(tensors, dim)
 
 

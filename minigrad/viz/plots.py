@@ -24,7 +24,9 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
+from ..autograd import no_grad
 from ..fileio import atomic_write
+from ..tensor import Tensor
 
 DPI = 100
 
@@ -138,8 +140,6 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
     x: one input, shape (C, H, W) or (1, C, H, W). Conv layers are found by their `weight`
     having 4 dimensions; their outputs are recorded with forward hooks during one forward pass.
     """
-    from ..autograd import no_grad
-    from ..tensor import Tensor
 
     xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float32))
     if xt.ndim == 3:

@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Frame
-from ..tensor import Tensor
-from .graph import Graph, _check_rankdir
+from ..tensor import Tensor, grad
+from .graph import Graph, check_rankdir
 from .health import (
     GRAD_BINS,
     GRADCHECK_BINS,
@@ -151,7 +151,7 @@ def draw_tensor(
 def _check_options(root, rankdir, show, view, depth, modules, color, max_nodes) -> None:
     if not isinstance(root, Tensor):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    _check_rankdir(rankdir)
+    check_rankdir(rankdir)
     if show not in SHOW:
         raise ValueError(f"draw: show must be 'data', 'grad', 'both' or None, got {show!r}")
     if view not in VIEWS:
@@ -233,7 +233,6 @@ def _leaf_names(params: Mapping | None, names: Mapping | None) -> dict[int, str]
 def _gradients(root: Tensor, nodes: list[Tensor], compute: bool) -> dict[int, Any]:
     if not compute:
         return {id(t): t.grad for t in nodes if t.grad is not None}
-    from ..tensor import grad  # the functional gradient: no .grad is touched
 
     if not root.requires_grad or root.numel() != 1:
         raise ValueError(
