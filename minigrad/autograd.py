@@ -407,29 +407,35 @@ def _apply_with_ctx(cls: type, *args: Any, **kwargs: Any) -> Any:
 # The graph walk
 
 
+_PLACE = object()  # on the walk's stack: "place the node below me, its parents are placed"
+
+
 def topological_order(root: Any) -> list:
     """Every node `root` depends on, parents before children, with an explicit stack.
 
     A recursive walk would stop near Python's recursion limit (about 1,000 nodes); this
     one handles a chain of a million. A node is pushed twice: first to visit its parents,
-    then (marked done) to be placed after them. Parents are tuples, so the order is the
-    same on every run. Nodes are dict/set keys by identity (their __hash__ is object's).
+    then, under a marker, to be placed after them (a marker object rather than a pair
+    (node, done): no tuple to build and unpack per node). Parents are tuples, so the order
+    is the same on every run. Nodes are dict/set keys by identity (their __hash__ is object's).
     """
     order: list = []
     visited: set = set()
-    stack: list = [(root, False)]
+    stack: list = [root]
+    push, pop, emit, see = stack.append, stack.pop, order.append, visited.add
     while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
+        node = pop()
+        if node is _PLACE:  # the node under the marker has had all its parents placed
+            emit(pop())
             continue
         if node in visited:
             continue
-        visited.add(node)
-        stack.append((node, True))
+        see(node)
+        push(node)
+        push(_PLACE)
         for parent in reversed(node._parents):  # reversed: the first parent is visited first
             if parent.requires_grad and parent not in visited:
-                stack.append((parent, False))
+                push(parent)
     return order
 
 
@@ -503,9 +509,10 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
     order = backward_order(roots)
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
+    take, get = pending.pop, pending.get
     with set_grad_enabled(create_graph):
         for node in order:
-            grad = pending.pop(node, None)
+            grad = take(node, None)
             if grad is None:  # no gradient reached this node (a backward returned None)
                 continue
             if captured is None:
@@ -520,10 +527,9 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
             sent = None if watch is None else []
             for parent, g in zip(parents, node._backward(grad)):  # the chain rule
                 if g is not None and parent.requires_grad:
-                    if parent in pending:  # reached before, through another child
-                        pending[parent] = pending[parent] + g
-                    else:
-                        pending[parent] = g
+                    before = get(parent)
+                    # reached before, through another child: add
+                    pending[parent] = g if before is None else before + g
                     if sent is not None:
                         sent.append((parent, g, pending[parent]))
             if watch is not None:

@@ -553,7 +553,7 @@ class Tensor:
             return other
         kind = self._data.dtype.kind
         if kind == "f" and type(other) in (float, int):  # the common case, checked first
-            return Tensor._constant(np.asarray(other, dtype=self._data.dtype))
+            return Tensor._constant(_number_array(other, self._data.dtype))
         if isinstance(other, (Number, np.number, np.bool_)) and not isinstance(other, complex):
             if kind == "f" or (kind in "biu" and isinstance(other, (float, np.floating))):
                 dtype = self.dtype if kind == "f" else DEFAULT_DTYPE
@@ -1518,6 +1518,29 @@ def _overwritten(t: Tensor, value: Any) -> Tensor:
 
 def _generator(generator: Any) -> np.random.Generator:
     return rng.default_generator() if generator is None else generator
+
+
+_NUMBERS: dict = {}  # (number, dtype, is -0.0) -> its 0-d array, read-only
+
+
+def _number_array(x: float | int, dtype: np.dtype) -> np.ndarray:
+    """A Python number as a 0-d array of `dtype`, made once per number and kept.
+
+    The same few constants (0.5, 1.0, the 0.9 of a momentum) meet a tensor in every step;
+    converting each anew costs more than numpy's work on a small tensor (per-op overhead,
+    benchmarks/bench_engine.py). The arrays are read-only: an op reads them, never
+    writes them. NaN is never kept (NaN != NaN: each would be a new key).
+    """
+    key = (x, dtype, x == 0 and math.copysign(1.0, x) < 0)
+    arr = _NUMBERS.get(key)
+    if arr is None:
+        arr = np.asarray(x, dtype=dtype)
+        if x == x:  # not NaN
+            if len(_NUMBERS) >= 4096:  # a loop over many numbers: start again
+                _NUMBERS.clear()
+            arr.flags.writeable = False
+            _NUMBERS[key] = arr
+    return arr
 
 
 def _joined_dtype(dtypes: list[np.dtype]) -> np.dtype:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from ..fileio import atomic_write
+from .process import tuned
 
 DEFAULT_DIR = "my-exercises"
 
@@ -143,7 +144,8 @@ def _check_one(ex, folder: Path, args: argparse.Namespace) -> bool:
 
     path = folder / ex.filename
     print(f"{ex.id}: {ex.title}  ({path})")
-    results = run_checks(ex, path, timeout=args.timeout)
+    with tuned():  # one BLAS thread, malloc kept (cli/process.py): checks run networks too
+        results = run_checks(ex, path, timeout=args.timeout)
     for r in results:
         print(f"  {'passed' if r.passed else 'FAILED'}  {r.name}")
         if not r.passed:

@@ -10,7 +10,6 @@ curves and the confusion matrix of the test set.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..serialization import save
 from ..train import fit, format_epoch, predict
 from ..transforms import augmentation
 from .common import out_dir
+from .process import tuned
 
 # Defaults per data set: digits is small (1,438 training images), MNIST is 60,000.
 DEFAULTS = {
@@ -105,21 +105,6 @@ class _PaddedMNIST:
     def get_batch(self, indices: np.ndarray):
         x = np.pad(self.images[indices], ((0, 0), (2, 2), (2, 2)))
         return (x[:, None] / np.float32(255.0)).astype(np.float32), self.targets[indices]
-
-
-def _blas_threads(threads: int):
-    """A context in which numpy's matrix products (BLAS) use `threads` threads.
-
-    Why the main job defaults to one: LeNet-5's products at batch 32 are too small to gain
-    much from a second thread, while on a busy machine BLAS threads that wait for each
-    other cost far more (measured here under a load of 7 on 2 cores: 36 ms per training
-    step with one thread, 280 ms with two).
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(threads, user_api="blas")
 
 
 def _datasets(args: argparse.Namespace):
@@ -215,7 +200,7 @@ def run_train(args: argparse.Namespace) -> int:
         print(format_epoch(logs, epochs, val_name="test"), flush=True)
 
     start = time.perf_counter()
-    with _blas_threads(args.threads):
+    with tuned(args.threads):  # BLAS threads and malloc (cli/process.py)
         try:
             history = fit(
                 model,
