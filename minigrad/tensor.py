@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import autograd, inplace, rng
+from . import autograd, inplace, recording, rng
 from .autograd import Function, run_backward
 from .device import CPU, CPU_ONLY, check_cpu, device, is_device
 from .ops.elementwise import (
@@ -183,8 +183,9 @@ def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return as_dims(dim, ndim, op)
 
 
-class MaxResult(NamedTuple):
-    """`x.max(dim)` returns values and the index of each maximum, as PyTorch does."""
+class ValuesIndices(NamedTuple):
+    """What `x.max(dim)` and `x.min(dim)` return: the values and the index of each, along
+    `dim` (PyTorch's `torch.return_types.max` and `.min` have these two fields)."""
 
     values: "Tensor"
     indices: "Tensor"
@@ -298,7 +299,7 @@ class Tensor:
         return out
 
     def _accumulate(self, grad: Tensor) -> None:
-        if self._fn is not None and not (self._keep_grad or autograd._KeepAll.enabled):
+        if self._fn is not None and not (self._keep_grad or recording._KeepAll.enabled):
             return  # an intermediate result: its gradient is not kept
         if not grad.requires_grad:  # own the memory: an optimizer may change it in place
             grad = Tensor._constant(grad._data.copy())
@@ -821,7 +822,7 @@ class Tensor:
 
         >>> x = tensor([[1.0, 5.0, 5.0]], requires_grad=True)
         >>> x.max(1)
-        MaxResult(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
+        ValuesIndices(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
         """
         if dim is None and axis is None:
             self._check_nonempty("max", None)
@@ -840,9 +841,9 @@ class Tensor:
         self._check_nonempty("min", (d,))
         return self._take_index(np.argmin, d, keepdim)
 
-    def _take_index(self, find: Any, d: int, keepdim: bool) -> MaxResult:
+    def _take_index(self, find: Any, d: int, keepdim: bool) -> ValuesIndices:
         if self.ndim == 0:  # the only element, at index 0
-            return MaxResult(self[()], Tensor._constant(np.zeros((), dtype=int64)))
+            return ValuesIndices(self[()], Tensor._constant(np.zeros((), dtype=int64)))
         idx = find(self._data, axis=d)
         grid = list(np.indices(idx.shape, sparse=True))
         index = tuple(grid[:d]) + (idx,) + tuple(grid[d:])
@@ -850,7 +851,7 @@ class Tensor:
         indices = Tensor._constant(idx.astype(int64))
         if keepdim:
             values, indices = values.unsqueeze(d), indices.unsqueeze(d)
-        return MaxResult(values, indices)
+        return ValuesIndices(values, indices)
 
     def _check_nonempty(self, op: str, dims: tuple[int, ...] | None) -> None:
         """A maximum of no elements is undefined: PyTorch refuses it, and so do we."""
@@ -1369,6 +1370,9 @@ class Tensor:
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
         dtype = as_dtype(dtype or self.dtype)
         return Tensor._constant(np.full(as_shape((size,), "new_full"), fill_value, dtype))
+
+
+autograd.set_result_class(Tensor)  # Function.apply makes Tensors (a Parameter's results too)
 
 
 # --------------------------------------------------------------------------------------------

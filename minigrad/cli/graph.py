@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .. import autograd, factory
+from .. import factory, recording
 from .. import functional as F
 from ..data import load_digits
 from ..models import LeNet5
@@ -42,7 +42,7 @@ def lenet_step(
     images, labels = train.tensors[0].numpy()[:batch_size], train.tensors[1].numpy()[:batch_size]
     x, y = Tensor(images), Tensor(labels)
     loss = F.cross_entropy(model(x), y)
-    with autograd.retain_grads():
+    with recording.retain_grads():
         loss.backward(retain_graph=retain_graph)
     return model, x, y, loss
 

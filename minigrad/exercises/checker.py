@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
-from .. import autograd
+from .. import recording
 from ..factory import manual_seed
 
 NOT_YET = "not implemented yet"
@@ -173,10 +173,7 @@ def _guarded(fn: Callable[[], object], learner_file: str | None, timeout: float)
 def _reset_engine() -> None:
     """Recording on and no scope open, whatever the learner's code left behind."""
 
-    autograd.set_grad_enabled(True).__enter__()  # entered, never exited: it just sets the mode
-    scope = getattr(autograd, "_Scope", None)
-    if scope is not None:
-        scope.stack = ()
+    recording.reset()
 
 
 def run_checks(ex: Exercise, path: Path | str, timeout: float = 10.0) -> list[Result]:

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
 from ..factory import ones, tensor
 from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
+from ..recording import no_grad
 from ..tensor import Tensor, grad
 from .checker import Unfilled, Wrong
 from .diagnosis import relation, same

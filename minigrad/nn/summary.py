@@ -47,7 +47,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..factory import from_numpy
+from ..recording import no_grad
 from ..tensor import Tensor, as_dtype
 from .conv import Conv2d
 from .lazy import has_uninitialized_params
@@ -370,7 +371,7 @@ def _make_inputs(input_shape: Any, input_data: Any, batch_size: int, dtype: Any)
                 "shape of one example without the batch axis, e.g. (3, 224, 224)"
             )
         arr = rng.standard_normal((batch_size, *shape)).astype(dtype)
-        out.append(Tensor._constant(arr))
+        out.append(from_numpy(arr))
     return out
 
 

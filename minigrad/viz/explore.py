@@ -42,13 +42,13 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import observe_backward, run_backward, topological_order
+from ..autograd import every_node, observe_backward, run_backward, topological_order
 from ..fileio import atomic_write
 from ..scalar import Value
 from ..tensor import Tensor
 from .explore_data import page_data
 from .graph import draw_values
-from .tensor_graph import draw_tensor, walk
+from .tensor_graph import draw_tensor
 
 MAX_NODES = 300
 
@@ -98,7 +98,7 @@ def explore(
     else:
         if depth is not None and modules is None:
             raise ValueError("explore: depth= closes modules; pass modules=model as well")
-        nodes = walk(output)
+        nodes = topological_order(output, keep=every_node)
         options = dict(
             modules=modules,
             params=params,

@@ -24,8 +24,8 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-from ..autograd import no_grad
 from ..fileio import atomic_write
+from ..recording import no_grad
 from ..tensor import Tensor
 
 DPI = 100
