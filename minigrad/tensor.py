@@ -48,7 +48,16 @@ from .ops.matmul import MatMul
 from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
 from .ops.reduce import Amax, Sum, SumTo
 from .ops.write import Clone, SetRegion
-from .shapes import as_dim, as_dims, as_float, as_int, as_pad_widths, as_shape, is_int
+from .shapes import (
+    as_dim,
+    as_dim_list,
+    as_dims,
+    as_float,
+    as_int,
+    as_pad_widths,
+    as_shape,
+    dim_or_axis,
+)
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -176,11 +185,7 @@ def _from_numpy(data: Any) -> bool:
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes,
     None meaning every dim (see shapes.as_dims)."""
-    if axis is not None:
-        if dim is not None:
-            raise TypeError(f"{op}: give dim or axis, not both")
-        dim = axis
-    return as_dims(dim, ndim, op)
+    return as_dims(dim_or_axis(dim, axis, op), ndim, op)
 
 
 class ValuesIndices(NamedTuple):
@@ -872,11 +877,11 @@ class Tensor:
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         """Index of the first maximum along `dim` (of the flattened tensor without dim);
         NaN counts as the maximum. Piecewise constant: no gradient. `axis` is an alias."""
-        return self._arg(np.argmax, "argmax", _dim_or_axis(dim, axis, "argmax"), keepdim)
+        return self._arg(np.argmax, "argmax", dim_or_axis(dim, axis, "argmax"), keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         """Index of the first minimum (NaN counts as the minimum), as `argmax`."""
-        return self._arg(np.argmin, "argmin", _dim_or_axis(dim, axis, "argmin"), keepdim)
+        return self._arg(np.argmin, "argmin", dim_or_axis(dim, axis, "argmin"), keepdim)
 
     def _arg(self, find: Any, op: str, dim: Any, keepdim: bool) -> Tensor:
         if dim is None:
@@ -959,7 +964,7 @@ class Tensor:
         """Reorder the axes: output axis i is input axis dims[i]."""
         if not dims:
             raise TypeError("permute: dims are required, e.g. x.permute(1, 0)")
-        raw = _dim_list(dims, "permute")
+        raw = as_dim_list(dims, "permute")
         if len(raw) != self.ndim:
             raise ValueError(
                 f"permute: dims {raw} must be a reordering of 0..{self.ndim - 1} "
@@ -1392,9 +1397,7 @@ def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tupl
 
 def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> int:
     """The one dim of ops that return (values, indices): max and min."""
-    if axis is not None and dim is not None:
-        raise TypeError(f"{op}: give dim or axis, not both")
-    d = dim if axis is None else axis
+    d = dim_or_axis(dim, axis, op)
     if isinstance(d, (tuple, list)):
         raise TypeError(
             f"{op}: dim must be one int to get (values, indices), got {d!r}; "
@@ -1412,25 +1415,6 @@ def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
                 f"{op}: expects a {n}-D tensor for {name}, got shape {t.shape}; "
                 "use matmul (or @) for other shapes"
             )
-
-
-def _dim_or_axis(dim: Any, axis: Any, op: str) -> Any:
-    """`dim`, or `axis` (numpy's name, which PyTorch accepts too), not both."""
-    if axis is None:
-        return dim
-    if dim is not None:
-        raise TypeError(f"{op}: give dim or axis, not both")
-    return axis
-
-
-def _dim_list(args: tuple, op: str) -> tuple:
-    """Accept both f(1, 0) and f((1, 0)) for a list of dims."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    for d in args:
-        if not is_int(d):
-            raise TypeError(f"{op}: dims must be ints, got {d!r} in {args}")
-    return tuple(args)
 
 
 def _pad_widths(pad: Any, shape: tuple[int, ...], op: str) -> list[tuple[int, int]]:

@@ -16,6 +16,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+import minigrad
+
 from ..fileio import atomic_write
 from .process import tuned
 
@@ -23,8 +25,6 @@ DEFAULT_DIR = "my-exercises"
 
 
 def _folder(args: argparse.Namespace, create: bool = False) -> Path:
-    import minigrad
-
     folder = Path(args.dir).expanduser()
     package = Path(minigrad.__file__).resolve().parent
     resolved = folder.resolve()
