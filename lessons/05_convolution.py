@@ -136,7 +136,6 @@ assert np.allclose(
 )
 
 # %% [markdown]
-##
 # ## 3. A convolution written as loops of slices
 #
 # The most literal way to write a convolution is four loops: over output rows, output

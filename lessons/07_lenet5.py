@@ -374,7 +374,8 @@ lessons.save_figure(fig, out / "tanh_vs_relu.png")
 # other: at five layers deep, tanh's shrinking gradient does not yet hurt. The difference
 # matters in deep networks, where the gradient passes through dozens of activations
 # (lessons 8 and 9). What does differ at once is the activations themselves: after ReLU
-# about half of them are exactly 0, after tanh almost none.
+# a large share of them is exactly 0 (how large depends on the run: a fifth to two
+# thirds), after tanh almost none.
 
 # %%
 with mg.no_grad():
@@ -383,7 +384,7 @@ with mg.no_grad():
     zeros_tanh = float((model.features[:2](x_test).numpy() == 0).mean())
 print(f"C1 outputs exactly 0: ReLU {zeros_relu:.0%}, tanh {zeros_tanh:.0%}")
 assert abs(accuracy_modern - accuracy_classic) < 0.06
-assert 0.35 < zeros_relu < 0.65 and zeros_tanh < 0.01
+assert 0.2 < zeros_relu < 0.67 and zeros_tanh < 0.01
 
 # %% [markdown]
 # ## Exercises and what comes next

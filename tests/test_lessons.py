@@ -69,6 +69,22 @@ def test_every_lesson_is_percent_format_with_prose_first_and_exercises_last():
         assert f"lessons.start({lesson.number})" in text, lesson.path
 
 
+def test_every_markdown_line_of_a_lesson_is_a_comment_and_every_heading_has_text():
+    # A stray "##" line (no space) is neither prose nor code: the book renders it as an
+    # empty heading whose anchor link points nowhere.
+    for lesson in LESSONS:
+        in_markdown = False
+        for number, line in enumerate(lesson.path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("# %%"):
+                in_markdown = "[markdown]" in line
+                continue
+            where = f"{lesson.path.name}:{number}"
+            if in_markdown and line:
+                assert line == "#" or line.startswith("# "), (where, line)
+                heading = re.match(r"# (#+)(.*)", line)
+                assert heading is None or heading.group(2).strip(), (where, line)
+
+
 def test_exercise_ids_named_in_lessons_exist_for_that_lesson():
     exercises = pytest.importorskip("minigrad.exercises")
     named = 0
