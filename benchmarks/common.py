@@ -113,6 +113,10 @@ def _versions(lib: str) -> dict:
 
         out["torch"] = torch.__version__
         out["torch_threads"] = torch.get_num_threads()
+    if lib == "minigrad":
+        import minigrad
+
+        out["minigrad"] = str(Path(minigrad.__file__).parent.parent)  # which checkout
     if lib == "micrograd":
         from importlib.metadata import version
 
@@ -121,10 +125,12 @@ def _versions(lib: str) -> dict:
 
 
 def _worker(cases: dict, args: argparse.Namespace) -> int:
+    tuned = tune_process(args.threads) if args.tune else {}  # (this checkout's tuning)
     if args.source:  # import minigrad from another checkout (to measure an older version)
+        for name in [m for m in sys.modules if m == "minigrad" or m.startswith("minigrad.")]:
+            del sys.modules[name]  # imported by the tuning above: forget this checkout's
         sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]
         sys.path.insert(0, args.source)
-    tuned = tune_process(args.threads) if args.tune else {}
     if args.lib == "torch":
         import torch
 

@@ -72,3 +72,63 @@ def test_building_a_layer_holds_its_weights_once_in_memory():
     size = layer.weight.numpy().nbytes
     assert layer.weight.dtype == mg.float32 and size == 2048 * 2048 * 4
     assert peak < 1.25 * size, f"peak {peak / 2**20:.1f} MiB for a {size / 2**20:.0f} MiB weight"
+
+
+def test_reshape_hands_the_gradient_back_in_the_inputs_memory_order(rng):
+    """conv2d's results live in (C, H, W, N) memory; flatten's gradient comes back in that
+    order (same values as a plain reshape), so the masks of ReLU and pooling meet it along
+    their own memory."""
+    arr = rng.standard_normal((3, 4, 5, 6)).astype(np.float32).transpose(3, 0, 1, 2)
+    x = mg.tensor(arr, requires_grad=True)
+    assert not x.numpy().flags.c_contiguous  # mg.tensor kept the layout (else no test)
+    y = x.reshape(6, 60)
+    g = rng.standard_normal((6, 60)).astype(np.float32)
+    (grad,) = y._backward(mg.tensor(g))  # the node's one step of the chain rule
+    assert np.array_equal(grad.numpy(), g.reshape(6, 3, 4, 5))
+    assert grad.numpy().strides == x.numpy().strides
+    y.backward(mg.tensor(g))
+    np.testing.assert_array_equal(x.grad.numpy(), g.reshape(6, 3, 4, 5))
+    assert gradcheck(
+        lambda t: t.reshape(6, 60) ** 2, (mg.tensor(arr.astype(np.float64), requires_grad=True),)
+    )
+
+
+def test_max_pool_gradient_mask_follows_the_images_memory_order(rng):
+    """The mask max_pool2d's backward selects with is laid out like the image (conv2d's
+    (C, H, W, N) memory), and the gradient is the one a C-ordered image gets."""
+    arr = rng.standard_normal((5, 4, 4, 2)).astype(np.float32)
+    g = rng.standard_normal((2, 5, 2, 2)).astype(np.float32)
+    grads = []
+    for layout in (arr.transpose(3, 0, 1, 2), np.ascontiguousarray(arr.transpose(3, 0, 1, 2))):
+        x = mg.tensor(layout, requires_grad=True)
+        y = F.max_pool2d(x, 2)
+        mask = y.grad_fn.share  # one True per window
+        windows = y.grad_fn.inputs[0].numpy()
+        order = np.argsort([-s for s in windows.strides], kind="stable")
+        assert mask.transpose(order).flags.c_contiguous
+        y.backward(mg.tensor(g))
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    expected = np.zeros_like(grads[1])  # all of a window's gradient at its maximum
+    image = arr.transpose(3, 0, 1, 2)
+    for n, c, i, j in np.ndindex(2, 5, 2, 2):
+        win = image[n, c, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+        a, b = np.unravel_index(np.argmax(win), (2, 2))
+        expected[n, c, 2 * i + a, 2 * j + b] = g[n, c, i, j]
+    np.testing.assert_array_equal(grads[0], expected)
+
+
+def test_matmul_gradients_with_a_long_contraction_and_a_small_left_factor(rng):
+    """conv2d's shapes, (O, K) @ (K, M) with M >> O, K: the weight gradient is computed as a
+    transposed product and the input gradient from a copy of w^T; same gradients, and they
+    differentiate again."""
+    w = rng.standard_normal((3, 5))
+    cols = rng.standard_normal((5, 200))
+    g = rng.standard_normal((3, 200))
+    x = mg.tensor(w, dtype=mg.float64, requires_grad=True)
+    y = mg.tensor(cols, dtype=mg.float64, requires_grad=True)
+    (x @ y).backward(mg.tensor(g, dtype=mg.float64))
+    np.testing.assert_allclose(x.grad.numpy(), g @ cols.T, rtol=1e-12)
+    np.testing.assert_allclose(y.grad.numpy(), w.T @ g, rtol=1e-12)
+    assert mg.gradcheck(lambda a, b: (a @ b).tanh(), (x, y))
+    assert mg.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, y))

@@ -155,8 +155,10 @@ def _pick(windows: np.ndarray, nwin: int, valid: Any) -> np.ndarray:
     positions = list(np.ndindex(*windows.shape[:nwin]))
     m = amax(windows, tuple(range(nwin)))[(0,) * nwin]  # each window's maximum
     use_valid = valid is not None and np.isneginf(m).any()
-    pick = np.zeros(windows.shape, dtype=bool)
-    taken = np.zeros(m.shape, dtype=bool)
+    # in the windows' own memory order (the image's): the gradient max_pool2d's backward
+    # selects with this mask then stays in that order, and flows on without a copy
+    pick = np.zeros_like(windows, dtype=bool)
+    taken = np.zeros_like(m, dtype=bool)
     for p in positions:
         hit = windows[p] == m
         if use_valid:

@@ -16,11 +16,26 @@ from .reduce import SumTo
 class Reshape(Function):
     r"""z = x with another shape (same elements, same order);   backward reshapes back"""
 
+    order = None  # x's memory order when it is a dense array in another order than C's
+
     def forward(self, x, shape):
+        if x.ndim > 1 and not x.flags.c_contiguous:
+            # e.g. (C, H, W, N) memory for the (N, C, H, W) results of conv2d and pooling:
+            # noted, so that backward hands the gradient back in that order
+            order = tuple(np.argsort([-s for s in x.strides], kind="stable").tolist())
+            if x.transpose(order).flags.c_contiguous:
+                self.order = order
         return x.reshape(shape)
 
     def backward(self, grad):
-        return grad.reshape(self.inputs[0].shape)
+        g = grad.reshape(self.inputs[0].shape)
+        order = self.order
+        if order is not None and not g._data.transpose(order).flags.c_contiguous:
+            # one copy into x's memory order here; otherwise what x meets next in backward
+            # (a ReLU mask, a pooling mask, conv2d's matrix product) would pass over the
+            # gradient and x's memory in different orders, several times slower
+            g = g.permute(order).clone().permute(tuple(np.argsort(order).tolist()))
+        return g
 
 
 class Permute(Function):
