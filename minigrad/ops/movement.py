@@ -16,20 +16,18 @@ from .reduce import SumTo
 class Reshape(Function):
     r"""z = x with another shape (same elements, same order);   backward reshapes back"""
 
-    order = None  # x's memory order when it is a dense array in another order than C's
-
     def forward(self, x, shape):
         if x.ndim > 1 and not x.flags.c_contiguous:
             # e.g. (C, H, W, N) memory for the (N, C, H, W) results of conv2d and pooling:
-            # noted, so that backward hands the gradient back in that order
+            # x's memory order is saved, so that backward hands the gradient back in it
             order = tuple(np.argsort([-s for s in x.strides], kind="stable").tolist())
             if x.transpose(order).flags.c_contiguous:
-                self.order = order
+                self.save_for_backward(order)
         return x.reshape(shape)
 
     def backward(self, grad):
         g = grad.reshape(self.inputs[0].shape)
-        order = self.order
+        order = self.saved_tensors[0] if self.saved_tensors else None
         if order is not None and not g._data.transpose(order).flags.c_contiguous:
             # one copy into x's memory order here; otherwise what x meets next in backward
             # (a ReLU mask, a pooling mask, conv2d's matrix product) would pass over the
