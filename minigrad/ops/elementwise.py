@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 
 
 class Add(Function):
@@ -218,7 +218,10 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         z = self.output
-        return grad * (z * (1.0 - z))
+        if is_grad_enabled():  # create_graph: engine ops, to be differentiated again
+            return grad * (z * (1.0 - z))
+        zd = z._data  # no graph wanted: the same numbers in numpy, two graph nodes fewer
+        return grad * grad._constant(zd * (1.0 - zd))
 
 
 class Tanh(Function):
@@ -231,7 +234,10 @@ class Tanh(Function):
 
     def backward(self, grad):
         z = self.output
-        return grad * (1.0 - z * z)
+        if is_grad_enabled():  # create_graph: engine ops, to be differentiated again
+            return grad * (1.0 - z * z)
+        zd = z._data  # no graph wanted: the same numbers in numpy, two graph nodes fewer
+        return grad * grad._constant(1.0 - zd * zd)
 
 
 class Where(Function):
