@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled
+from ..autograd import Function
+from ..recording import is_grad_enabled
 
 
 class Add(Function):
