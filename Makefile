@@ -33,9 +33,17 @@ imports:
 	$(PYTHON) tests/import_graph.py
 	$(PYTHON) tests/import_graph.py --cycles
 
+# Every ratio against PyTorch (and micrograd), each library in its own processes, then what
+# learners wait for (lessons, model builds). Prints numbers; never fails on a slow one.
 bench: $(VENV)/.stamp-bench
+	$(PY) benchmarks/bench_lenet.py
+	$(PY) benchmarks/bench_conv.py
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_scalar.py
+	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_lenet.py --threads 1
+	$(PY) benchmarks/bench_conv.py --threads 1
+	$(PY) benchmarks/bench_lessons.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,48 +1,67 @@
-"""Convolution layers and a ResNet basic block, forward + backward, minigrad against PyTorch.
+"""Convolutions, a ResNet basic block and a VGG-style 3x3 stack, forward + backward,
+minigrad against PyTorch CPU, each library in its own process.
 
-    python benchmarks/bench_conv.py [--repeat 20] [--threads 1] [--profile]
+    python benchmarks/bench_conv.py [--only ResNet] [--rounds 5] [--threads 1]
 
-Each case runs forward and backward (with a fixed output gradient) in both libraries from
-the same weights and data, alternating, and prints the medians and the ratio
-minigrad/torch. The ResNet basic block is 32 x 64 x 16 x 16:
-conv3x3 - BN (training) - ReLU - conv3x3 - BN + identity - ReLU.
+Each case runs forward and backward (with a fixed output gradient) from the same weights
+and data in both libraries; the sum of the first output must agree. The ResNet basic block
+is 32 x 64 x 16 x 16 in training mode: conv3x3 - BN - ReLU - conv3x3 - BN, plus the input,
+ReLU (He et al., 2016). The VGG-style stack is two 3x3 convolutions with ReLU, a 2x2 max
+pool, two more and a pool, on 16 images of 3 x 32 x 32 (Simonyan & Zisserman, 2015).
 """
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from common import add_common_arguments, run, session
+from common import Case, main
 
-import minigrad as mg
-import minigrad.functional as F
-
-# name, input shape, weight shape, conv2d keyword arguments, input needs a gradient
-CONV_CASES = [
-    ("LeNet conv1 (no input grad)", (256, 1, 28, 28), (6, 1, 5, 5), dict(padding=2), False),
-    ("LeNet conv2", (256, 6, 14, 14), (16, 6, 5, 5), {}, True),
-    ("3x3 64->64 on 32x16x16", (32, 64, 16, 16), (64, 64, 3, 3), dict(padding=1), True),
-    ("3x3 stride 2 64->128", (32, 64, 16, 16), (128, 64, 3, 3), dict(padding=1, stride=2), True),
-    ("depthwise 3x3, 64 ch", (32, 64, 16, 16), (64, 1, 3, 3), dict(padding=1, groups=64), True),
-]
+# name: input shape, weight shape, conv2d keyword arguments, input needs a gradient
+CONV_CASES = {
+    "LeNet conv1 (no input grad), 256x1x28x28":
+        ((256, 1, 28, 28), (6, 1, 5, 5), dict(padding=2), False),
+    "LeNet conv2, 256x6x14x14": ((256, 6, 14, 14), (16, 6, 5, 5), {}, True),
+    "3x3 conv 64->64, 32x64x16x16": ((32, 64, 16, 16), (64, 64, 3, 3), dict(padding=1), True),
+    "depthwise 3x3 conv, 32x64x16x16":
+        ((32, 64, 16, 16), (64, 1, 3, 3), dict(padding=1, groups=64), True),
+}  # fmt: skip
 
 
-def conv_case(lib, fn, arrays, kwargs, input_grad):
-    x, w, b, g = arrays
-    x = lib(x, requires_grad=input_grad)
-    w, b = lib(w, requires_grad=True), lib(b, requires_grad=True)
-    grad = lib(g)
+def library(lib: str):
+    """(tensor constructor, functional module) of one library."""
+    if lib == "minigrad":
+        import minigrad as mg
+        import minigrad.functional as fn
 
-    def step():
-        fn.conv2d(x, w, b, **kwargs).backward(grad)
+        return mg.tensor, fn
+    import torch
+    import torch.nn.functional as fn
+
+    return torch.tensor, fn
+
+
+def conv_case(lib: str, name: str):
+    x_shape, w_shape, kwargs, input_grad = CONV_CASES[name]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    w = (rng.standard_normal(w_shape) * 0.1).astype(np.float32)
+    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    tensor, fn = library(lib)
+    x, w, b = tensor(x, requires_grad=input_grad), tensor(w, requires_grad=True), tensor(b)
+    b.requires_grad_()
+    out_shape = fn.conv2d(x, w, b, **kwargs).shape
+    grad = tensor(rng.standard_normal(tuple(out_shape)).astype(np.float32))
+
+    def step() -> float:
+        y = fn.conv2d(x, w, b, **kwargs)
+        y.backward(grad)
         w.grad = b.grad = x.grad = None
+        return y
 
-    return step
+    return step, float(step().sum().item())
 
 
 def resnet_block(fn, x, p, training=True):
-    """conv3x3 - BN - ReLU - conv3x3 - BN, plus the input, then ReLU (He et al., 2016)."""
+    """conv3x3 - BN - ReLU - conv3x3 - BN, plus the input, then ReLU."""
     y = fn.conv2d(x, p["conv1"], padding=1)
     y = fn.batch_norm(y, p["rm1"], p["rv1"], p["bn1.w"], p["bn1.b"], training=training)
     y = fn.relu(y)
@@ -51,8 +70,8 @@ def resnet_block(fn, x, p, training=True):
     return fn.relu(y + x)
 
 
-def resnet_arrays(rng, n=32, c=64, hw=16) -> dict[str, np.ndarray]:
-    f32 = np.float32
+def resnet_arrays(n=32, c=64, hw=16) -> dict[str, np.ndarray]:
+    rng, f32 = np.random.default_rng(0), np.float32
     arrays = {
         "x": rng.standard_normal((n, c, hw, hw)).astype(f32),
         "grad": rng.standard_normal((n, c, hw, hw)).astype(f32),
@@ -67,58 +86,60 @@ def resnet_arrays(rng, n=32, c=64, hw=16) -> dict[str, np.ndarray]:
     return arrays
 
 
-def resnet_case(lib, fn, arrays):
-    p = {k: lib(v, requires_grad=not k.startswith("r")) for k, v in arrays.items()}
-    x = lib(arrays["x"], requires_grad=True)
-    grad = lib(arrays["grad"])
+def resnet_case(lib: str):
+    arrays = resnet_arrays()
+    tensor, fn = library(lib)
+    p = {k: tensor(v, requires_grad=not k.startswith("r")) for k, v in arrays.items()}
+    x, grad = p.pop("x"), tensor(arrays["grad"])
+    p.pop("grad")
 
-    def step():
-        resnet_block(fn, x, p).backward(grad)
+    def step() -> float:
+        y = resnet_block(fn, x, p)
+        y.backward(grad)
         for t in list(p.values()) + [x]:
             t.grad = None
+        return y
 
-    return step
+    return step, float(step().sum().item())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=None, help="run only cases whose name contains this")
-    add_common_arguments(parser, repeat=20)
-    args = parser.parse_args(argv)
-    with session(args) as torch:
-        if torch is not None:
-            torch_lib = lambda a, requires_grad=False: torch.tensor(a, requires_grad=requires_grad)
-        rng = np.random.default_rng(0)
-        for name, x_shape, w_shape, kwargs, input_grad in CONV_CASES:
-            if args.only and args.only not in name:
-                continue
-            x = rng.standard_normal(x_shape).astype(np.float32)
-            w = rng.standard_normal(w_shape).astype(np.float32) * 0.1
-            b = rng.standard_normal(w_shape[0]).astype(np.float32)
-            with mg.no_grad():
-                out_shape = F.conv2d(mg.tensor(x), mg.tensor(w), **kwargs).shape
-            g = rng.standard_normal(out_shape).astype(np.float32)
-            arrays = (x, w, b, g)
-            steps = {"minigrad": conv_case(mg.tensor, F, arrays, kwargs, input_grad)}
-            if torch is not None:
-                steps["torch"] = conv_case(
-                    torch_lib, torch.nn.functional, arrays, kwargs, input_grad
-                )
-            run(name, steps, args.repeat, args.profile)
-        if not args.only or args.only in "ResNet basic block":
-            arrays = resnet_arrays(rng)
-            if torch is not None:  # the same block computes the same values in both
-                mp = {k: mg.tensor(v) for k, v in arrays.items()}
-                tp = {k: torch.tensor(v) for k, v in arrays.items()}
-                ours = resnet_block(F, mg.tensor(arrays["x"]), mp).numpy()
-                theirs = resnet_block(torch.nn.functional, torch.tensor(arrays["x"]), tp).numpy()
-                assert np.allclose(ours, theirs, atol=1e-4), np.abs(ours - theirs).max()
-            steps = {"minigrad": resnet_case(mg.tensor, F, arrays)}
-            if torch is not None:
-                steps["torch"] = resnet_case(torch_lib, torch.nn.functional, arrays)
-            run("ResNet basic block 32x64x16x16", steps, args.repeat, args.profile)
-    return 0
+VGG_CHANNELS = [(3, 32), (32, 32), "pool", (32, 64), (64, 64), "pool"]
 
+
+def vgg_case(lib: str, n: int = 16):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, 3, 32, 32)).astype(np.float32)
+    tensor, fn = library(lib)
+    layers = []
+    for spec in VGG_CHANNELS:
+        if spec == "pool":
+            layers.append(None)
+            continue
+        c_in, c_out = spec
+        w = rng.standard_normal((c_out, c_in, 3, 3)) * np.sqrt(2 / (9 * c_in))
+        layers.append(
+            (tensor(w.astype(np.float32), requires_grad=True), tensor(np.zeros(c_out, np.float32)))
+        )
+        layers[-1][1].requires_grad_()
+    x = tensor(x)
+    grad = tensor(rng.standard_normal((n, 64, 8, 8)).astype(np.float32))
+
+    def step() -> float:
+        y = x
+        for layer in layers:
+            y = fn.max_pool2d(y, 2) if layer is None else fn.relu(fn.conv2d(y, *layer, padding=1))
+        y.backward(grad)
+        for layer in layers:
+            if layer is not None:
+                layer[0].grad = layer[1].grad = None
+        return y
+
+    return step, float(step().sum().item())
+
+
+CASES = {name: Case(lambda lib, name=name: conv_case(lib, name)) for name in CONV_CASES}
+CASES["ResNet basic block, 32x64x16x16, train mode"] = Case(resnet_case, rtol=1e-3)
+CASES["VGG-style 3x3 stack, 16x3x32x32"] = Case(vgg_case, rtol=1e-3)
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(CASES, __doc__))

@@ -1,24 +1,18 @@
-"""One LeNet-5 training step, minigrad against PyTorch CPU in the same process.
+"""One LeNet-5 training step, minigrad against PyTorch CPU, each in its own process.
 
-    python benchmarks/bench_lenet.py [--batch 64 256] [--repeat 30] [--profile]
+    python benchmarks/bench_lenet.py [--rounds 5] [--steps 10] [--threads 2] [--only 256]
 
 The step: input N x 1 x 28 x 28 float32; conv(1->6, 5x5, pad 2) ReLU maxpool 2;
 conv(6->16, 5x5) ReLU maxpool 2; flatten; fc 400->120 ReLU; 120->84 ReLU; 84->10;
 softmax cross-entropy; backward; SGD update. Both libraries start from the same weights
-and see the same batch, so the first losses must agree. PyTorch gets as many threads as
-numpy's BLAS. Runs alternate between the two; medians and the ratio minigrad/torch are
-printed. --profile prints a cProfile of the minigrad step (where the time goes).
+and see the same batch, so their first losses must agree. See common.py for how the
+processes alternate and what is printed.
 """
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from common import add_common_arguments, run, session
-
-import minigrad as mg
-import minigrad.functional as F
+from common import Case, main
 
 SHAPES = {
     "conv1.weight": (6, 1, 5, 5),
@@ -55,55 +49,40 @@ def lenet(p: dict, x, fn) -> object:
     return fn.linear(y, p["fc3.weight"], p["fc3.bias"])
 
 
-def minigrad_step(params: dict, x, labels) -> float:
-    loss = F.cross_entropy(lenet(params, x, F), labels)
-    loss.backward()
-    with mg.no_grad():
-        for p in params.values():
-            p.numpy()[...] -= LR * p.grad.numpy()
-            p.grad = None
-    return loss.item()
-
-
-def torch_step(torch, params: dict, x, labels) -> float:
-    tf = torch.nn.functional
-    loss = tf.cross_entropy(lenet(params, x, tf), labels)
-    loss.backward()
-    with torch.no_grad():
-        for p in params.values():
-            p -= LR * p.grad
-            p.grad = None
-    return loss.item()
-
-
-def bench(batch: int, repeat: int, torch, profile: bool) -> None:
+def make_step(lib: str, batch: int):
     rng = np.random.default_rng(1)
     images = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, size=batch)
     weights = init_weights()
-    mg_params = {k: mg.tensor(v, requires_grad=True) for k, v in weights.items()}
-    mg_x, mg_labels = mg.tensor(images), mg.tensor(labels)
-    steps = {"minigrad": lambda: minigrad_step(mg_params, mg_x, mg_labels)}
-    first = {"minigrad": steps["minigrad"]()}
-    if torch is not None:
-        t_params = {k: torch.tensor(v, requires_grad=True) for k, v in weights.items()}
-        t_x, t_labels = torch.tensor(images), torch.tensor(labels)
-        steps["torch"] = lambda: torch_step(torch, t_params, t_x, t_labels)
-        first["torch"] = steps["torch"]()
-        assert abs(first["minigrad"] - first["torch"]) < 1e-4, first  # the same computation
-    run(f"LeNet-5 step, batch {batch:4d}:", steps, repeat, profile)
+    if lib == "minigrad":
+        import minigrad as mg
+        import minigrad.functional as fn
+
+        no_grad, tensor = mg.no_grad, mg.tensor
+    else:
+        import torch
+        import torch.nn.functional as fn
+
+        no_grad, tensor = torch.no_grad, torch.tensor
+    params = {k: tensor(v, requires_grad=True) for k, v in weights.items()}
+    x, y = tensor(images), tensor(labels)
+
+    def step() -> float:
+        loss = fn.cross_entropy(lenet(params, x, fn), y)
+        loss.backward()
+        with no_grad():
+            for p in params.values():
+                p -= LR * p.grad
+                p.grad = None
+        return loss.item()
+
+    first = step()
+    return step, first
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, nargs="+", default=[64, 256])
-    add_common_arguments(parser, repeat=30)
-    args = parser.parse_args(argv)
-    with session(args) as torch:
-        for batch in args.batch:
-            bench(batch, args.repeat, torch, args.profile)
-    return 0
-
+CASES = {
+    f"LeNet-5 train step, batch {b}": Case(lambda lib, b=b: make_step(lib, b)) for b in (64, 256)
+}
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(CASES, __doc__))

@@ -1,31 +1,25 @@
 """The scalar engine against micrograd: one training step of micrograd's demo MLP.
 
-    python benchmarks/bench_scalar.py [--repeat 5]
+    python benchmarks/bench_scalar.py [--rounds 5] [--steps 5]
 
 The step is the one from micrograd's demo notebook: a 2-16-16-1 ReLU MLP scores 100 points
 of the two-moons data set, the loss is the max-margin (hinge) loss plus L2 regularisation
 (about 66,000 graph nodes), then backward and an SGD update. Both engines start from the
-same weights and see the same points, so they must print the same loss. Runs alternate
-between the engines; the medians and their ratio are printed. micrograd (0.1.0, on PyPI)
-is optional: without it only minigrad's time is printed.
+same weights and see the same points, so their first losses must agree. Each engine runs
+in its own processes, alternating (common.py). Before each timed step the garbage collector
+runs (untimed) and after it once more (timed): each engine pays for the garbage it made.
+micrograd's graph is full of reference cycles (its backward closures point back at their
+output), so most of its time goes to Python's cyclic garbage collector; minigrad's graph
+has no cycles and is freed by reference counting. micrograd (0.1.0, on PyPI) is optional:
+without it only minigrad's time is printed.
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
 import random
-import statistics
-import time
 
 import numpy as np
-
-import minigrad as mg
-
-try:
-    from micrograd.engine import Value as MicroValue
-except ImportError:  # the comparison is optional
-    MicroValue = None
+from common import Case, main
 
 
 def moons(n: int = 100, seed: int = 1) -> tuple[list[list[float]], list[float]]:
@@ -109,41 +103,22 @@ def count_nodes(root) -> int:
     return len(seen)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="timed steps per engine")
-    args = parser.parse_args()
-
-    points, labels = moons()
-    weights = init_weights([2, 16, 16, 1])
-    engines = {"minigrad": MLP(mg.Value, weights)}
-    if MicroValue is not None:
-        engines["micrograd"] = MLP(MicroValue, weights)
+def make(lib: str):
+    if lib == "minigrad":
+        from minigrad import Value
     else:
-        print("micrograd is not installed (pip install micrograd==0.1.0): no comparison")
+        from micrograd.engine import Value
+    points, labels = moons()
+    model = MLP(Value, init_weights([2, 16, 16, 1]))
+    first = train_step(model, points, labels)
+    return (lambda: train_step(model, points, labels)), first
 
-    losses = {name: train_step(m, points, labels) for name, m in engines.items()}  # warm-up
-    print("loss after the first step: " + ", ".join(f"{k} {v:.6f}" for k, v in losses.items()))
-    if len(losses) == 2 and not np.isclose(*losses.values(), rtol=1e-9):
-        raise SystemExit("the two engines disagree: the comparison would be meaningless")
-    nodes = count_nodes(loss(engines["minigrad"], points, labels))
-    print(f"graph nodes in one forward pass: about {nodes:,}")
 
-    times: dict[str, list[float]] = {name: [] for name in engines}
-    for _ in range(args.repeat):
-        for name, model in engines.items():  # alternate, so drifts affect both
-            gc.collect()  # start clean: no garbage left by the other engine
-            t0 = time.perf_counter()
-            train_step(model, points, labels)
-            gc.collect()  # and pay for your own (micrograd's graph is cyclic garbage)
-            times[name].append(time.perf_counter() - t0)
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
-    for name, t in medians.items():
-        print(f"{name:10s} {t * 1e3:9.1f} ms per step (median of {args.repeat})")
-    if "micrograd" in medians:
-        ratio = medians["micrograd"] / medians["minigrad"]
-        print(f"minigrad Value is {ratio:.1f}x faster than micrograd (target: >= 10x)")
-
+CASES = {
+    "Value: one step of micrograd's demo MLP (2-16-16-1, 100 points)": Case(
+        make, libs=("minigrad", "micrograd"), rtol=1e-9, steps=5, warmup=1, gc_each_step=True
+    )
+}
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main(CASES, __doc__))

@@ -13,7 +13,7 @@ import minigrad.functional as F
 import minigrad.ops as ops_package
 from minigrad.autograd import Function
 from minigrad.functional.pooling import _pick, _windows
-from minigrad.ops import elementwise, matmul, movement, reduce, window
+from minigrad.ops import elementwise, matmul, movement, reduce, window, write
 from minigrad.ops.reduce import Amax
 
 
@@ -434,7 +434,7 @@ def test_binary_cross_entropy_matches_torch(torch, rng):
 
 def _primitive_classes() -> set[type]:
     found = set()
-    for module in (elementwise, reduce, movement, matmul, window):
+    for module in (elementwise, reduce, movement, matmul, window, write):
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if (
                 issubclass(obj, Function)

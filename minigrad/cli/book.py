@@ -13,6 +13,7 @@ import time
 
 from ..lessons import LessonsNotFound
 from .common import out_dir
+from .process import tuned
 
 
 def _cmd_book(args: argparse.Namespace) -> int:
@@ -21,7 +22,8 @@ def _cmd_book(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     folder = out_dir(args.out)
     try:
-        pages = build_book(folder, quick=args.quick, numbers=args.lesson or None)
+        with tuned():  # the kernels inherit one BLAS thread and the malloc settings
+            pages = build_book(folder, quick=args.quick, numbers=args.lesson or None)
     except BookToolsMissing as e:
         print(f"minigrad book: {e}", file=sys.stderr)
         return 1

@@ -44,19 +44,16 @@ class Unfold(Function):
     """
 
     def forward(self, x, kernel_size, dilation, padding, stride, fill=0.0):
-        self.geometry = dict(
-            kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride
-        )
         n, c, h, w = x.shape
         (kh, kw), (dh, dw), (sh, sw) = kernel_size, dilation, stride
         (pt, pb), (pl, pr) = padding
         oh = window_count(h, kh, sh, pt, pb, dh)
         ow = window_count(w, kw, sw, pl, pr, dw)
         xp = x.transpose(1, 2, 3, 0)  # (C, H, W, N): the batch axis innermost, see above
-        if pt or pb or pl or pr or not xp.flags.c_contiguous:
-            padded = np.full((c, h + pt + pb, w + pl + pr, n), fill, dtype=x.dtype)
-            padded[:, pt : pt + h, pl : pl + w] = xp
-            xp = padded
+        if pt or pb or pl or pr:
+            xp = _padded(xp, padding, fill)
+        elif not xp.flags.c_contiguous:
+            xp = np.ascontiguousarray(xp)
         s_c, s_h, s_w, s_n = xp.strides
         windows = as_strided(
             xp,
@@ -69,7 +66,21 @@ class Unfold(Function):
 
     def backward(self, grad):
         h, w = self.inputs[0].shape[2:]
-        return Fold.apply(grad, output_size=(h, w), **self.geometry)
+        return Fold.apply(grad, output_size=(h, w), **_geometry(self.params))
+
+
+def _padded(xp: np.ndarray, padding: tuple, fill: float) -> np.ndarray:
+    """(C, H, W, N) surrounded by `fill`: the image copied once, the border strips filled
+    (not the whole array filled first and then mostly overwritten: one pass less)."""
+    (pt, pb), (pl, pr) = padding
+    c, h, w, n = xp.shape
+    out = np.empty((c, h + pt + pb, w + pl + pr, n), dtype=xp.dtype)
+    out[:, :pt] = fill
+    out[:, pt + h :] = fill
+    out[:, pt : pt + h, :pl] = fill
+    out[:, pt : pt + h, pl + w :] = fill
+    out[:, pt : pt + h, pl : pl + w] = xp
+    return out
 
 
 class Fold(Function):
@@ -81,9 +92,6 @@ class Fold(Function):
     """
 
     def forward(self, cols, output_size, kernel_size, dilation, padding, stride):
-        self.geometry = dict(
-            kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride
-        )
         n, ckk, _ = cols.shape
         h, w = output_size
         (kh, kw), (dh, dw), (sh, sw) = kernel_size, dilation, stride
@@ -101,4 +109,9 @@ class Fold(Function):
         return out[:, pt : pt + h, pl : pl + w].transpose(3, 0, 1, 2)
 
     def backward(self, grad):
-        return Unfold.apply(grad, **self.geometry)
+        return Unfold.apply(grad, **_geometry(self.params))
+
+
+def _geometry(params: dict) -> dict:
+    """The window geometry among an Unfold's or Fold's keyword arguments."""
+    return {k: params[k] for k in ("kernel_size", "dilation", "padding", "stride")}
