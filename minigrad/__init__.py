@@ -6,7 +6,6 @@ x = mg.tensor([[1.0, 2.0]], requires_grad=True)  # the tensor engine
 """
 
 from . import autograd, data, functional, models, nn, optim, train, utils, viz
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .device import (
     accelerator,
     backends,
@@ -48,6 +47,7 @@ from .factory import (
     zeros_like,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .recording import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .scalar import Value
 from .serialization import load, save
 from .tensor import (

@@ -1,4 +1,4 @@
-"""The graph layer: the `Function` protocol, the one graph walk, and `no_grad`.
+"""The graph layer: the `Function` protocol and the one graph walk.
 
 Both engines build the same kind of graph. Every result of a differentiable
 operation is a *node* that remembers its *parents* (the inputs it was computed
@@ -17,131 +17,46 @@ A node is any object with these members (`Value` and `Tensor` both have them):
     _accumulate(grad)   store `grad` in `.grad` if this node keeps gradients
     _release()          free what the backward needed (the graph is used once)
 
+Tensors (the results of `Function.apply`) are made by the class tensor.py registers with
+`set_result_class`. What is recorded at all (grad mode), which gradients are kept and the
+scopes pictures group nodes by live in recording.py; the PyTorch names of grad mode
+(`mg.autograd.no_grad`, ...) are importable from here too.
+
 This module knows nothing else about minigrad: it never imports the engines.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import inspect
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
-import numpy as np
+from .recording import (  # noqa: F401 - grad mode, scopes: also mg.autograd.no_grad, as in PyTorch
+    Frame,
+    _GradMode,
+    _Scope,
+    composite,
+    current_scope,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    retain_grads,
+    scope,
+    set_grad_enabled,
+)
 
-# --------------------------------------------------------------------------------------------
-# Recording on and off
-
-
-class _GradMode:
-    enabled = True
-
-
-def is_grad_enabled() -> bool:
-    """True when new operations are recorded in the graph."""
-    return _GradMode.enabled
-
-
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn graph recording on or off inside a `with` block (or a decorated function)."""
-
-    def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
-
-    def __enter__(self) -> None:
-        self.prev = _GradMode.enabled
-        _GradMode.enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self.prev
+# The class of the results `Function.apply` builds: Tensor, set once by tensor.py (this module
+# never imports it). A Parameter's ops give Tensors, as in PyTorch.
+_Tensor: Any = None
 
 
-class no_grad(set_grad_enabled):
-    """Operations inside `with mg.no_grad():` build no graph (evaluation, optimizer steps)."""
-
-    def __init__(self) -> None:
-        super().__init__(False)
-
-
-class enable_grad(set_grad_enabled):
-    """Record the graph again inside a `no_grad` block."""
-
-    def __init__(self) -> None:
-        super().__init__(True)
-
-
-# --------------------------------------------------------------------------------------------
-# Scopes: which layer or composite op produced a node (read by the pictures, never by the math)
-
-
-class Frame(NamedTuple):
-    """One level of the scope stack: `kind` is 'op' (a composite like conv2d) or 'module'."""
-
-    kind: str
-    name: str
-    obj: Any
-    call: int  # distinguishes two calls of the same module or composite
-
-
-class _Scope:
-    stack: tuple[Frame, ...] = ()
-    calls = 0
-
-
-def current_scope() -> tuple[Frame, ...]:
-    """The frames enclosing the code that runs now, outermost first."""
-    return _Scope.stack
-
-
-@contextlib.contextmanager
-def scope(name: str, kind: str = "op", obj: Any = None) -> Iterator[None]:
-    """Tag every node created inside the block with a frame, so pictures can group them."""
-    _Scope.calls += 1
-    prev = _Scope.stack
-    _Scope.stack = prev + (Frame(kind, name, obj, _Scope.calls),)
-    try:
-        yield
-    finally:
-        _Scope.stack = prev
-
-
-def composite(name: str):
-    """Decorator for a composed op (conv2d, batch_norm, ...): its nodes are grouped under `name`."""
-
-    def wrap(fn):
-        @functools.wraps(fn)
-        def inner(*args, **kwargs):
-            with scope(name, "op"):
-                return fn(*args, **kwargs)
-
-        return inner
-
-    return wrap
-
-
-class _KeepAll:
-    enabled = False
-
-
-@contextlib.contextmanager
-def retain_grads() -> Iterator[None]:
-    """Inside this block, backward stores `.grad` on every node, not only on leaves.
-
-    Pictures use it to show the gradient of each intermediate result.
-    """
-    prev = _KeepAll.enabled
-    _KeepAll.enabled = True
-    try:
-        yield
-    finally:
-        _KeepAll.enabled = prev
-
-
-def retains_all_grads() -> bool:
-    return _KeepAll.enabled
+def set_result_class(cls: type) -> None:
+    """Make `cls` the class of every result of `Function.apply` (tensor.py calls it once)."""
+    global _Tensor
+    _Tensor = cls
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,13 +68,19 @@ class Function:
 
     Subclasses write two methods and nothing else (no graph code):
 
-    * ``forward(self, *arrays, **params)``: ndarrays in, one ndarray out. Keep what
-      backward needs on ``self`` (small things) or with ``save_for_backward``.
+    * ``forward(self, *arrays, **params)``: ndarrays in, one ndarray out. What backward
+      needs from the forward pass (a mask, the shares of a tie) is kept with
+      ``self.save_for_backward(...)``; nothing else is stored on ``self``.
     * ``backward(self, grad)``: the gradient of the output (a Tensor) in, one gradient
       per input out (Tensors, or None where an input gets no gradient). Written with
-      Tensor operations, so ``create_graph=True`` can differentiate it again. The input
-      Tensors are ``self.inputs``; the output Tensor is ``self.output`` when the class
-      sets ``saves_output = True`` (held weakly: outputs never keep their graph alive).
+      Tensor operations, so ``create_graph=True`` can differentiate it again.
+
+    What backward can read, all recorded by ``apply``: ``self.inputs`` (the input
+    Tensors), ``self.params`` (the keyword arguments of apply, such as ``dims``),
+    ``self.saved_tensors`` (what forward saved) and ``self.output`` (when the class sets
+    ``saves_output = True``; held weakly: outputs never keep their graph alive). After a
+    backward without ``retain_graph``, what was saved is freed, and a second backward
+    through the node raises, naming it.
 
     ``Cls.apply(*tensors, **params)`` runs the op and records it in the graph.
 
@@ -179,9 +100,9 @@ class Function:
 
     saves_output = False
     reads_inputs: tuple[int, ...] = ()  # inputs whose values backward reads
-    saved: tuple = ()  # what save_for_backward kept; emptied once backward has used it
+    saved: tuple = ()  # what save_for_backward kept; freed once backward has used it
     released = False  # True after a backward without retain_graph freed what it needed
-    params: dict = {}  # the keyword arguments of apply (never changed in place)
+    params: dict = {}  # the keyword arguments of apply (never changed in place; kept)
     versions: tuple | None = None  # the inputs' versions when recorded; None: all were 0
     out_version = 0  # the output's version when it was made (an in-place op sets it)
     rebased_at = 0  # > 0: made by an in-place change, which took the tensor to this version
@@ -190,10 +111,12 @@ class Function:
     # a million nodes holds a million of each.)
 
     def save_for_backward(self, *items: Any) -> None:
+        """Keep `items` (arrays in forward, Tensors in a PyTorch-style forward) for backward."""
         self.saved = items
 
     @property
     def saved_tensors(self) -> tuple:
+        """What forward kept with `save_for_backward`, in the same order."""
         return self.saved
 
     @property
@@ -249,19 +172,18 @@ class Function:
             data = fn.forward(inputs[0]._data, inputs[1]._data)
         else:
             data = fn.forward(*[t._data for t in inputs], **params)
-        node_type = type(inputs[0])
         if not _GradMode.enabled:
-            return node_type._constant(data)
+            return _Tensor._constant(data)
         for t in inputs:
             if t.requires_grad:
                 break
         else:  # constants in, a constant out: nothing to record
-            return node_type._constant(data)
+            return _Tensor._constant(data)
         fn.inputs = inputs
-        if params:  # lets pictures replay one node (viz gradcheck colouring)
+        if params:  # backward reads them; pictures replay one node with them (viz/health.py)
             fn.params = params
         fn.scope = _Scope.stack
-        out = node_type._from_function(data, fn)
+        out = _Tensor._from_function(data, fn)
         if cls.saves_output:
             fn._out = weakref.ref(out)
         return out
@@ -334,7 +256,7 @@ class BackwardNode(Function):
             if k == self._differentiable:
                 grads[k] = grad
             elif self._materialize and shape is not None:
-                grads[k] = grad._constant(np.zeros(shape, dtype))
+                grads[k] = grad.new_zeros(shape, dtype=dtype)
         result = self.function.backward(self, *grads)
         result = result if isinstance(result, tuple) else (result,)
         name = type(self).__name__
@@ -399,7 +321,7 @@ def _apply_with_ctx(cls: type, *args: Any, **kwargs: Any) -> Any:
     ctx.scope = _Scope.stack
     result = list(outputs)
     chosen = outputs[ctx._differentiable]
-    result[ctx._differentiable] = type(chosen)._from_function(chosen._data, ctx)
+    result[ctx._differentiable] = _Tensor._from_function(chosen._data, ctx)
     return tuple(result) if isinstance(out, tuple) else result[0]
 
 
@@ -410,8 +332,13 @@ def _apply_with_ctx(cls: type, *args: Any, **kwargs: Any) -> Any:
 _PLACE = object()  # on the walk's stack: "place the node below me, its parents are placed"
 
 
-def topological_order(root: Any) -> list:
-    """Every node `root` depends on, parents before children, with an explicit stack.
+def topological_order(roots: Any, keep: Callable[[Any], bool] | None = None) -> list:
+    """Every node the roots depend on, parents before children: the one graph walk.
+
+    `roots` is a node or a list of nodes. `keep(parent)` decides which parents the walk
+    goes into; by default those a gradient can reach (`requires_grad`), which is the order
+    backward needs (`backward_order`). Pictures pass `keep=every_node` to get the constants
+    too (a constant is a leaf: nothing is missed below it).
 
     A recursive walk would stop near Python's recursion limit (about 1,000 nodes); this
     one handles a chain of a million. A node is pushed twice: first to visit its parents,
@@ -421,7 +348,10 @@ def topological_order(root: Any) -> list:
     """
     order: list = []
     visited: set = set()
-    stack: list = [root]
+    if isinstance(roots, (list, tuple)):  # several roots: as if they were one node's parents
+        stack = [r for r in reversed(roots) if (r.requires_grad if keep is None else keep(r))]
+    else:
+        stack = [roots]
     push, pop, emit, see = stack.append, stack.pop, order.append, visited.add
     while stack:
         node = pop()
@@ -434,9 +364,14 @@ def topological_order(root: Any) -> list:
         push(node)
         push(_PLACE)
         for parent in reversed(node._parents):  # reversed: the first parent is visited first
-            if parent.requires_grad and parent not in visited:
+            if (parent.requires_grad if keep is None else keep(parent)) and parent not in visited:
                 push(parent)
     return order
+
+
+def every_node(node: Any) -> bool:
+    """`keep` for `topological_order` that walks into every parent, constants included."""
+    return True
 
 
 def run_backward(
@@ -470,10 +405,7 @@ def backward_order(roots: Sequence[Any]) -> list:
     the HTML explorer can step through exactly what the engine does. A node that no
     gradient reaches is still listed; the walk skips it.
     """
-    if len(roots) == 1:
-        order = topological_order(roots[0])
-    else:  # several outputs: walk from a virtual root whose parents are the outputs
-        order = topological_order(_Roots(tuple(roots)))[:-1]
+    order = topological_order(roots[0] if len(roots) == 1 else list(roots))
     order.reverse()
     return order
 
@@ -537,12 +469,3 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
             if not retain_graph:
                 node._release()
     return captured or {}
-
-
-class _Roots:
-    """A virtual node whose parents are several outputs (for backward from a list)."""
-
-    requires_grad = True
-
-    def __init__(self, parents: tuple) -> None:
-        self._parents = parents

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .factory import default_generator
+from .factory import default_generator, from_numpy
 from .fileio import atomic_write
 from .tensor import Tensor
 from .transforms import Compose, Normalize, RandomCrop, RandomHorizontalFlip, RandomShift
@@ -113,7 +113,7 @@ class TensorDataset(Dataset):
                 if np.ndim(index) == 0 and not isinstance(index, slice)
                 else np.stack([self.transform(row) for row in first])
             )
-        return tuple(Tensor._constant(np.asarray(a)) for a in sample)
+        return tuple(from_numpy(np.asarray(a)) for a in sample)
 
     def get_batch(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """The rows at `indices` of every tensor, as stacked arrays (the loader's fast path)."""
@@ -275,10 +275,10 @@ def default_collate(samples: list[Any]) -> Any:
 
 def _as_tensors(batch: Any) -> Any:
     if isinstance(batch, tuple):
-        return [Tensor._constant(np.asarray(a)) for a in batch]
+        return [from_numpy(np.asarray(a)) for a in batch]
     if isinstance(batch, dict):
-        return {k: Tensor._constant(np.asarray(a)) for k, a in batch.items()}
-    return Tensor._constant(np.asarray(batch))
+        return {k: from_numpy(np.asarray(a)) for k, a in batch.items()}
+    return from_numpy(np.asarray(batch))
 
 
 def _check_batch_size(batch_size: Any, op: str) -> None:

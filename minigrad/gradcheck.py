@@ -4,11 +4,13 @@ The derivative of f at x can be estimated without any calculus:
 
     df/dx ~ (f(x + eps) - f(x - eps)) / (2 eps)        (central differences)
 
-`gradcheck` compares that estimate with what backpropagation computes, for every
-element of every input. A disagreement means a backward is wrong. For a tensor
-output it checks the gradient of sum(out * v) for a fixed random v, which
-catches any wrong entry of the Jacobian (a cancellation would need v to be
-exactly orthogonal to the error, which a random v never is).
+`central_differences` computes that estimate (the one place minigrad does; the
+per-node check of the pictures, viz/health.py, uses it too), and `gradcheck`
+compares it with what backpropagation computes, for every element of every
+input. A disagreement means a backward is wrong. For a tensor output it checks
+the gradient of sum(out * v) for a fixed random v, which catches any wrong entry
+of the Jacobian (a cancellation would need v to be exactly orthogonal to the
+error, which a random v never is).
 """
 
 from __future__ import annotations
@@ -18,12 +20,46 @@ from typing import Any
 
 import numpy as np
 
+from .factory import from_numpy
 from .scalar import Value
 from .tensor import Tensor, float64, grad
 
 
 class GradcheckError(AssertionError):
     """Raised when an analytical gradient disagrees with its finite-difference estimate."""
+
+
+def central_differences(
+    f: Callable[[], float],
+    x: np.ndarray,
+    eps: float = 1e-6,
+    at: Sequence[tuple[int, ...]] | None = None,
+) -> np.ndarray:
+    r"""Estimates of df/dx[k] = (f(x + eps e_k) - f(x - eps e_k)) / (2 eps), one per index k.
+
+    `f()` reads `x` (it closes over it, or over a tensor sharing its memory): each element
+    is changed in place, f is called twice, and the element is put back. `at` lists the
+    indices (tuples, as np.ndindex gives) to estimate; every element by default, in which
+    case the result has x's shape. Perturbing x[k] itself, never a reshaped copy, works for
+    views that are not contiguous too.
+
+    >>> x = np.array([1.0, 2.0])
+    >>> central_differences(lambda: float((x**2).sum()), x).round(6)
+    array([2., 4.])
+    """
+    if not x.flags.writeable:
+        raise ValueError("central_differences: x is read-only (a broadcast view?); pass a copy")
+    indices = list(np.ndindex(*x.shape)) if at is None else list(at)
+    numeric = np.empty(len(indices))
+    for n, k in enumerate(indices):
+        orig = x[k]
+        x[k] = orig + eps
+        hi = f()
+        x[k] = orig - eps
+        lo = f()
+        x[k] = orig
+        numeric[n] = (hi - lo) / (2 * eps)
+    return numeric.reshape(x.shape) if at is None else numeric
 
 
 def gradcheck(
@@ -55,7 +91,7 @@ def gradcheck(
             )
     rng = np.random.default_rng(0)
     outs = _as_tuple(fn(*inputs))
-    weights = [Tensor._constant(rng.standard_normal(o.shape)) for o in outs]
+    weights = [from_numpy(np.asarray(rng.standard_normal(o.shape))) for o in outs]
 
     def project(*xs: Any) -> Tensor:  # f(x) = sum(out * v): one number to differentiate
         total = None
@@ -72,21 +108,12 @@ def gradcheck(
         analytic = [None] * len(wanted)
     for i, x, a in zip(checked, wanted, analytic):
         a = np.zeros(x.shape) if a is None else a.numpy()
-        numeric = np.zeros(x.shape)
         if not x.numpy().flags.writeable:
             raise ValueError(
                 f"gradcheck: input {i} is a read-only view (a broadcast?); pass a copy"
             )
-        # perturb x.numpy() in place, element by element: x.numpy()[k], never a reshaped copy
-        # (x may be a transposed, non-contiguous view, which reshape(-1) would copy)
-        for k in np.ndindex(*x.shape):  # recorded, not no_grad: fn may differentiate inside
-            orig = x.numpy()[k]
-            x.numpy()[k] = orig + eps
-            hi = project(*inputs).item()
-            x.numpy()[k] = orig - eps
-            lo = project(*inputs).item()
-            x.numpy()[k] = orig
-            numeric[k] = (hi - lo) / (2 * eps)
+        # recorded, not no_grad: fn may differentiate inside
+        numeric = central_differences(lambda: project(*inputs).item(), x.numpy(), eps)
         # NaN where the other is a number is a failure too (np.abs(nan) > tol is False)
         bad = ~np.isclose(a, numeric, rtol=rtol, atol=atol, equal_nan=True)
         if bad.any():
@@ -118,17 +145,17 @@ def gradgradcheck(
     inputs = list(inputs)
     checked = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
     rng = np.random.default_rng(1)
-    weights = [Tensor._constant(rng.standard_normal(o.shape)) for o in _as_tuple(fn(*inputs))]
+    outs = _as_tuple(fn(*inputs))
+    weights = [from_numpy(np.asarray(rng.standard_normal(o.shape))) for o in outs]
 
     def first_derivative(*xs: Any) -> tuple[Tensor, ...]:
         total = sum(((o.double() * v).sum() for o, v in zip(_as_tuple(fn(*xs)), weights)))
         wanted = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
         if not total.requires_grad:
-            return tuple(Tensor._constant(np.zeros(x.shape)) for x in wanted)
+            return tuple(from_numpy(np.zeros(x.shape)) for x in wanted)
         grads = grad(total, wanted, create_graph=True, allow_unused=True)
-        return tuple(
-            Tensor._constant(np.zeros(x.shape)) if g is None else g for x, g in zip(wanted, grads)
-        )
+        zeros = [from_numpy(np.zeros(x.shape)) for x in wanted]
+        return tuple(z if g is None else g for z, g in zip(zeros, grads))
 
     if not checked:
         raise ValueError("gradgradcheck: no input has requires_grad=True, nothing to check")
@@ -153,10 +180,9 @@ def _gradcheck_scalar(
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: fn must return a Value, got {type(out).__name__}")
     out.backward()
-    for i, v in enumerate(values):
-        hi = fn(*[Value(x + eps if j == i else x) for j, x in enumerate(xs)]).data
-        lo = fn(*[Value(x - eps if j == i else x) for j, x in enumerate(xs)]).data
-        numeric = (hi - lo) / (2 * eps)
+    at = np.array(xs)
+    numerics = central_differences(lambda: fn(*[Value(float(x)) for x in at]).data, at, eps)
+    for i, (v, numeric) in enumerate(zip(values, numerics)):
         if abs(v.grad - numeric) > atol + rtol * abs(numeric):
             if raise_exception:
                 raise GradcheckError(

@@ -41,8 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import Function, is_grad_enabled
+from .autograd import Function
 from .ops.write import SetRegion, view_steps
+from .recording import is_grad_enabled
 
 
 class VersionCounter:
@@ -199,7 +200,7 @@ def _previous(t: Any, after: int) -> Any:
     It counts its own version, already `after`: its memory is about to change, and nothing
     that uses it later (the op of the change) should see that as a change.
     """
-    old = type(t)._constant(t._data)
+    old = t.data  # a plain Tensor on t's memory, no history (a Parameter's too)
     old._counter = VersionCounter(after)
     if t._fn is not None:
         old._fn, old._parents, old.requires_grad = t._fn, t._parents, True

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from . import inplace
-from .autograd import enable_grad
 from .nn.module import zero_grad
+from .recording import enable_grad
 from .tensor import Tensor
 
 __all__ = [

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from .factory import from_numpy
 from .fileio import atomic_write
 from .tensor import Tensor
 
@@ -111,7 +112,7 @@ def _decode(node: Any, arrays: Mapping[str, np.ndarray]) -> Any:
     if kind == "value":
         return body
     if kind == "tensor":
-        return Tensor._constant(arrays[body])
+        return from_numpy(arrays[body])
     if kind == "array":
         return arrays[body]
     if kind == "scalar":

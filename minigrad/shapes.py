@@ -91,6 +91,25 @@ def as_dim(dim: Any, ndim: int, op: str, name: str = "dim", new_axis: bool = Fal
     return int(dim) % size
 
 
+def dim_or_axis(dim: Any, axis: Any, op: str) -> Any:
+    """`dim`, or `axis` (numpy's name, which PyTorch accepts too), not both."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{op}: give dim or axis, not both")
+    return axis
+
+
+def as_dim_list(args: tuple, op: str) -> tuple:
+    """The dims of f(1, 0) or f((1, 0)) as a tuple of ints (permute's, for example)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    for d in args:
+        if not is_int(d):
+            raise TypeError(f"{op}: dims must be ints, got {d!r} in {args}")
+    return tuple(args)
+
+
 def as_dims(dim: Any, ndim: int, op: str, name: str = "dim") -> tuple[int, ...] | None:
     """`dim` (None, an int, or a tuple/list of ints) as sorted indices, None meaning all dims.
 

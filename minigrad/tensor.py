@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import autograd, inplace, rng
+from . import autograd, inplace, recording, rng
 from .autograd import Function, run_backward
 from .device import CPU, CPU_ONLY, check_cpu, device, is_device
 from .ops.elementwise import (
@@ -48,7 +48,16 @@ from .ops.matmul import MatMul
 from .ops.movement import BroadcastTo, Concat, GetItem, Pad, Permute, Reshape
 from .ops.reduce import Amax, Sum, SumTo
 from .ops.write import Clone, SetRegion
-from .shapes import as_dim, as_dims, as_float, as_int, as_pad_widths, as_shape, is_int
+from .shapes import (
+    as_dim,
+    as_dim_list,
+    as_dims,
+    as_float,
+    as_int,
+    as_pad_widths,
+    as_shape,
+    dim_or_axis,
+)
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -176,15 +185,12 @@ def _from_numpy(data: Any) -> bool:
 def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """Normalise `dim` (int, tuple or None; `axis` is an alias) to sorted non-negative axes,
     None meaning every dim (see shapes.as_dims)."""
-    if axis is not None:
-        if dim is not None:
-            raise TypeError(f"{op}: give dim or axis, not both")
-        dim = axis
-    return as_dims(dim, ndim, op)
+    return as_dims(dim_or_axis(dim, axis, op), ndim, op)
 
 
-class MaxResult(NamedTuple):
-    """`x.max(dim)` returns values and the index of each maximum, as PyTorch does."""
+class ValuesIndices(NamedTuple):
+    """What `x.max(dim)` and `x.min(dim)` return: the values and the index of each, along
+    `dim` (PyTorch's `torch.return_types.max` and `.min` have these two fields)."""
 
     values: "Tensor"
     indices: "Tensor"
@@ -298,7 +304,7 @@ class Tensor:
         return out
 
     def _accumulate(self, grad: Tensor) -> None:
-        if self._fn is not None and not (self._keep_grad or autograd._KeepAll.enabled):
+        if self._fn is not None and not (self._keep_grad or recording._KeepAll.enabled):
             return  # an intermediate result: its gradient is not kept
         if not grad.requires_grad:  # own the memory: an optimizer may change it in place
             grad = Tensor._constant(grad._data.copy())
@@ -821,7 +827,7 @@ class Tensor:
 
         >>> x = tensor([[1.0, 5.0, 5.0]], requires_grad=True)
         >>> x.max(1)
-        MaxResult(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
+        ValuesIndices(values=tensor([5.], grad_fn=<GetItem>), indices=tensor([1]))
         """
         if dim is None and axis is None:
             self._check_nonempty("max", None)
@@ -840,9 +846,9 @@ class Tensor:
         self._check_nonempty("min", (d,))
         return self._take_index(np.argmin, d, keepdim)
 
-    def _take_index(self, find: Any, d: int, keepdim: bool) -> MaxResult:
+    def _take_index(self, find: Any, d: int, keepdim: bool) -> ValuesIndices:
         if self.ndim == 0:  # the only element, at index 0
-            return MaxResult(self[()], Tensor._constant(np.zeros((), dtype=int64)))
+            return ValuesIndices(self[()], Tensor._constant(np.zeros((), dtype=int64)))
         idx = find(self._data, axis=d)
         grid = list(np.indices(idx.shape, sparse=True))
         index = tuple(grid[:d]) + (idx,) + tuple(grid[d:])
@@ -850,7 +856,7 @@ class Tensor:
         indices = Tensor._constant(idx.astype(int64))
         if keepdim:
             values, indices = values.unsqueeze(d), indices.unsqueeze(d)
-        return MaxResult(values, indices)
+        return ValuesIndices(values, indices)
 
     def _check_nonempty(self, op: str, dims: tuple[int, ...] | None) -> None:
         """A maximum of no elements is undefined: PyTorch refuses it, and so do we."""
@@ -871,11 +877,11 @@ class Tensor:
     def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         """Index of the first maximum along `dim` (of the flattened tensor without dim);
         NaN counts as the maximum. Piecewise constant: no gradient. `axis` is an alias."""
-        return self._arg(np.argmax, "argmax", _dim_or_axis(dim, axis, "argmax"), keepdim)
+        return self._arg(np.argmax, "argmax", dim_or_axis(dim, axis, "argmax"), keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
         """Index of the first minimum (NaN counts as the minimum), as `argmax`."""
-        return self._arg(np.argmin, "argmin", _dim_or_axis(dim, axis, "argmin"), keepdim)
+        return self._arg(np.argmin, "argmin", dim_or_axis(dim, axis, "argmin"), keepdim)
 
     def _arg(self, find: Any, op: str, dim: Any, keepdim: bool) -> Tensor:
         if dim is None:
@@ -958,7 +964,7 @@ class Tensor:
         """Reorder the axes: output axis i is input axis dims[i]."""
         if not dims:
             raise TypeError("permute: dims are required, e.g. x.permute(1, 0)")
-        raw = _dim_list(dims, "permute")
+        raw = as_dim_list(dims, "permute")
         if len(raw) != self.ndim:
             raise ValueError(
                 f"permute: dims {raw} must be a reordering of 0..{self.ndim - 1} "
@@ -1371,6 +1377,9 @@ class Tensor:
         return Tensor._constant(np.full(as_shape((size,), "new_full"), fill_value, dtype))
 
 
+autograd.set_result_class(Tensor)  # Function.apply makes Tensors (a Parameter's results too)
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers
 
@@ -1388,9 +1397,7 @@ def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tupl
 
 def _one_dim(dim: Any, axis: Any, ndim: int, op: str) -> int:
     """The one dim of ops that return (values, indices): max and min."""
-    if axis is not None and dim is not None:
-        raise TypeError(f"{op}: give dim or axis, not both")
-    d = dim if axis is None else axis
+    d = dim_or_axis(dim, axis, op)
     if isinstance(d, (tuple, list)):
         raise TypeError(
             f"{op}: dim must be one int to get (values, indices), got {d!r}; "
@@ -1408,25 +1415,6 @@ def _check_ndims(op: str, x: Any, y: Any, nx: int, ny: int) -> None:
                 f"{op}: expects a {n}-D tensor for {name}, got shape {t.shape}; "
                 "use matmul (or @) for other shapes"
             )
-
-
-def _dim_or_axis(dim: Any, axis: Any, op: str) -> Any:
-    """`dim`, or `axis` (numpy's name, which PyTorch accepts too), not both."""
-    if axis is None:
-        return dim
-    if dim is not None:
-        raise TypeError(f"{op}: give dim or axis, not both")
-    return axis
-
-
-def _dim_list(args: tuple, op: str) -> tuple:
-    """Accept both f(1, 0) and f((1, 0)) for a list of dims."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    for d in args:
-        if not is_int(d):
-            raise TypeError(f"{op}: dims must be ints, got {d!r} in {args}")
-    return tuple(args)
 
 
 def _pad_widths(pad: Any, shape: tuple[int, ...], op: str) -> list[tuple[int, int]]:

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import DEFAULT_DTYPE, MaxResult, Tensor, as_dtype
+from .factory import from_numpy
+from .tensor import DEFAULT_DTYPE, Tensor, ValuesIndices, as_dtype
 
 __all__ = [
     "abs",
@@ -217,7 +218,7 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _t(input, "amin").amin(None if dim == () else dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """`max(x)`: the largest element; `max(x, dim)`: (values, indices) along dim;
     `max(x, other)`: the elementwise maximum of two tensors."""
     x = _t(input, "max")
@@ -226,7 +227,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxRe
     return x.max() if dim is None else x.max(dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | MaxResult:
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """Like `max`, for the smallest elements."""
     x = _t(input, "min")
     if isinstance(dim, Tensor):
@@ -361,7 +362,7 @@ def isclose(
 ) -> Tensor:
     """|input - other| <= atol + rtol * |other|, elementwise (a bool tensor)."""
     a, b = _t(input, "isclose").numpy(), _t(other, "isclose", "other").numpy()
-    return Tensor._constant(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return from_numpy(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 
 def allclose(

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .autograd import no_grad
+from .recording import no_grad
 from .tensor import Tensor
 
 __all__ = ["fit", "evaluate", "predict", "Predictions", "format_epoch", "GradientFlow"]
@@ -59,7 +59,7 @@ def _check_loss(loss: Any, where: str, lr: Any) -> float:
     return value
 
 
-def _pair(batch: Any, fn: str) -> tuple[Any, Any]:
+def _inputs_targets(batch: Any, fn: str) -> tuple[Any, Any]:
     if not isinstance(batch, (tuple, list)) or len(batch) != 2:
         got = f"a {type(batch).__name__}" + (
             f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
@@ -242,7 +242,7 @@ def fit(
         total_loss, total_correct, seen, acc_ok = 0.0, 0, 0, True
         bar = _bar(train_loader, steps, f"epoch {epoch}/{epochs}", progress)
         for step, batch in enumerate(bar, start=1):
-            x, y = _pair(batch, "fit")
+            x, y = _inputs_targets(batch, "fit")
             optimizer.zero_grad()
             out = model(x)
             loss = loss_fn(out, y)
@@ -302,7 +302,7 @@ def evaluate(model: Callable, loader: Iterable, loss_fn: Callable) -> tuple[floa
     try:
         with no_grad():
             for batch in loader:
-                x, y = _pair(batch, "evaluate")
+                x, y = _inputs_targets(batch, "evaluate")
                 out = model(x)
                 n = len(x)
                 total_loss += float(loss_fn(out, y).item()) * n
@@ -335,7 +335,7 @@ def predict(model: Callable, loader: Iterable) -> Predictions:
     try:
         with no_grad():
             for batch in loader:
-                x, y = _pair(batch, "predict")
+                x, y = _inputs_targets(batch, "predict")
                 out = model(x)
                 if out.ndim != 2:
                     raise ValueError(

@@ -433,7 +433,7 @@ def test_occlusion_refuses_bad_windows():
     x = images(1).astype(np.float32)
     with pytest.raises(ValueError, match=r"window \(13, 13\) is larger than the image \(12, 12\)"):
         viz.occlusion(model, x, window=13)
-    with pytest.raises(ValueError, match="stride must be a positive int or a pair"):
+    with pytest.raises(ValueError, match="occlusion: stride must be >= 1, got 0"):
         viz.occlusion(model, x, stride=0)
 
 

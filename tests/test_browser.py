@@ -22,8 +22,8 @@ import pytest
 
 import minigrad as mg
 from minigrad import autograd
+from minigrad.autograd import every_node, topological_order
 from minigrad.cli.graph import lenet_step
-from minigrad.viz.tensor_graph import walk
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -123,7 +123,7 @@ def lenet(chromium, tmp_path_factory):
     model, x, y, loss = lenet_step(8, retain_graph=True)
     path = tmp_path_factory.mktemp("browser") / "lenet.html"
     mg.viz.explore(loss, path, modules=model, names={x: "images", y: "labels"})
-    nodes = walk(loss)
+    nodes = topological_order(loss, keep=every_node)
     index = {id(n): i for i, n in enumerate(nodes)}
     order = [index[id(n)] for n in autograd.backward_order([loss]) if n.requires_grad]
     return {"model": model, "loss": loss, "path": path, "nodes": nodes, "order": order}
@@ -326,7 +326,7 @@ def test_a_271_node_page_loads_steps_and_stays_readable(chromium, tmp_path):
     chromium.find_element("id", "end").click()
     assert chromium.find_element("id", "counter").text == f"step {steps} / {steps}"
     done = chromium.execute_script("return document.querySelectorAll('g.unit.done').length")
-    assert done == steps == sum(t.requires_grad for t in walk(loss))
+    assert done == steps == sum(t.requires_grad for t in topological_order(loss, keep=every_node))
     chromium.find_element("id", "reset").click()
     chromium.execute_script("for (let i = 0; i < 80; i++) document.getElementById('next').click()")
     for _ in range(3):

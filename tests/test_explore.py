@@ -14,10 +14,10 @@ import pytest
 
 import minigrad as mg
 from minigrad import autograd
+from minigrad.autograd import every_node, topological_order
 from minigrad.cli import main
 from minigrad.cli.graph import lenet_step
 from minigrad.viz.heatmap import GAP, LEVELS, NONFINITE, PALETTE, heatmap, png_indexed
-from minigrad.viz.tensor_graph import walk
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is missing")
 
@@ -110,7 +110,7 @@ def lenet_page(tmp_path_factory):
 
 def test_page_lists_every_tensor_of_the_graph_with_its_gradient(lenet_page):
     model, x, y, loss, path, data = lenet_page
-    nodes = walk(loss)
+    nodes = topological_order(loss, keep=every_node)
     assert len(data["nodes"]) == len(nodes) == 71
     weight = next(n for n in data["nodes"] if n["name"] == "features.c1.weight")
     assert weight["shape"] == [6, 1, 5, 5] and weight["dtype"] == "float32"
@@ -127,7 +127,7 @@ def test_page_lists_every_tensor_of_the_graph_with_its_gradient(lenet_page):
 
 def test_page_backward_steps_are_the_engines_order_with_every_contribution(lenet_page):
     model, x, y, loss, path, data = lenet_page
-    nodes = walk(loss)
+    nodes = topological_order(loss, keep=every_node)
     index = {id(n): i for i, n in enumerate(nodes)}
     expected = [index[id(n)] for n in autograd.backward_order([loss]) if n.requires_grad]
     assert [s["node"] for s in data["backward"]] == expected

@@ -102,7 +102,7 @@ def test_max_pool_gradient_mask_follows_the_images_memory_order(rng):
     for layout in (arr.transpose(3, 0, 1, 2), np.ascontiguousarray(arr.transpose(3, 0, 1, 2))):
         x = mg.tensor(layout, requires_grad=True)
         y = F.max_pool2d(x, 2)
-        mask = y.grad_fn.share  # one True per window
+        (mask,) = y.grad_fn.saved_tensors  # one True per window
         windows = y.grad_fn.inputs[0].numpy()
         order = np.argsort([-s for s in windows.strides], kind="stable")
         assert mask.transpose(order).flags.c_contiguous

@@ -81,10 +81,10 @@ def test_filling_a_float32_weight_makes_no_float64_copy():
 
 def test_init_fills_views_and_other_dtypes_too():
     base = mg.zeros(6, 4)
-    view = mg.Tensor._constant(base.numpy().T)  # not C-contiguous
+    view = mg.from_numpy(base.numpy().T)  # not C-contiguous
     init.uniform_(view, 1.0, 2.0)
     assert base.numpy().min() >= 1.0 and base.numpy().max() < 2.0
-    half = mg.Tensor._constant(np.zeros((50, 50), dtype=np.float16))  # neither f32 nor f64
+    half = mg.from_numpy(np.zeros((50, 50), dtype=np.float16))  # neither f32 nor f64
     init.normal_(half, 0.0, 1.0)
     assert half.dtype == np.float16 and 0.8 < float(half.numpy().std()) < 1.2
     g = np.random.default_rng(0)

@@ -306,15 +306,15 @@ def test_lenet_cluster_of_every_node_is_the_module_that_produced_it(lenet_step):
     name_of = {id(m): (n or type(m).__name__) for n, m in model.named_modules()}
     g = mg.viz.draw(loss, modules=model, expand=True, max_nodes=1000)
     _, _, where, _ = parse(g.source)
-    from minigrad.viz.tensor_graph import walk
+    from minigrad.autograd import every_node, topological_order
 
     checked = 0
-    for i, t in enumerate(walk(loss)):
-        if t._fn is None:
+    for i, t in enumerate(topological_order(loss, keep=every_node)):
+        if t.grad_fn is None:
             continue
-        layers = [f.obj for f in t._fn.scope if f.kind == "module"]
+        layers = [f.obj for f in t.grad_fn.scope if f.kind == "module"]
         expected = name_of[id(layers[-1])] if layers else None
-        assert innermost_module(where[f"t{i}"]) == expected, (t._fn.name(), where[f"t{i}"])
+        assert innermost_module(where[f"t{i}"]) == expected, (t.grad_fn.name(), where[f"t{i}"])
         checked += 1
     assert checked > 50
     nodes, _, _, attrs = parse(g.source)

@@ -50,7 +50,7 @@ def torch_to_numpy(t) -> np.ndarray:
 
 
 def _tuple(out: Any) -> tuple:
-    if isinstance(out, (tuple, list)):  # also MaxResult and torch's return_types
+    if isinstance(out, (tuple, list)):  # also ValuesIndices and torch's return_types
         return tuple(out)
     return (out,)
 

@@ -6,6 +6,7 @@ import argparse
 
 from ..scalar import Value
 from ..viz import GraphvizNotFound, draw, save
+from .common import out_dir
 
 
 def neuron() -> Value:
@@ -26,8 +27,6 @@ def neuron() -> Value:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from .common import out_dir
-
     out = out_dir(args.out)
     o = neuron()
     graph = draw(o)

@@ -1,6 +1,7 @@
 """`minigrad exercises`: list, start, check, hint and solution for the graded exercises.
 
-minigrad exercises                     list them: id, lesson, title, done or not
+minigrad exercises                     list them by track: id, lesson, title, done or not
+minigrad exercises --track NAME        one track only (a word of its name is enough)
 minigrad exercises start ID [--dir D]  write the stub into your folder (default my-exercises/)
 minigrad exercises check ID [--dir D]  grade your file; exit code 0 only when all checks pass
 minigrad exercises hint ID             the next hint (one more each time)
@@ -15,6 +16,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+import minigrad
+
 from ..fileio import atomic_write
 from .process import tuned
 
@@ -22,8 +25,6 @@ DEFAULT_DIR = "my-exercises"
 
 
 def _folder(args: argparse.Namespace, create: bool = False) -> Path:
-    import minigrad
-
     folder = Path(args.dir).expanduser()
     package = Path(minigrad.__file__).resolve().parent
     resolved = folder.resolve()
@@ -62,29 +63,70 @@ def _progress(folder: Path):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ..exercises import all_exercises
+    from ..exercises import TRACKS
 
     folder = _folder(args)
     progress = _progress(folder) if folder.is_dir() else None
+    groups = _groups(args.track)
     rows = []
-    for ex in all_exercises():
-        state = progress.get(ex.id) if progress else {}
-        if state.get("done"):
-            status = "done"
-        elif (folder / ex.filename).exists():
-            status = "started"
-        else:
-            status = "-"
-        rows.append((ex.id, str(ex.lesson), ex.title, status))
-    width = max(len(r[0]) for r in rows)
-    title_w = max(len(r[2]) for r in rows)
-    print(f"{'id':<{width}}  lesson  {'title':<{title_w}}  status")
-    for id_, lesson, title, status in rows:
+    for heading, exercises in groups:
+        for ex in exercises:
+            state = progress.get(ex.id) if progress else {}
+            if state.get("done"):
+                status = "done"
+            elif (folder / ex.filename).exists():
+                status = "started"
+            else:
+                status = "-"
+            rows.append((heading, ex.id, str(ex.lesson), ex.title, status))
+    width = max(len(r[1]) for r in rows)
+    title_w = max(len(r[3]) for r in rows)
+    shown = None
+    for heading, id_, lesson, title, status in rows:
+        if heading != shown:
+            print(("\n" if shown else "") + heading)
+            print(f"{'id':<{width}}  lesson  {'title':<{title_w}}  status")
+            shown = heading
         print(f"{id_:<{width}}  {lesson:>6}  {title:<{title_w}}  {status}")
-    done = sum(r[3] == "done" for r in rows)
+    done = sum(r[4] == "done" for r in rows)
     print(f"\n{done} of {len(rows)} done (folder: {folder}).")
+    if args.track is None:
+        print(f"One track only: minigrad exercises --track NAME ({_track_names(TRACKS)})")
     print("Start one with: minigrad exercises start ID")
     return 0
+
+
+OTHERS = "More exercises, lesson by lesson"
+
+
+def _groups(track: str | None) -> list[tuple[str, list]]:
+    """[(heading, exercises)]: each track of TRACKS in order, then the exercises in no
+    track, by lesson; with `track`, only that track (matched loosely: case, dashes)."""
+    from ..exercises import TRACKS, all_exercises, get
+
+    groups = [(f"Track: {name}", [get(i) for i in ids]) for name, ids in TRACKS.items()]
+    in_tracks = {i for ids in TRACKS.values() for i in ids}
+    others = [ex for ex in all_exercises() if ex.id not in in_tracks]
+    if track is None:
+        return groups + [(OTHERS, others)] if others else groups
+    wanted = _loose(track)
+    matches = [g for name, g in zip(TRACKS, groups) if _loose(name) == wanted]
+    matches = matches or [g for name, g in zip(TRACKS, groups) if wanted in _loose(name)]
+    if len(matches) != 1:
+        problem = "matches several tracks" if matches else "is not a track"
+        raise SystemExit(
+            f"minigrad exercises: --track {track!r} {problem}; the tracks are "
+            f"{_track_names(TRACKS)} (a word of the name is enough: --track convolution)"
+        )
+    return matches
+
+
+def _loose(name: str) -> str:
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def _track_names(tracks: dict) -> str:
+    return ", ".join(f"'{name}'" for name in tracks)
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -236,7 +278,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     dir_help = f"your exercises folder (default: {DEFAULT_DIR})"
+    track_help = "list only this track of exercises (e.g. 'convolution in numpy')"
     p.add_argument("--dir", default=DEFAULT_DIR, help=dir_help)
+    p.add_argument("--track", default=None, help=track_help)
     p.set_defaults(func=cmd_list)
     actions = p.add_subparsers(dest="action", metavar="ACTION")
 
@@ -250,7 +294,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         a.set_defaults(func=func)
         return a
 
-    action("list", cmd_list, "list the exercises and your progress")
+    listing = action("list", cmd_list, "list the exercises by track, and your progress")
+    listing.add_argument("--track", default=argparse.SUPPRESS, help=track_help)
     start = action("start", cmd_start, "write the stub file into your folder")
     start.add_argument("--force", action="store_true", help="overwrite an existing file")
     check = action("check", cmd_check, "grade your file")

@@ -17,18 +17,22 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .. import functional as F
+from .. import optim
+from ..data import DataLoader, load_digits
+from ..factory import manual_seed
+from ..models import LeNet5
+from ..serialization import load, save
+from ..train import fit, format_epoch
+from ..viz.attribution import explain
+from .common import out_dir
+
 EPOCHS = 6  # enough for about 97% test accuracy on the digits
 LAYER = "features.c3"  # Grad-CAM's layer: C3's 16 maps of 10x10 (C5's are 1x1)
 
 
 def train_lenet(epochs: int = EPOCHS, seed: int = 0, verbose: bool = True) -> Any:
     """LeNet-5 with ReLU and max pooling, trained on the digits with Adam (lr 2e-3)."""
-    from .. import functional as F
-    from .. import optim
-    from ..data import DataLoader, load_digits
-    from ..factory import manual_seed
-    from ..models import LeNet5
-    from ..train import fit, format_epoch
 
     manual_seed(seed)
     train, test = load_digits()
@@ -53,8 +57,6 @@ def train_lenet(epochs: int = EPOCHS, seed: int = 0, verbose: bool = True) -> An
 
 def explain_digit(model: Any, index: int, path: Path, layer: str = LAYER) -> Any:
     """Explain test digit `index` (the digits' test split) and draw the picture at `path`."""
-    from ..data import load_digits
-    from ..viz.attribution import explain
     from ..viz.plots import plot_explanation
 
     _, test = load_digits()
@@ -78,9 +80,6 @@ def explain_digit(model: Any, index: int, path: Path, layer: str = LAYER) -> Any
 
 
 def _model(args: argparse.Namespace, out: Path) -> Any:
-    from ..models import LeNet5
-    from ..serialization import load, save
-
     if args.checkpoint:
         model = LeNet5(activation=args.activation, pool=args.pool)
         try:
@@ -111,8 +110,6 @@ def _model(args: argparse.Namespace, out: Path) -> Any:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from .common import out_dir
-
     out = out_dir(args.out)
     model = _model(args, out)
     path = out / f"explain_lenet_image{args.image}.png"

@@ -16,6 +16,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .. import factory, recording
+from .. import functional as F
+from ..data import load_digits
+from ..models import LeNet5
+from ..tensor import Tensor
+from ..viz import GraphvizNotFound, draw, save
+from ..viz.explore import explore
+
 MODELS = ("lenet", "lenet5")  # the names `minigrad summary` and `minigrad train` use too
 
 
@@ -27,11 +35,6 @@ def lenet_step(
     Backward has run inside `retain_grads()`, so every node of the graph has its gradient;
     with `retain_graph=True` the graph can be walked again (the HTML explorer does).
     """
-    from .. import autograd, factory
-    from .. import functional as F
-    from ..data import load_digits
-    from ..models import LeNet5
-    from ..tensor import Tensor
 
     factory.manual_seed(seed)
     model = LeNet5()
@@ -39,14 +42,12 @@ def lenet_step(
     images, labels = train.tensors[0].numpy()[:batch_size], train.tensors[1].numpy()[:batch_size]
     x, y = Tensor(images), Tensor(labels)
     loss = F.cross_entropy(model(x), y)
-    with autograd.retain_grads():
+    with recording.retain_grads():
         loss.backward(retain_graph=retain_graph)
     return model, x, y, loss
 
 
 def run_graph(args: argparse.Namespace) -> int:
-    from ..viz import GraphvizNotFound, save
-
     if args.batch_size < 1:
         raise SystemExit(f"minigrad graph: --batch-size must be at least 1, got {args.batch_size}")
     model, x, y, loss = lenet_step(args.batch_size, args.seed, retain_graph=bool(args.html))
@@ -80,8 +81,6 @@ def run_graph(args: argparse.Namespace) -> int:
 
 def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> int:
     """Write the interactive page (`--html`); 1 when Graphviz is missing."""
-    from ..viz import GraphvizNotFound
-    from ..viz.explore import explore
 
     if Path(args.html).suffix.lower() not in (".html", ".htm"):
         raise SystemExit(f"minigrad graph: --html names a page ending in .html, got {args.html}")
@@ -117,8 +116,6 @@ def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) ->
 
 
 def _draw(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> Any:
-    from ..viz import draw
-
     return draw(
         loss,
         modules=model,

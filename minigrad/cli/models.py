@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 
+from .. import models
+from ..models import ALIASES, NAMES
+from ..nn.summary import compare_summaries, summary
+
 
 def _summarise(name: str, args: argparse.Namespace, verbose: bool):
-    from .. import models
-    from ..nn import summary
-
     shape = tuple(args.input_shape) if args.input_shape else None
     in_channels = shape[0] if shape else None
     model = models.create(name, num_classes=args.num_classes, in_channels=in_channels)
@@ -30,9 +31,6 @@ def _summarise(name: str, args: argparse.Namespace, verbose: bool):
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from .. import models
-    from ..nn.summary import compare_summaries
-
     try:
         names = [models.resolve_name(name, "minigrad summary") for name in args.names]
     except ValueError as e:
@@ -59,8 +57,6 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from ..models import ALIASES, NAMES
-
     aliases = ", ".join(f"{a} = {n}" for a, n in ALIASES.items())
     p = sub.add_parser(
         "summary",

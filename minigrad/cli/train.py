@@ -16,6 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import data, optim
+from .. import functional as F
+from ..data import DATA_ENV, MNIST, DataLoader, data_dir
+from ..factory import manual_seed
+from ..models import LeNet5
+from ..serialization import save
+from ..train import fit, format_epoch, predict
+from ..transforms import augmentation
+from .common import out_dir
 from .process import tuned
 
 # Defaults per data set: digits is small (1,438 training images), MNIST is 60,000.
@@ -49,7 +58,6 @@ def _positive_float(text: str) -> float:
 
 def _augment_spec(text: str) -> str:
     """--augment: checked now (a clear message for a typo), built in run_train."""
-    from ..transforms import augmentation
 
     try:
         augmentation(text)
@@ -101,7 +109,6 @@ class _PaddedMNIST:
 
 def _datasets(args: argparse.Namespace):
     """(train, test, description) for --data; a missing MNIST folder ends the command."""
-    from .. import data
 
     if args.data == "digits":
         train, test = data.load_digits(size=32)
@@ -127,14 +134,11 @@ def _datasets(args: argparse.Namespace):
 
 def _mnist_root(args: argparse.Namespace) -> Path:
     """--mnist-root, else DATA_DIR/mnist with DATA_DIR = --data-dir, $MINIGRAD_DATA or ./data."""
-    from ..data import data_dir
 
     return Path(args.mnist_root) if args.mnist_root else data_dir(args.data_dir) / "mnist"
 
 
 def _why_this_folder(args: argparse.Namespace) -> str:
-    from ..data import DATA_ENV
-
     if args.mnist_root:
         return "given by --mnist-root"
     if args.data_dir:
@@ -147,7 +151,6 @@ def _why_this_folder(args: argparse.Namespace) -> str:
 def _mnist_missing(errors: list, args: argparse.Namespace) -> str:
     """What the command says when MNIST's files are not where it looked (MNISTNotFound of
     one split or both)."""
-    from ..data import MNIST
 
     root = errors[0].root.resolve()
     where = str(root) if root.is_dir() else f"{root} (the folder does not exist)"
@@ -163,22 +166,11 @@ def _mnist_missing(errors: list, args: argparse.Namespace) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from .. import functional as F
-    from .. import optim
-    from ..data import DataLoader
-    from ..factory import manual_seed
-    from ..models import LeNet5
-    from ..serialization import save
-    from ..train import fit, format_epoch, predict
-    from .common import out_dir
-
     epochs = args.epochs or (QUICK["epochs"] if args.quick else DEFAULTS[args.data]["epochs"])
     batch_size = args.batch_size or DEFAULTS[args.data]["batch_size"]
     lr = args.lr or LEARNING_RATES[args.optimizer]
     train_set, test_set, what = _datasets(args)
     if args.augment:
-        from ..transforms import augmentation
-
         train_set = _Augmented(train_set, augmentation(args.augment))
     out = out_dir(args.out)
 

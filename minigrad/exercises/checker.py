@@ -22,6 +22,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
+from .. import recording
+from ..factory import manual_seed
+
 NOT_YET = "not implemented yet"
 
 
@@ -169,12 +172,8 @@ def _guarded(fn: Callable[[], object], learner_file: str | None, timeout: float)
 
 def _reset_engine() -> None:
     """Recording on and no scope open, whatever the learner's code left behind."""
-    from .. import autograd
 
-    autograd.set_grad_enabled(True).__enter__()  # entered, never exited: it just sets the mode
-    scope = getattr(autograd, "_Scope", None)
-    if scope is not None:
-        scope.stack = ()
+    recording.reset()
 
 
 def run_checks(ex: Exercise, path: Path | str, timeout: float = 10.0) -> list[Result]:
@@ -197,7 +196,6 @@ def check_module(
     ex: Exercise, mod: ModuleType, learner_file: str | None = None, timeout: float = 10.0
 ) -> list[Result]:
     """Run every check of `ex` on an already loaded module (the learner's, or a mistake's)."""
-    from ..factory import manual_seed
 
     results = []
     for check in ex.checks:

@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import functional as F
+from ..factory import tensor
 from .checker import Wrong
-from .helpers import close, explain
+from .helpers import array, close, explain
 
 CONV_CONFIGS = {
     "stride 1": (1, 0, 1),
@@ -105,7 +107,6 @@ def conv_gradient_check(
     results (dx, dw, db), any sequence of three arrays. extra(key, want, x, w, dout, stride,
     padding) gives more known mistakes, (wrong value, hint) pairs.
     """
-    from .helpers import array
 
     configs = configs or {k: v for k, v in CONV_CONFIGS.items() if v[2] == 1}
     which = ("dX", "dW", "db").index(key)
@@ -165,8 +166,6 @@ def conv_data(seed: int = 0, n: int = 3):
 
 def conv_reference(x, w, b, stride: int, padding: int, dilation: int):
     """F.conv2d in float64, and its three inputs (so that a backward can fill their .grad)."""
-    from .. import functional as F
-    from ..factory import tensor
 
     xt, wt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, w, b))
     y = F.conv2d(xt, wt, bt, stride=stride, padding=padding, dilation=dilation)
@@ -176,7 +175,6 @@ def conv_reference(x, w, b, stride: int, padding: int, dilation: int):
 def conv_grads(x, w, b, dout, stride: int, padding: int, dilation: int = 1):
     """(y, dx, dw, db) of y = conv2d(x, w, b) for the upstream gradient dout, as arrays
     (dout None: the forward only, and None for the gradients)."""
-    from ..factory import tensor
 
     y, (xt, wt, bt) = conv_reference(x, w, b, stride, padding, dilation)
     if dout is None:
@@ -396,8 +394,6 @@ def max_pool_backward(x, dout, k: int, step: int, assign: bool = False, spread: 
 
 def pool_diagnosis(x, dout, k: int, s: int) -> dict[str, Any]:
     """The engine's dx of max_pool2d(x, k, s) and the usual wrong ones, for `explain`."""
-    from .. import functional as F
-    from ..factory import tensor
 
     xt = tensor(x, dtype=np.float64, requires_grad=True)
     F.max_pool2d(xt, k, s).backward(tensor(dout, dtype=np.float64))

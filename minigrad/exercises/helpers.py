@@ -16,6 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from ..factory import ones, tensor
+from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
+from ..recording import no_grad
+from ..tensor import Tensor, grad
 from .checker import Unfilled, Wrong
 from .diagnosis import relation, same
 from .exercise import check  # noqa: F401 - re-exported: checks.py imports it from here
@@ -59,7 +63,6 @@ def array(x: Any, what: str) -> np.ndarray:
     """The learner's result as a float64 ndarray (Tensors, lists and numbers accepted)."""
     if x is None:
         raise Wrong(f"{what} is None: did you forget a `return`?")
-    from ..tensor import Tensor
 
     try:
         arr = np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
@@ -234,8 +237,6 @@ def _args(case: dict) -> str:
 
 def tensor_grads(fn: Callable[..., Any], inputs: list, grad_out: np.ndarray | None = None):
     """Gradients of sum(fn(*inputs) * grad_out) with respect to inputs, as float64 arrays."""
-    from .. import grad
-    from ..factory import tensor
 
     out = fn(*inputs)
     if not getattr(out, "requires_grad", False):
@@ -262,9 +263,6 @@ def _as_tuple(x: Any) -> tuple:
 def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) -> list:
     """Call the learner's backward directly (as the engine would) and return its raw results
     as arrays, after checking that they are Tensors of a sensible shape."""
-    from ..autograd import no_grad
-    from ..factory import tensor
-    from ..tensor import Tensor
 
     out = apply(*inputs)
     if not isinstance(out, Tensor):
@@ -295,9 +293,6 @@ def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) ->
 
 def second_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
     """gradgradcheck, with a diagnosis when the backward was computed outside the graph."""
-    from .. import grad
-    from ..factory import ones
-    from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
 
     if not gradcheck(apply, inputs, raise_exception=False):
         raise Wrong(
@@ -321,8 +316,6 @@ def second_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
 
 
 def first_order(apply: Callable[..., Any], inputs: list, what: str) -> None:
-    from ..gradcheck import GradcheckError, gradcheck
-
     try:
         gradcheck(apply, inputs)
     except GradcheckError as e:

@@ -18,7 +18,7 @@ Shape letters: N batch, C (input) channels, O output channels, H/W height/width,
 KH/KW kernel size, S stride, P padding, D dilation, OH/OW output height/width,
 L = OH*OW window positions.
 
-Each composite is decorated with `autograd.composite(name)`: the nodes it creates are
+Each composite is decorated with `recording.composite(name)`: the nodes it creates are
 tagged with that name, so graph pictures can draw them as one box.
 
 | file             | what                                                                   |

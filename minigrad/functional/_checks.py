@@ -16,11 +16,6 @@ from ..tensor import Tensor
 IntPair = int | tuple[int, int]
 
 
-def _pair(value: Any, name: str, op: str, minimum: int = 1) -> tuple[int, int]:
-    """An int or a pair of ints, as the pair (height, width) (see minigrad.shapes.as_pair)."""
-    return as_pair(value, op, name, minimum)
-
-
 def _tensor(x: Any, op: str, name: str = "input") -> Tensor:
     if isinstance(x, Tensor):
         return x
@@ -82,5 +77,5 @@ def _window_geometry(
 
 
 def _symmetric(padding: IntPair, op: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    ph, pw = _pair(padding, "padding", op, minimum=0)
+    ph, pw = as_pair(padding, op, "padding", 0)
     return (ph, ph), (pw, pw)

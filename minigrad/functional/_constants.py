@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from ..factory import from_numpy
 from ..tensor import Tensor
 
 
 def constant(value: Any, dtype: Any, name: str) -> Tensor:
     """`value` as a constant tensor of `dtype`, described as `name` (for pictures)."""
-    t = Tensor._constant(np.asarray(value).astype(dtype, copy=False))
+    t = from_numpy(np.asarray(value).astype(dtype, copy=False))
     t.name = name
     return t
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..autograd import composite
+from ..recording import composite
 from ..shapes import as_float
 from ..tensor import Tensor, where
 from ._checks import _tensor

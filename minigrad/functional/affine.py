@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..autograd import composite
+from ..recording import composite
 from ..tensor import Tensor
 from ._checks import _check_same_dtype, _tensor
 

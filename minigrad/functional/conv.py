@@ -7,17 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..autograd import composite
 from ..ops.window import Fold, Unfold
-from ..shapes import as_int
-from ..tensor import Tensor
+from ..recording import composite
+from ..shapes import as_int, as_pair
+from ..tensor import Tensor, cat
 from ._checks import (
     IntPair,
     _batched,
     _check_4d,
     _check_float,
     _check_same_dtype,
-    _pair,
     _symmetric,
     _tensor,
     _window_geometry,
@@ -43,9 +42,9 @@ def unfold(
     is unfold.
     """
     x, unbatched = _batched("unfold", _tensor(input, "unfold"))
-    kernel = _pair(kernel_size, "kernel_size", "unfold")
-    dilation = _pair(dilation, "dilation", "unfold")
-    stride = _pair(stride, "stride", "unfold")
+    kernel = as_pair(kernel_size, "unfold", "kernel_size")
+    dilation = as_pair(dilation, "unfold", "dilation")
+    stride = as_pair(stride, "unfold", "stride")
     pads = _symmetric(padding, "unfold")
     _window_geometry("unfold", x.shape, kernel, stride, pads, dilation)
     cols = Unfold.apply(x, kernel_size=kernel, dilation=dilation, padding=pads, stride=stride)
@@ -75,10 +74,10 @@ def fold(
             f"fold: expected a 3-D input (N, C*KH*KW, L) or a 2-D (C*KH*KW, L), got shape "
             f"{cols.shape}"
         )
-    size = _pair(output_size, "output_size", "fold")
-    kernel = _pair(kernel_size, "kernel_size", "fold")
-    dilation = _pair(dilation, "dilation", "fold")
-    stride = _pair(stride, "stride", "fold")
+    size = as_pair(output_size, "fold", "output_size")
+    kernel = as_pair(kernel_size, "fold", "kernel_size")
+    dilation = as_pair(dilation, "fold", "dilation")
+    stride = as_pair(stride, "fold", "stride")
     pads = _symmetric(padding, "fold")
     n, ckk, length = cols.shape
     if ckk % (kernel[0] * kernel[1]):
@@ -168,8 +167,8 @@ def _conv_args(x: Any, weight: Any, bias: Any, stride, padding, dilation, groups
             )
         _check_same_dtype(op, x, bias, "bias")
     kernel = w.shape[2:]
-    stride = _pair(stride, "stride", op)
-    dilation = _pair(dilation, "dilation", op)
+    stride = as_pair(stride, op, "stride")
+    dilation = as_pair(dilation, op, "dilation")
     pads = _conv_padding(padding, kernel, stride, dilation)
     oh, ow = _window_geometry(op, x.shape, kernel, stride, pads, dilation)
     return x, w, bias, kernel, stride, pads, dilation, int(groups), oh, ow
@@ -276,8 +275,6 @@ def conv2d_naive(
 
 
 def _cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
-    from ..tensor import cat
-
     return cat(tensors, dim)
 
 
@@ -324,10 +321,10 @@ def _conv_transpose_args(
             "exist only for conv2d)"
         )
     kernel = w.shape[2:]
-    stride = _pair(stride, "stride", op)
-    dilation = _pair(dilation, "dilation", op)
-    pad = _pair(padding, "padding", op, minimum=0)
-    extra = _pair(output_padding, "output_padding", op, minimum=0)
+    stride = as_pair(stride, op, "stride")
+    dilation = as_pair(dilation, op, "dilation")
+    pad = as_pair(padding, op, "padding", 0)
+    extra = as_pair(output_padding, op, "output_padding", 0)
     for e, s, d in zip(extra, stride, dilation):
         if e >= s and e >= d:
             raise ValueError(

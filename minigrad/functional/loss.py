@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import composite
+from ..factory import from_numpy
+from ..recording import composite
 from ..shapes import as_float, as_int
 from ..tensor import Tensor, where
 from ._checks import _check_float, _tensor
@@ -329,4 +330,4 @@ def _saturated(p: Tensor, y: Tensor) -> Tensor:
         log_q = np.maximum(np.log(1 - p.numpy()), -100.0)
         value = -(y.numpy() * log_p + (1 - y.numpy()) * log_q)
     s = (p - y) * (p - y) * (0.5 / BCE_EPS)
-    return Tensor._constant(value.astype(p.dtype)) + (s - s.detach())
+    return from_numpy(np.asarray(value, dtype=p.dtype)) + (s - s.detach())

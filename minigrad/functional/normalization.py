@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import autograd
-from ..autograd import composite
+from .. import recording
 from ..factory import default_generator
+from ..recording import composite
 from ..shapes import as_bool, as_float
 from ..tensor import Tensor
 from ._checks import _check_float, _tensor
@@ -77,7 +77,7 @@ def batch_norm(
         mean = x.mean(dims, keepdim=True)
         centred = x - mean
         var = (centred**2).mean(dims, keepdim=True)  # biased: divides by n
-        with autograd.no_grad():
+        with recording.no_grad():
             if running_mean is not None:
                 _blend(running_mean, mean.numpy().reshape(c), momentum)
             if running_var is not None:

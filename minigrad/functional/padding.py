@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..autograd import composite
+from ..recording import composite
 from ..shapes import as_pad_widths
 from ..tensor import Tensor
 from ._checks import _tensor

@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import composite
 from ..ops.reduce import Amax, amax
 from ..ops.window import Unfold
-from ..shapes import as_bool, as_int
+from ..recording import composite
+from ..shapes import as_bool, as_int, as_pair
 from ..tensor import Tensor
 from ..tensor import stack as mg_stack
-from ._checks import IntPair, _batched, _check_float, _pair, _tensor
+from ._checks import IntPair, _batched, _check_float, _tensor
 from ._constants import constant
 
 
@@ -34,10 +34,10 @@ def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> tu
 
 def _pool_args(op, x, kernel_size, stride, padding, dilation, ceil_mode):
     _check_float(op, x)
-    kernel = _pair(kernel_size, "kernel_size", op)
-    stride = kernel if stride is None or stride == [] else _pair(stride, "stride", op)
-    pad = _pair(padding, "padding", op, minimum=0)
-    dilation = _pair(dilation, "dilation", op)
+    kernel = as_pair(kernel_size, op, "kernel_size")
+    stride = kernel if stride is None or stride == [] else as_pair(stride, op, "stride")
+    pad = as_pair(padding, op, "padding", 0)
+    dilation = as_pair(dilation, op, "dilation")
     ceil_mode = as_bool(ceil_mode, op, "ceil_mode")
     if 0 in x.shape[1:]:
         raise ValueError(

@@ -23,10 +23,6 @@ from .module import Module, Parameter, filled, layer_dtype
 __all__ = ["Conv2d", "ConvTranspose2d"]
 
 
-def _pair(value: Any, name: str, minimum: int, layer: str = "Conv2d") -> tuple[int, int]:
-    return as_pair(value, layer, name, minimum)
-
-
 class Conv2d(Module):
     r"""2-D convolution (cross-correlation, as in every deep learning library).
 
@@ -71,9 +67,9 @@ class Conv2d(Module):
                 f"Conv2d: padding_mode {padding_mode!r} is not supported; only 'zeros' is"
             )
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = _pair(kernel_size, "kernel_size", 1)
-        self.stride = _pair(stride, "stride", 1)
-        self.dilation = _pair(dilation, "dilation", 1)
+        self.kernel_size = as_pair(kernel_size, "Conv2d", "kernel_size", 1)
+        self.stride = as_pair(stride, "Conv2d", "stride", 1)
+        self.dilation = as_pair(dilation, "Conv2d", "dilation", 1)
         self.groups = int(groups)
         self.padding_mode = padding_mode
         if isinstance(padding, str):
@@ -88,7 +84,7 @@ class Conv2d(Module):
                 )
             self.padding: tuple[int, int] | str = padding
         else:
-            self.padding = _pair(padding, "padding", 0)
+            self.padding = as_pair(padding, "Conv2d", "padding", 0)
         kh, kw = self.kernel_size
         dtype = layer_dtype("Conv2d", dtype, device)
         shape = (self.out_channels, self.in_channels // self.groups, kh, kw)
@@ -225,11 +221,11 @@ class ConvTranspose2d(Module):
                 "'valid' exist only for Conv2d)"
             )
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = _pair(kernel_size, "kernel_size", 1, name)
-        self.stride = _pair(stride, "stride", 1, name)
-        self.padding = _pair(padding, "padding", 0, name)
-        self.output_padding = _pair(output_padding, "output_padding", 0, name)
-        self.dilation = _pair(dilation, "dilation", 1, name)
+        self.kernel_size = as_pair(kernel_size, name, "kernel_size", 1)
+        self.stride = as_pair(stride, name, "stride", 1)
+        self.padding = as_pair(padding, name, "padding", 0)
+        self.output_padding = as_pair(output_padding, name, "output_padding", 0)
+        self.dilation = as_pair(dilation, name, "dilation", 1)
         self.groups = int(groups)
         self.padding_mode = padding_mode
         for e, s, d in zip(self.output_padding, self.stride, self.dilation):

@@ -44,7 +44,7 @@ def _tap_together(tensors: list[Tensor], tap: Callable[[tuple], tuple]) -> list[
     flattened into one for that, then cut apart again)."""
     if len(tensors) == 1:
         out = _GradientTap.apply(tensors[0])
-        out._fn.tap = lambda grad: tap((grad,))[0]
+        out.grad_fn.tap = lambda grad: tap((grad,))[0]
         return [out]
     dtypes = {t.dtype for t in tensors}
     if len(dtypes) > 1:
@@ -58,14 +58,11 @@ def _tap_together(tensors: list[Tensor], tap: Callable[[tuple], tuple]) -> list[
     def tap_flat(grad: Tensor) -> Tensor:
         pieces = split(grad, sizes) if len(sizes) > 1 else (grad,)
         grads = tap(tuple(g.reshape(s) for g, s in zip(pieces, shapes)))
-        flat = [
-            Tensor._constant(np.zeros(n, dtype=grad.dtype)) if g is None else g.reshape(-1)
-            for g, n in zip(grads, sizes)
-        ]
+        flat = [grad.new_zeros(n) if g is None else g.reshape(-1) for g, n in zip(grads, sizes)]
         return cat(flat)
 
     joined = _GradientTap.apply(cat([t.reshape(-1) for t in tensors]))
-    joined._fn.tap = tap_flat
+    joined.grad_fn.tap = tap_flat
     return [piece.reshape(s) for piece, s in zip(split(joined, sizes), shapes)]
 
 

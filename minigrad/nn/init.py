@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from .. import inplace
-from ..autograd import no_grad
 from ..factory import default_generator
+from ..recording import no_grad
 from ..tensor import Tensor
 
 __all__ = [

@@ -11,7 +11,7 @@ Everything else walks that tree: `parameters()` for the optimizer, `state_dict()
 checkpoint (keys are dotted paths such as "features.0.weight", exactly PyTorch's), `train()`
 and `eval()` for layers that behave differently while training (dropout, batch norm).
 
-`module(x)` runs `forward(x)` inside `autograd.scope(...)`, so every graph node the layer
+`module(x)` runs `forward(x)` inside `recording.scope(...)`, so every graph node the layer
 creates is tagged with the layer that made it: the pictures group nodes by module with it.
 """
 
@@ -24,8 +24,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import autograd, inplace
+from .. import inplace, recording
 from ..device import CPU_ONLY, check_cpu
+from ..factory import from_numpy
 from ..tensor import DEFAULT_DTYPE, Tensor, _to_args, as_dtype
 from .hooks import BackwardHookCall
 
@@ -58,16 +59,6 @@ class Parameter(Tensor):
             self.requires_grad_(requires_grad)
         else:
             super().__init__(data, requires_grad=requires_grad)
-
-    # Operations on a Parameter produce ordinary Tensors (Function.apply builds its results
-    # with the class of its first input).
-    @classmethod
-    def _constant(cls, data: Any) -> Tensor:
-        return Tensor._constant(data)
-
-    @classmethod
-    def _from_function(cls, data: Any, fn: Any) -> Tensor:
-        return Tensor._from_function(data, fn)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -105,7 +96,7 @@ def layer_dtype(layer: str, dtype: Any, device: Any) -> np.dtype:
 
 def filled(shape: tuple[int, ...], value: float, dtype: np.dtype) -> Tensor:
     """A tensor of `shape` filled with `value`, in exactly `dtype` (for parameters, buffers)."""
-    return Tensor._constant(np.full(shape, value, dtype=dtype))  # made in dtype: no copy
+    return from_numpy(np.full(shape, value, dtype=dtype))  # made in dtype: no copy
 
 
 class RemovableHandle:
@@ -187,10 +178,10 @@ class Module:
         if self._forward_pre_hooks:
             args, kwargs = self._run_forward_pre_hooks(args, kwargs)
         backward = None
-        if (self._backward_hooks or self._backward_pre_hooks) and autograd.is_grad_enabled():
+        if (self._backward_hooks or self._backward_pre_hooks) and recording.is_grad_enabled():
             backward = BackwardHookCall(self, len(args))
             args = backward.tap_inputs(args)
-        with autograd.scope(type(self).__name__, kind="module", obj=self):
+        with recording.scope(type(self).__name__, kind="module", obj=self):
             out = self.forward(*args, **kwargs)
         if self._forward_hooks:
             for key, hook in list(self._forward_hooks.items()):
@@ -604,7 +595,7 @@ class Module:
                 + "\n  ".join(problems)
                 + f"\n{hint}."
             )
-        with autograd.no_grad():  # in place: an optimizer holding the tensor still sees it
+        with recording.no_grad():  # in place: an optimizer holding the tensor still sees it
             for key, arr in values.items():
                 own[key].copy_(arr)
         return IncompatibleKeys(missing, unexpected)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from ..autograd import no_grad
+from ..recording import no_grad
 from ..tensor import Tensor
 from .module import Module, Parameter, filled, layer_dtype
 

@@ -47,9 +47,12 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..factory import from_numpy
+from ..recording import no_grad
 from ..tensor import Tensor, as_dtype
+from .conv import Conv2d
 from .lazy import has_uninitialized_params
+from .linear import Linear
 from .module import Module
 
 __all__ = ["summary", "ModelSummary", "SummaryRow", "compare_summaries", "count_macs"]
@@ -166,8 +169,6 @@ def _giga(n: int) -> str:
 def count_macs(module: Module, inputs: tuple, output: Any) -> int | None:
     """The multiply-accumulates of one call of `module` (the rules in the module docstring),
     or None for a layer whose work is not counted."""
-    from .conv import Conv2d
-    from .linear import Linear
 
     if isinstance(module, Conv2d) and isinstance(output, Tensor):
         kh, kw = module.kernel_size
@@ -370,7 +371,7 @@ def _make_inputs(input_shape: Any, input_data: Any, batch_size: int, dtype: Any)
                 "shape of one example without the batch axis, e.g. (3, 224, 224)"
             )
         arr = rng.standard_normal((batch_size, *shape)).astype(dtype)
-        out.append(Tensor._constant(arr))
+        out.append(from_numpy(arr))
     return out
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled
+from ..autograd import Function
+from ..recording import is_grad_enabled
 
 
 class Add(Function):
@@ -81,7 +82,6 @@ class PowScalar(Function):
     reads_inputs = (0,)
 
     def forward(self, x, k):
-        self.k = k
         if x.dtype.kind != "f" and not isinstance(k, int):  # int tensor ** 0.5 is float32
             x = x.astype(np.float32)
         if x.dtype.kind == "f" and k in _SPECIAL_POWERS:
@@ -90,9 +90,9 @@ class PowScalar(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        k = self.k
+        k = self.params["k"]
         if k == 0:  # x^0 = 1 is constant, even where x is inf or NaN
-            return grad._constant(np.zeros_like(grad._data))
+            return grad.new_zeros(grad.shape)
         if k == 1:
             return grad
         if k == 2:
@@ -128,7 +128,7 @@ class Pow(Function):
     def backward(self, grad):
         x, y = self.inputs
         need_x, need_y = self.needs_input_grad
-        zero = grad._constant(np.zeros((), dtype=grad.dtype))
+        zero = grad.new_zeros(())
         grad_x = grad_y = None
         if need_x:
             grad_x = Where.apply(zero, grad * y * x ** (y - 1.0), mask=y._data == 0)
@@ -188,7 +188,7 @@ class Abs(Function):
 
     def backward(self, grad):
         (x,) = self.inputs
-        return grad * x._constant(sign(x._data))
+        return grad * x.sign()
 
 
 def sign(x: np.ndarray) -> np.ndarray:
@@ -245,14 +245,14 @@ class Where(Function):
     r"""z = x where mask else y;   dz/dx = mask,   dz/dy = not mask   (mask is a constant)"""
 
     def forward(self, x, y, mask):
-        self.mask = mask
         return select(mask, x, y)
 
     def backward(self, grad):
-        zero = grad._constant(np.zeros((), dtype=grad.dtype))
+        zero = grad.new_zeros(())
+        mask = self.params["mask"]
         need_x, need_y = self.needs_input_grad
-        grad_x = Where.apply(grad, zero, mask=self.mask) if need_x else None
-        grad_y = Where.apply(zero, grad, mask=self.mask) if need_y else None
+        grad_x = Where.apply(grad, zero, mask=mask) if need_x else None
+        grad_y = Where.apply(zero, grad, mask=mask) if need_y else None
         return grad_x, grad_y
 
 
@@ -283,27 +283,27 @@ class Maximum(Function):
     """
 
     def forward(self, x, y):
-        self.tie, self.x_loses, self.y_loses = x == y, x < y, x > y
+        self.save_for_backward(x == y, x < y, x > y)  # tie, x loses, y loses
         return np.maximum(x, y)
 
     def backward(self, grad):
-        return _share(grad, self.tie, self.x_loses, self.y_loses)
+        return _share(grad, *self.saved_tensors)
 
 
 class Minimum(Function):
     r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (ties and NaN as in Maximum)"""
 
     def forward(self, x, y):
-        self.tie, self.x_loses, self.y_loses = x == y, x > y, x < y
+        self.save_for_backward(x == y, x > y, x < y)  # tie, x loses, y loses
         return np.minimum(x, y)
 
     def backward(self, grad):
-        return _share(grad, self.tie, self.x_loses, self.y_loses)
+        return _share(grad, *self.saved_tensors)
 
 
 def _share(grad, tie: np.ndarray, x_loses: np.ndarray, y_loses: np.ndarray):
     """The gradients of max/min: half each on a tie, 0 for the loser, all of it otherwise."""
-    zero = grad._constant(np.zeros((), dtype=grad.dtype))
+    zero = grad.new_zeros(())
     if tie.any():
         grad = Where.apply(grad * 0.5, grad, mask=tie)
     return Where.apply(zero, grad, mask=x_loses), Where.apply(zero, grad, mask=y_loses)

@@ -16,20 +16,18 @@ from .reduce import SumTo
 class Reshape(Function):
     r"""z = x with another shape (same elements, same order);   backward reshapes back"""
 
-    order = None  # x's memory order when it is a dense array in another order than C's
-
     def forward(self, x, shape):
         if x.ndim > 1 and not x.flags.c_contiguous:
             # e.g. (C, H, W, N) memory for the (N, C, H, W) results of conv2d and pooling:
-            # noted, so that backward hands the gradient back in that order
+            # x's memory order is saved, so that backward hands the gradient back in it
             order = tuple(np.argsort([-s for s in x.strides], kind="stable").tolist())
             if x.transpose(order).flags.c_contiguous:
-                self.order = order
+                self.save_for_backward(order)
         return x.reshape(shape)
 
     def backward(self, grad):
         g = grad.reshape(self.inputs[0].shape)
-        order = self.order
+        order = self.saved_tensors[0] if self.saved_tensors else None
         if order is not None and not g._data.transpose(order).flags.c_contiguous:
             # one copy into x's memory order here; otherwise what x meets next in backward
             # (a ReLU mask, a pooling mask, conv2d's matrix product) would pass over the
@@ -42,11 +40,10 @@ class Permute(Function):
     r"""z = x with its axes reordered;   backward applies the inverse order"""
 
     def forward(self, x, dims):
-        self.dims = dims
         return np.transpose(x, dims)
 
     def backward(self, grad):
-        return grad.permute(tuple(np.argsort(self.dims)))
+        return grad.permute(tuple(np.argsort(self.params["dims"])))
 
 
 class BroadcastTo(Function):
@@ -69,11 +66,10 @@ class GetItem(Function):
     r"""z = x[index];   dz/dx scatters grad back into a zero tensor of x's shape"""
 
     def forward(self, x, index):
-        self.index = index
         return x[index]
 
     def backward(self, grad):
-        return IndexAdd.apply(grad, shape=self.inputs[0].shape, index=self.index)
+        return IndexAdd.apply(grad, shape=self.inputs[0].shape, index=self.params["index"])
 
 
 class IndexAdd(Function):
@@ -85,7 +81,6 @@ class IndexAdd(Function):
     """
 
     def forward(self, x, shape, index):
-        self.index = index
         out = np.zeros(shape, dtype=x.dtype)
         if is_advanced(index):
             np.add.at(out, index, x)
@@ -94,31 +89,31 @@ class IndexAdd(Function):
         return out
 
     def backward(self, grad):
-        return GetItem.apply(grad, index=self.index)
+        return GetItem.apply(grad, index=self.params["index"])
 
 
 class Pad(Function):
     r"""z = x surrounded by a constant;   backward slices the border off"""
 
     def forward(self, x, widths, value):
-        self.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
         return np.pad(x, widths, mode="constant", constant_values=value)
 
     def backward(self, grad):
-        return grad[self.inner]
+        widths, shape = self.params["widths"], self.inputs[0].shape
+        return grad[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, shape))]
 
 
 class Concat(Function):
     r"""z = x_1, x_2, ... joined along `dim`;   each input's gradient is its slice of grad"""
 
     def forward(self, *xs, dim):
-        self.dim = dim
-        self.bounds = np.cumsum([0] + [x.shape[dim] for x in xs])
         return np.concatenate(xs, axis=dim)
 
     def backward(self, grad):
-        lead = (slice(None),) * self.dim
+        dim = self.params["dim"]
+        lead = (slice(None),) * dim
+        bounds = np.cumsum([0] + [x.shape[dim] for x in self.inputs])
         return tuple(
             grad[lead + (slice(int(lo), int(hi)),)] if need else None
-            for lo, hi, need in zip(self.bounds[:-1], self.bounds[1:], self.needs_input_grad)
+            for lo, hi, need in zip(bounds[:-1], bounds[1:], self.needs_input_grad)
         )

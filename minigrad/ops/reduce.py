@@ -25,15 +25,13 @@ class Sum(Function):
     r"""z = sum of x over `dims`;   dz/dx_i = 1 for every summed element (grad is broadcast)"""
 
     def forward(self, x, dims, keepdim):
-        self.dims = dims
-        self.keepdim = keepdim
         # integers and bools add up in int64, as in PyTorch (numpy would use uint64 for uint8)
         return x.sum(axis=dims, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in "biu" else None)
 
     def backward(self, grad):
         (x,) = self.inputs
-        if not self.keepdim:
-            grad = grad.reshape(keepdim_shape(x.shape, self.dims))
+        if not self.params["keepdim"]:
+            grad = grad.reshape(keepdim_shape(x.shape, self.params["dims"]))
         return grad.broadcast_to(x.shape)
 
 
@@ -71,27 +69,25 @@ class Amax(Function):
     """
 
     def forward(self, x, dims, keepdim, nan_shares=False, pick=None):
-        self.dims = dims
-        self.keepdim = keepdim
         out = amax(x, dims)
-        self.select = pick is not None or nan_shares
         if pick is not None:
-            self.share = pick
+            self.save_for_backward(pick)
         elif x.dtype.kind == "f":  # (integers have no gradient)
-            self.share = _shares(x, out, dims, nan_shares)
+            self.save_for_backward(_shares(x, out, dims, nan_shares))
         return out if keepdim else np.squeeze(out, axis=dims)
 
     def backward(self, grad):
         (x,) = self.inputs
-        if not self.keepdim:
-            grad = grad.reshape(keepdim_shape(x.shape, self.dims))
+        params = self.params
+        if not params["keepdim"]:
+            grad = grad.reshape(keepdim_shape(x.shape, params["dims"]))
         grad = grad.broadcast_to(x.shape)
-        share = self.share
+        (share,) = self.saved_tensors
         if share.dtype != bool:  # ties: 1/k each
             grad = grad * grad._constant(share.astype(grad.dtype, copy=False))
-        if not self.select:
+        if not (params.get("pick") is not None or params.get("nan_shares", False)):
             return grad if share.dtype != bool else grad * grad._constant(share)
-        zero = grad._constant(np.zeros((), dtype=grad.dtype))
+        zero = grad.new_zeros(())
         return Where.apply(grad, zero, mask=share if share.dtype == bool else share != 0)
 
 

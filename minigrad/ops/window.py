@@ -44,9 +44,6 @@ class Unfold(Function):
     """
 
     def forward(self, x, kernel_size, dilation, padding, stride, fill=0.0):
-        self.geometry = dict(
-            kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride
-        )
         n, c, h, w = x.shape
         (kh, kw), (dh, dw), (sh, sw) = kernel_size, dilation, stride
         (pt, pb), (pl, pr) = padding
@@ -69,7 +66,7 @@ class Unfold(Function):
 
     def backward(self, grad):
         h, w = self.inputs[0].shape[2:]
-        return Fold.apply(grad, output_size=(h, w), **self.geometry)
+        return Fold.apply(grad, output_size=(h, w), **_geometry(self.params))
 
 
 def _padded(xp: np.ndarray, padding: tuple, fill: float) -> np.ndarray:
@@ -95,9 +92,6 @@ class Fold(Function):
     """
 
     def forward(self, cols, output_size, kernel_size, dilation, padding, stride):
-        self.geometry = dict(
-            kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride
-        )
         n, ckk, _ = cols.shape
         h, w = output_size
         (kh, kw), (dh, dw), (sh, sw) = kernel_size, dilation, stride
@@ -115,4 +109,9 @@ class Fold(Function):
         return out[:, pt : pt + h, pl : pl + w].transpose(3, 0, 1, 2)
 
     def backward(self, grad):
-        return Unfold.apply(grad, **self.geometry)
+        return Unfold.apply(grad, **_geometry(self.params))
+
+
+def _geometry(params: dict) -> dict:
+    """The window geometry among an Unfold's or Fold's keyword arguments."""
+    return {k: params[k] for k in ("kernel_size", "dilation", "padding", "stride")}

@@ -68,7 +68,6 @@ class SetRegion(Function):
     """
 
     def forward(self, x, v, steps):
-        self.steps = steps
         *lead, (name, arg) = steps
         target = view_steps(x, tuple(lead))  # views of x's memory
         if name == "getitem":  # numpy's x[index] = v, advanced indices included
@@ -81,8 +80,8 @@ class SetRegion(Function):
         need_x, need_v = self.needs_input_grad
         grad_x = grad_v = None
         if need_x:  # the old values were overwritten in the region: no gradient there
-            zero = grad._constant(np.zeros((), dtype=grad.dtype))
-            grad_x = Where.apply(zero, grad, mask=region_mask(grad.shape, self.steps))
+            zero = grad.new_zeros(())
+            grad_x = Where.apply(zero, grad, mask=region_mask(grad.shape, self.params["steps"]))
         if need_v:
-            grad_v = view_steps(grad, self.steps)
+            grad_v = view_steps(grad, self.params["steps"])
         return grad_x, grad_v

@@ -9,6 +9,9 @@ s = mg.viz.saliency(model, x)  # |d score / d x| per pixel (viz/attribution.py)
 mg.viz.plot_saliency(x, s, path="out/saliency.png")
 """
 
+from typing import Any
+
+from ..scalar import Value
 from .attribution import (
     Explanation,
     deconvnet,
@@ -22,7 +25,8 @@ from .attribution import (
     saliency,
 )
 from .explore import explore
-from .graph import Graph, GraphvizNotFound, draw, save
+from .graph import Graph, GraphvizNotFound, draw_values, save
+from .tensor_graph import draw_tensor
 
 _PLOTS = (
     "plot_history",
@@ -58,6 +62,24 @@ __all__ = [
     "Explanation",
     *_PLOTS,
 ]
+
+
+def draw(root: Any, rankdir: str = "LR", **options: Any) -> Graph:
+    """The computation graph that produced `root`, as a Graphviz digraph.
+
+    For a Value: one record per value showing `label | data | grad`, one small node per
+    operation, edges in the direction data flows. `rankdir` is 'LR' (left to right) or
+    'TB' (top to bottom).
+
+    For a Tensor: op nodes with output shapes, leaves with name, shape and dtype, and the
+    options of `tensor_graph.draw_tensor`: params=, names=, show=, view=, modules=, depth=,
+    expand=, color=, max_nodes=, compute_grads=, title=.
+    """
+    if isinstance(root, Value):
+        if options:
+            raise TypeError(f"draw: options {sorted(options)} apply to tensors, not Values")
+        return draw_values(root, rankdir)
+    return draw_tensor(root, rankdir=rankdir, **options)
 
 
 def __getattr__(name: str):

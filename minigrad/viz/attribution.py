@@ -36,8 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Function, no_grad
+from ..autograd import Function
 from ..functional.activation import ReluBackward
+from ..recording import no_grad
+from ..shapes import as_pair
 from ..tensor import Tensor, grad
 
 _BATCH = 256  # images per forward pass when a method needs many (SmoothGrad, occlusion)
@@ -402,19 +404,6 @@ def deconvnet(model: Any, x: Any, target: Any = None) -> np.ndarray:
 # Occlusion: no gradient, only forward passes
 
 
-def _pair(v: Any, name: str, limit: tuple[int, int]) -> tuple[int, int]:
-    pair = (v, v) if isinstance(v, (int, np.integer, float)) else v
-    if (
-        not isinstance(pair, (tuple, list))
-        or len(pair) != 2
-        or any(isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1 for p in pair)
-    ):
-        raise ValueError(f"occlusion: {name} must be a positive int or a pair, got {v!r}")
-    if name == "window" and (pair[0] > limit[0] or pair[1] > limit[1]):
-        raise ValueError(f"occlusion: window {pair} is larger than the image {limit}")
-    return int(pair[0]), int(pair[1])
-
-
 def occlusion_positions(size: int, window: int, stride: int) -> list[int]:
     """Top (or left) edges of the occluding square: every `stride` pixels, and one flush
     with the far edge, so that every pixel is covered at least once."""
@@ -444,8 +433,10 @@ def occlusion(
     """
     arr = _images(x, "occlusion")
     n, _, H, W = arr.shape
-    wh, ww = _pair(window, "window", (H, W))
-    sh, sw = _pair(stride, "stride", (H, W))
+    wh, ww = as_pair(window, "occlusion", "window")
+    if wh > H or ww > W:
+        raise ValueError(f"occlusion: window {(wh, ww)} is larger than the image {(H, W)}")
+    sh, sw = as_pair(stride, "occlusion", "stride")
     squares = [
         (i, j) for i in occlusion_positions(H, wh, sh) for j in occlusion_positions(W, ww, sw)
     ]

@@ -42,13 +42,13 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import observe_backward, run_backward, topological_order
+from ..autograd import every_node, observe_backward, run_backward, topological_order
 from ..fileio import atomic_write
 from ..scalar import Value
 from ..tensor import Tensor
 from .explore_data import page_data
-from .graph import draw
-from .tensor_graph import walk
+from .graph import draw_values
+from .tensor_graph import draw_tensor
 
 MAX_NODES = 300
 
@@ -94,11 +94,11 @@ def explore(
         if given or view != "forward":
             raise TypeError(f"explore: options {given or ['view']} apply to tensors, not Values")
         nodes = topological_order(output)
-        graph, full = draw(output, rankdir=rankdir), True
+        graph, full = draw_values(output, rankdir), True
     else:
         if depth is not None and modules is None:
             raise ValueError("explore: depth= closes modules; pass modules=model as well")
-        nodes = walk(output)
+        nodes = topological_order(output, keep=every_node)
         options = dict(
             modules=modules,
             params=params,
@@ -164,11 +164,11 @@ def _layout(output: Tensor, options: dict, expand: Any, depth: int | None) -> tu
     """(graph, everything open?): every composite open if that fits max_nodes, else the
     picture `draw` makes with the requested expand/depth (a ValueError if that is too big)."""
     try:
-        return draw(output, expand=True, **options), True
+        return draw_tensor(output, expand=True, **options), True
     except ValueError:
         pass  # too many nodes opened (or a bad option, which the next call reports)
     try:
-        return draw(output, expand=expand, depth=depth, **options), False
+        return draw_tensor(output, expand=expand, depth=depth, **options), False
     except ValueError as e:
         raise ValueError(
             f"explore: {e} (explore opens every composite it can; this graph is too large "

@@ -49,7 +49,7 @@ def page_data(output, nodes, graph, steps, full, args) -> dict:
         if not scalar:
             record["value_img"] = _image(n.numpy())
             record["grad_img"] = None if id(n) not in grads else _image(grads[id(n)])
-        if want_check and not scalar and n._fn is not None:
+        if want_check and not scalar and n.grad_fn is not None:
             record["gradcheck"] = _number(op_error(n))
         out_nodes.append(record)
 
@@ -154,7 +154,7 @@ def _node_record(n: Any, i: int, index: dict, names: dict, param_ids: set, scala
             "local": [_number(d) for d in n._local],
             "gradcheck": None,
         }
-    fn = n._fn
+    fn = n.grad_fn
     name = names.get(id(n)) or n.name
     if fn is None:
         kind = "param" if id(n) in param_ids else "input" if n.requires_grad else "constant"

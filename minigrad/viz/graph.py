@@ -1,14 +1,15 @@
-"""Graphviz pictures of computation graphs.
+"""Graphviz output (`Graph`, `save`) and the pictures of scalar graphs (`draw_values`).
 
 Each Value becomes a record node `label | data | grad`; each operation becomes a
 small round node between its inputs and its output, so the picture reads like
 the expression: data flows left to right, gradients flow back right to left.
+Tensor pictures are in tensor_graph.py; `mg.viz.draw` picks one or the other.
 """
 
 from __future__ import annotations
 
+import html
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,6 @@ class Graph(graphviz.Digraph):
 
 def _text_svg(lines: list[str]) -> str:
     """A plain SVG showing lines of text (what a notebook shows when `dot` is missing)."""
-    import html
-
     rows = "".join(
         f'<text x="8" y="{18 * (i + 1)}" font-family="monospace" font-size="12">'
         f"{html.escape(line)}</text>"
@@ -68,11 +67,6 @@ def _text_svg(lines: list[str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{18 * len(lines) + 12}">'
         f"{rows}</svg>"
     )
-
-
-def has_dot() -> bool:
-    """True when Graphviz's `dot` program can be run."""
-    return shutil.which("dot") is not None
 
 
 def save(graph: graphviz.Digraph, path: str | os.PathLike) -> Path:
@@ -111,35 +105,14 @@ def escape_record(text: str) -> str:
     return text
 
 
-def draw(root: Any, rankdir: str = "LR", **options: Any) -> Graph:
-    """The computation graph that produced `root`, as a Graphviz digraph.
-
-    For a Value: one record per value showing `label | data | grad`, one small node per
-    operation, edges in the direction data flows. `rankdir` is 'LR' (left to right) or
-    'TB' (top to bottom).
-
-    For a Tensor: op nodes with output shapes, leaves with name, shape and dtype, and the
-    options of `tensor_graph.draw_tensor`: params=, names=, show=, view=, modules=, depth=,
-    expand=, color=, max_nodes=, compute_grads=, title=.
-    """
-    if isinstance(root, Value):
-        if options:
-            raise TypeError(f"draw: options {sorted(options)} apply to tensors, not Values")
-        return _draw_values(root, rankdir)
-    try:
-        from .tensor_graph import draw_tensor
-    except ImportError:  # pragma: no cover - until the tensor pictures exist
-        raise TypeError(f"draw: expected a Value, got {type(root).__name__}") from None
-    return draw_tensor(root, rankdir=rankdir, **options)
-
-
-def _check_rankdir(rankdir: str) -> None:
+def check_rankdir(rankdir: str) -> None:
     if rankdir not in {"LR", "RL", "TB", "BT"}:
         raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
 
 
-def _draw_values(root: Value, rankdir: str) -> Graph:
-    _check_rankdir(rankdir)
+def draw_values(root: Value, rankdir: str = "LR") -> Graph:
+    """The graph that produced the Value `root`: a record per value, a node per operation."""
+    check_rankdir(rankdir)
     g = Graph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
     nodes = topological_order(root)  # deterministic: same picture on every run
     ids = {id(v): f"v{i}" for i, v in enumerate(nodes)}

@@ -25,6 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from ..fileio import atomic_write
+from ..recording import no_grad
+from ..tensor import Tensor
 
 DPI = 100
 
@@ -138,8 +140,6 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
     x: one input, shape (C, H, W) or (1, C, H, W). Conv layers are found by their `weight`
     having 4 dimensions; their outputs are recorded with forward hooks during one forward pass.
     """
-    from ..autograd import no_grad
-    from ..tensor import Tensor
 
     xt = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float32))
     if xt.ndim == 3:

@@ -7,7 +7,7 @@ A tensor graph has two kinds of nodes:
 * **ops**: each tensor made by an operation is drawn as that operation, labelled with the
   op's name and the shape of what it produced.
 
-Higher-level structure comes from the scopes the engine records (`autograd.scope`):
+Higher-level structure comes from the scopes the engine records (`recording.scope`):
 
 * a **composite op** (conv2d, max_pool2d, batch_norm, linear, cross_entropy, ...) is one
   3-D box by default; `expand={'conv2d'}` opens it into the primitives the engine really
@@ -31,9 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Frame
-from ..tensor import Tensor
-from .graph import Graph, _check_rankdir
+from ..autograd import every_node, topological_order
+from ..recording import Frame
+from ..tensor import Tensor, grad
+from .graph import Graph, check_rankdir
 from .health import (
     GRAD_BINS,
     GRADCHECK_BINS,
@@ -100,7 +101,7 @@ def draw_tensor(
     compute_grads: run backward here (see the module doc); title: a caption above the picture.
     """
     _check_options(root, rankdir, show, view, depth, modules, color, max_nodes)
-    nodes = walk(root)
+    nodes = topological_order(root, keep=every_node)  # constants too: they are drawn
     if view == "backward":
         nodes = [t for t in nodes if t.requires_grad]
     grads = _gradients(root, nodes, compute_grads) if _wants_grads(show, color) else {}
@@ -151,7 +152,7 @@ def draw_tensor(
 def _check_options(root, rankdir, show, view, depth, modules, color, max_nodes) -> None:
     if not isinstance(root, Tensor):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    _check_rankdir(rankdir)
+    check_rankdir(rankdir)
     if show not in SHOW:
         raise ValueError(f"draw: show must be 'data', 'grad', 'both' or None, got {show!r}")
     if view not in VIEWS:
@@ -193,29 +194,6 @@ def _wants_grads(show: str | None, color: str | None) -> bool:
 # The graph
 
 
-def walk(root: Tensor) -> list[Tensor]:
-    """Every tensor `root` was computed from (constants included), parents first.
-
-    Iterative and deterministic: parents are tuples, so the order is the same every run.
-    """
-    order: list[Tensor] = []
-    seen: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        t, done = stack.pop()
-        if done:
-            order.append(t)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        for p in reversed(t._parents):
-            if id(p) not in seen:
-                stack.append((p, False))
-    return order
-
-
 def _leaf_names(params: Mapping | None, names: Mapping | None) -> dict[int, str]:
     out: dict[int, str] = {}
     for name, t in (params or {}).items():
@@ -233,7 +211,6 @@ def _leaf_names(params: Mapping | None, names: Mapping | None) -> dict[int, str]
 def _gradients(root: Tensor, nodes: list[Tensor], compute: bool) -> dict[int, Any]:
     if not compute:
         return {id(t): t.grad for t in nodes if t.grad is not None}
-    from ..tensor import grad  # the functional gradient: no .grad is touched
 
     if not root.requires_grad or root.numel() != 1:
         raise ValueError(
@@ -317,9 +294,9 @@ def _group(nodes, clustered, depth, opened, label_of, param_ids):
     frames: dict[int, Frame] = {}  # call -> frame
     consumers: dict[int, list[Unit]] = {}
     for i, t in enumerate(nodes):
-        if t._fn is None:
+        if t.grad_fn is None:
             continue
-        path, box = _place(t._fn.scope, clustered, depth, opened)
+        path, box = _place(t.grad_fn.scope, clustered, depth, opened)
         frames.update((f.call, f) for f in path + ((box,) if box else ()))
         calls = tuple(f.call for f in path)
         if box is None:
@@ -334,7 +311,7 @@ def _group(nodes, clustered, depth, opened, label_of, param_ids):
             consumers.setdefault(id(p), []).append(u)
 
     for i, t in enumerate(nodes):
-        if t._fn is not None:
+        if t.grad_fn is not None:
             continue
         users = consumers.get(id(t), [])
         first = users[0] if users else None
@@ -487,7 +464,7 @@ def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
             kind = "param" if id(t) in ctx.param_ids else "input"
         return lines + _summaries(t, ctx), kind
     if u.kind == "op":
-        op = t._fn.name().lower()
+        op = t.grad_fn.name().lower()
         lines = [f"{op} backward" if backward else op, _shape(t)]
         return lines + _summaries(t, ctx), "op"
     out = ctx.outputs[u.key][-1]
@@ -601,7 +578,7 @@ def _box_outputs(units: list[Unit], ctx: _Context) -> dict[str, list[Tensor]]:
 def _emit_edges(g: Graph, nodes: list[Tensor], unit_of: dict, view: str) -> None:
     drawn = set()
     for t in nodes:
-        if t._fn is None:
+        if t.grad_fn is None:
             continue
         child = unit_of[id(t)]
         for p in t._parents:

@@ -8,8 +8,8 @@ import numpy as np
 
 from ... import functional as F
 from ... import nn
-from ...autograd import no_grad
 from ...factory import manual_seed, tensor
+from ...recording import no_grad
 from ..helpers import Wrong, array, check, diagnose, need
 
 STEPS = 30

@@ -1,6 +1,7 @@
 """Checks of lenet-counts: each layer (the 1998 paper's numbers named), and the total
 against mg.models.LeNet5."""
 
+from ...models import LeNet5
 from ..helpers import Wrong, answer_dict, check, explain, integer
 
 COUNTS = {"C1": 156, "C3": 2416, "C5": 48120, "F6": 10164, "output": 850}
@@ -43,8 +44,6 @@ def layers(m) -> None:
 
 @check("the total is 61,706 and agrees with mg.models.LeNet5")
 def total(m) -> None:
-    from ...models import LeNet5
-
     got = answer_dict(m, all_filled=True)
     if "total" not in got:
         raise Wrong("answers() has no 'total'")

@@ -5,8 +5,8 @@ import numpy as np
 
 from ... import data, nn, optim
 from ... import functional as F
-from ...autograd import no_grad
 from ...factory import manual_seed, tensor
+from ...recording import no_grad
 from ..helpers import Wrong, array, check, diagnose, need
 
 FAULTS = {

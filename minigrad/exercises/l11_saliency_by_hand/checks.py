@@ -6,8 +6,8 @@ import numpy as np
 
 from ... import functional as F
 from ... import nn
-from ...autograd import no_grad
 from ...factory import manual_seed, tensor
+from ...recording import no_grad
 from ...tensor import grad
 from ...viz import input_gradient
 from ...viz import saliency as reference

@@ -8,8 +8,8 @@ import numpy as np
 
 from ... import data, nn, optim, train
 from ... import functional as F
-from ...autograd import no_grad
 from ...factory import manual_seed
+from ...recording import no_grad
 from ..helpers import Wrong, check, diagnose, need, number
 
 
