@@ -219,6 +219,7 @@ class Tensor:
         "__weakref__",
     )
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
+    _saves = True  # the graph walk calls _release after backward: the node's saved arrays go
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         self._data = _array(data, dtype)
@@ -250,10 +251,17 @@ class Tensor:
 
     @classmethod
     def _from_function(cls, data: Any, fn: Function) -> Tensor:
-        t = cls._constant(data)
+        # _constant's fields, set here rather than by calling it: one call fewer per recorded
+        # op (per-op overhead, benchmarks/bench_engine.py)
+        t = object.__new__(cls)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
         t.requires_grad = True
         t._fn = fn
         t._parents = fn.inputs
+        t._keep_grad = False
+        t.name = ""
+        t._counter = t._view = None
         for x in fn.inputs:  # note the inputs' versions, for backward to check (inplace.py)
             if x._counter is not None:  # else version 0, which fn.versions = None stands for
                 fn.versions = inplace.versions(fn.inputs)
