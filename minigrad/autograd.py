@@ -172,6 +172,8 @@ class Function:
             # (building and unpacking a list of arrays costs more than numpy's work on a
             # small array: 10% of a chain of 1-element ops, benchmarks/bench_engine.py)
             data = fn.forward(inputs[0]._data, inputs[1]._data)
+        elif len(inputs) == 1 and not params:  # tanh, exp, ...
+            data = fn.forward(inputs[0]._data)
         else:
             data = fn.forward(*[t._data for t in inputs], **params)
         if not _GradMode.enabled:

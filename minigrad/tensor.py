@@ -302,12 +302,14 @@ class Tensor:
         out = []
         for x, g in zip(self._parents, grads):
             if g is None or not x.requires_grad:  # e.g. Add's gradient for a constant
-                g = None
-            else:
-                if g._data.shape != x._data.shape:  # undo broadcasting: the one place it happens
-                    g = _sum_to(g, x.shape, fn)
-                if g._data.dtype != x._data.dtype:
-                    g = g.to(x.dtype)
+                out.append(None)
+                continue
+            gd, xd = g._data, x._data
+            if gd.shape != xd.shape:  # undo broadcasting: the one place it happens
+                g = _sum_to(g, x.shape, fn)
+                gd = g._data
+            if gd.dtype is not xd.dtype and gd.dtype != xd.dtype:  # (`is`: the usual case)
+                g = g.to(x.dtype)
             out.append(g)
         return out
 
@@ -586,7 +588,7 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if a._data.dtype != b._data.dtype:
+        if a._data.dtype is not b._data.dtype and a._data.dtype != b._data.dtype:
             if op == "sub" and "b" in (a._data.dtype.kind, b._data.dtype.kind):
                 _no_bool_arithmetic("Subtraction, the `-` operator,")
             a, b = _promote(a, b)
