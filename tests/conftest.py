@@ -12,8 +12,10 @@ import types
 
 import numpy as np
 import pytest
+from property_strategies import register_profiles
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # plots render without a display
+register_profiles()  # hypothesis: "quick" by default, "thorough" under make test-slow
 
 
 def torch_or_skip():
