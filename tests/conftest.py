@@ -34,6 +34,18 @@ def torch():
     t.set_default_dtype(t.float32)
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of the session (or skip, saying why)."""
+    from browser import start_chromium, why_no_browser
+
+    reason = why_no_browser()
+    if reason:
+        pytest.skip(reason)
+    with start_chromium() as driver:
+        yield driver
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
