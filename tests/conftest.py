@@ -46,6 +46,15 @@ def chromium():
         yield driver
 
 
+@pytest.fixture(autouse=True)
+def _blank_page_after_a_browser_test(request):
+    """After each test that used the browser, leave its page: a page left open (the explorer's
+    stepper playing, say) would keep the shared browser busy for the rest of the session."""
+    yield
+    if "chromium" in request.fixturenames:
+        request.getfixturevalue("chromium").get("about:blank")
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

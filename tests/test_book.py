@@ -25,9 +25,6 @@ from minigrad import book as book_module
 from minigrad import lessons as lessons_module
 from minigrad.cli import main
 
-# One worker runs every browser test (make test: --dist loadgroup), so one Chromium serves them.
-pytestmark = pytest.mark.xdist_group("chromium")
-
 BROKEN = (
     "# %% [markdown]\n# # Lesson 2: Broken\n#\n# **A lesson whose claim is false.**\n\n"
     "# %%\nprint('before')\n\n# %%\nassert 1 == 2, 'one is not two'\n"

@@ -20,9 +20,6 @@ from minigrad import autograd
 from minigrad.autograd import every_node, topological_order
 from minigrad.cli.graph import lenet_step
 
-# One worker runs every browser test (make test: --dist loadgroup), so one Chromium serves them.
-pytestmark = pytest.mark.xdist_group("chromium")
-
 # The browser: one for the whole session, the `chromium` fixture in conftest.py (browser.py).
 
 
