@@ -60,8 +60,20 @@ def rng():
     return np.random.default_rng(1234)
 
 
+LONGEST_FIRST = "test_lessons.py::test_lesson_runs_in_quick_mode"
+
+
 def pytest_collection_modifyitems(config, items):
-    """Put the `torch` marker on every test that uses PyTorch."""
+    """Put the `torch` marker on every test that uses PyTorch, and the lessons' quick runs
+    first, the later (longer) lessons first: with two workers, the longest tests started
+    last would decide the wall time."""
+    lesson_runs = sorted(
+        (item for item in items if LONGEST_FIRST in item.nodeid),
+        key=lambda item: item.nodeid,
+        reverse=True,
+    )
+    if lesson_runs:
+        items[:] = lesson_runs + [item for item in items if LONGEST_FIRST not in item.nodeid]
     torch_modules: dict = {}
     for item in items:
         module = getattr(item, "module", None)
