@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import shutil
 import sys
 import time
@@ -61,16 +62,19 @@ def _run_lesson_script(path: str, out: str, log: str) -> None:
         sys.argv = [path]
         try:
             runpy.run_path(path, run_name="__main__")
+            code = 0
         except BaseException:
             traceback.print_exc()
-            stream.flush()
-            os._exit(1)
+            code = 1
         stream.flush()
-        os._exit(0)
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        Path(f"{log}.cpu").write_text(str(used.ru_utime + used.ru_stime))
+        os._exit(code)
 
 
-def run_quick(context, lesson, out: Path, timeout: float = 120) -> tuple[int, str]:
-    """Run one lesson in quick mode in a fresh process: (exit code, everything it printed)."""
+def run_quick(context, lesson, out: Path, timeout: float = 120) -> tuple[int, str, float]:
+    """Run one lesson in quick mode in a fresh process: (exit code, everything it printed,
+    the CPU seconds it used)."""
     log = out.parent / f"{out.name}.log"
     child = context.Process(target=_run_lesson_script, args=(str(lesson.path), str(out), str(log)))
     child.start()
@@ -79,7 +83,8 @@ def run_quick(context, lesson, out: Path, timeout: float = 120) -> tuple[int, st
         child.kill()
         child.join()
         pytest.fail(f"lesson {lesson.number} took more than {timeout} s in quick mode")
-    return child.exitcode, log.read_text(encoding="utf-8")
+    cpu = Path(f"{log}.cpu")
+    return child.exitcode, log.read_text(encoding="utf-8"), float(cpu.read_text() or "nan")
 
 
 def test_lessons_are_numbered_one_to_n_without_gaps():
@@ -89,12 +94,15 @@ def test_lessons_are_numbered_one_to_n_without_gaps():
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[f"{x.number:02d}_{x.slug}" for x in LESSONS])
-def test_lesson_runs_in_quick_mode_and_writes_its_pictures(lesson, lesson_processes, tmp_path):
+def test_lesson_runs_in_quick_mode_and_writes_its_pictures(
+    lesson, lesson_processes, tmp_path, record_property
+):
     out = tmp_path / "out"
     out.mkdir()
     start = time.perf_counter()
-    code, printed = run_quick(lesson_processes, lesson, out)
+    code, printed, cpu = run_quick(lesson_processes, lesson, out)
     seconds = time.perf_counter() - start
+    record_property("lesson_cpu_seconds", round(cpu, 2))  # in --junitxml reports
     assert code == 0, f"lesson {lesson.number} failed:\n{printed}"
     assert "quick mode" in printed
     assert f"Lesson {lesson.number} done: every claim above was checked." in printed
@@ -108,7 +116,7 @@ def test_lesson_runs_in_quick_mode_and_writes_its_pictures(lesson, lesson_proces
         else:
             assert picture.stat().st_size > 1000, f"{picture} is empty or nearly"
     assert not (out / "out").exists()  # nothing went to the default folder
-    print(f"lesson {lesson.number}: {seconds:.1f} s in quick mode")
+    print(f"lesson {lesson.number}: {seconds:.1f} s in quick mode, {cpu:.1f} s CPU")
 
 
 def test_a_failing_lesson_fails_its_quick_run(lesson_processes, tmp_path):
@@ -117,7 +125,7 @@ def test_a_failing_lesson_fails_its_quick_run(lesson_processes, tmp_path):
     broken.path.write_text("from minigrad import lessons\nlessons.start(2)\nassert 1 == 2, 'no'\n")
     out = tmp_path / "out"
     out.mkdir()
-    code, printed = run_quick(lesson_processes, broken, out)
+    code, printed, _ = run_quick(lesson_processes, broken, out)
     assert code == 1
     assert "quick mode" in printed and "AssertionError: no" in printed
 
