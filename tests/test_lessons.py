@@ -6,7 +6,6 @@ import json
 import multiprocessing
 import os
 import re
-import resource
 import shutil
 import sys
 import time
@@ -50,6 +49,7 @@ def lesson_processes():
 
 def _run_lesson_script(path: str, out: str, log: str) -> None:
     """In the forked child: run the lesson as __main__ in quick mode, its output into `log`."""
+    import resource
     import runpy
     import traceback
 
@@ -83,8 +83,9 @@ def run_quick(context, lesson, out: Path, timeout: float = 120) -> tuple[int, st
         child.kill()
         child.join()
         pytest.fail(f"lesson {lesson.number} took more than {timeout} s in quick mode")
-    cpu = Path(f"{log}.cpu")
-    return child.exitcode, log.read_text(encoding="utf-8"), float(cpu.read_text() or "nan")
+    cpu = Path(f"{log}.cpu")  # missing if the process died without finishing (a crash)
+    seconds = float(cpu.read_text()) if cpu.exists() else float("nan")
+    return child.exitcode, log.read_text(encoding="utf-8"), seconds
 
 
 def test_lessons_are_numbered_one_to_n_without_gaps():
