@@ -19,8 +19,10 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 test: $(VENV)/.stamp-test graphviz chromium
 	$(TEST_ENV) $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
+# Everything kept out of `make test` (tests marked slow), and every hypothesis property again
+# with the thorough profile: ten times the default run's examples, freshly random.
 test-slow: $(VENV)/.stamp-test graphviz chromium
-	$(TEST_ENV) $(PY) -m pytest -q -n 2 -m slow $(PYTEST_ARGS)
+	$(TEST_ENV) MINIGRAD_HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q -n 2 -m "slow or hypothesis" $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check minigrad tests lessons benchmarks

@@ -7,9 +7,11 @@ Arrays are drawn as a seed plus a *kind* and filled by numpy (fast, and reproduc
     edges      normal numbers with NaN, +-inf, +-0.0 and +-1 sprinkled in
     positive   numbers in [0.5, 2] (inside the domain of log, sqrt, fractional powers)
 
-Shapes include 0-d tensors, size-1 and zero-size dimensions. Settings are derandomized
-and bounded so the default run is fast; MINIGRAD_PROPERTY_SCALE=10 multiplies every
-example budget (make test-slow runs the programs test with a larger budget too).
+Shapes include 0-d tensors, size-1 and zero-size dimensions. Each property states its
+budget of examples; the hypothesis profile (registered in conftest.py) scales it: the default
+run ("quick") tries half of each budget, derandomized, so every property runs, fast and the
+same way every time; "thorough" (make test-slow, or MINIGRAD_HYPOTHESIS_PROFILE=thorough) tries
+ten times each budget with fresh random examples. Deadlines are off in both.
 """
 
 from __future__ import annotations
@@ -21,17 +23,38 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-SCALE = float(os.environ.get("MINIGRAD_PROPERTY_SCALE", "1"))
+PROFILES = {"quick": (0.5, True), "thorough": (10.0, False)}  # (scale, derandomize)
+PROFILE = os.environ.get("MINIGRAD_HYPOTHESIS_PROFILE", "quick")
+if PROFILE not in PROFILES:
+    raise ValueError(
+        f"MINIGRAD_HYPOTHESIS_PROFILE must be one of {sorted(PROFILES)}, got {PROFILE!r}"
+    )
+SCALE, DERANDOMIZE = PROFILES[PROFILE]
 SPECIALS = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0])
 KINDS = ("normal", "normal", "ties", "edges", "positive")
 
 
-def budget(examples: int, derandomize: bool = True) -> settings:
-    """Hypothesis settings: `examples` (times MINIGRAD_PROPERTY_SCALE), no deadline."""
+def register_profiles() -> None:
+    """The two hypothesis profiles, the one named by MINIGRAD_HYPOTHESIS_PROFILE loaded (the
+    settings of every @given without a budget: tests of other files)."""
+    for name, (scale, derandomize) in PROFILES.items():
+        settings.register_profile(
+            name,
+            max_examples=max(1, round(100 * scale)),
+            deadline=None,
+            derandomize=derandomize,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            database=None,
+        )
+    settings.load_profile(PROFILE)
+
+
+def budget(examples: int, derandomize: bool | None = None) -> settings:
+    """Hypothesis settings for a property worth `examples` examples, scaled by the profile."""
     return settings(
-        max_examples=max(1, int(examples * SCALE)),
+        max_examples=max(1, round(examples * SCALE)),
         deadline=None,
-        derandomize=derandomize,
+        derandomize=DERANDOMIZE if derandomize is None else derandomize,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         database=None,
     )

@@ -5,7 +5,7 @@ nbconvert), plus two stub lessons for navigation and failures. Every lesson alre
 quick mode in tests/test_lessons.py; executing them all again through a kernel would double
 that cost (and add about 2 s of kernel start and conversion per lesson) for little more
 coverage. The whole book, every page checked in Chromium, is built under `slow`
-(make test-slow). Chromium comes from test_browser.py's fixture.
+(make test-slow). One Chromium serves the session (conftest.py's `chromium` fixture).
 """
 
 from __future__ import annotations
@@ -19,14 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from test_browser import (  # noqa: F401 (chromium is a fixture)
-    _why_no_browser,
-    chromium,
-    console_errors,
-    open_page,
-    screenshot,
-    start_chromium,
-)
+from browser import console_errors, open_page, screenshot, start_chromium, why_no_browser
 
 from minigrad import book as book_module
 from minigrad import lessons as lessons_module
@@ -153,7 +146,7 @@ def test_whole_book_in_quick_mode_and_in_chromium(tmp_path):
     failed = {p.lesson.number: p.error for p in pages if not p.ok}
     assert not failed, failed
     assert sum(len(p.graph_pages) for p in pages) >= (3 if shutil.which("dot") else 0)
-    reason = _why_no_browser()
+    reason = why_no_browser()
     if reason:
         pytest.skip(f"the book was built; {reason}")
     with start_chromium() as driver:
@@ -190,7 +183,7 @@ def check_pages_in_browser(driver, out: Path, pages) -> None:
                 assert target.exists(), (path.name, href)
 
 
-def test_book_pages_load_in_chromium_with_their_images_and_links(chromium, built):  # noqa: F811
+def test_book_pages_load_in_chromium_with_their_images_and_links(chromium, built):
     out, pages, status, err = built
     check_pages_in_browser(chromium, out, pages)
     open_page(chromium, pages[0].page)

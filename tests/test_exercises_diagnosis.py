@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from property_strategies import budget
 
 from minigrad.exercises import Wrong
 from minigrad.exercises.convolution import (
@@ -81,7 +82,7 @@ def test_biased_and_unbiased_variance_are_named(n):
     assert "you used the biased" in named(WANT * (n - 1) / n, variance_n=n)
 
 
-@settings(max_examples=30, deadline=None)
+@budget(30)
 @given(
     st.sampled_from([-1.0, 2.0, 0.5, -2.0, -0.5]),
     st.integers(1, 4).flatmap(lambda d: st.tuples(*[st.integers(2, 4)] * d)),

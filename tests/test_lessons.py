@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,44 +20,115 @@ LESSONS = lessons_module.find_lessons()
 WROTE = re.compile(r"^\s*wrote (\S+)", re.MULTILINE)
 
 
-def lesson_env(out: Path) -> dict:
-    env = dict(os.environ)
-    env.update({"MINIGRAD_QUICK": "1", "MINIGRAD_LESSON_OUT": str(out), "MPLBACKEND": "Agg"})
-    return env
+# The lessons run in fresh processes forked from one server that imported, once, what every
+# lesson imports (numpy, minigrad, matplotlib, scikit-learn's datasets): each run is a clean
+# interpreter running the script as `python lessons/NN_x.py` would (run as __main__), without
+# paying about a second of imports per lesson. One BLAS thread, as in `make test`.
+PRELOAD = ["numpy", "minigrad", "minigrad.functional", "minigrad.viz.plots", "matplotlib.pyplot",
+           "sklearn.datasets", "scipy.optimize"]  # fmt: skip
+PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def test_lessons_one_to_six_are_there_in_order():
+@pytest.fixture(scope="module")
+def lesson_processes():
+    """A multiprocessing context whose children fork from a server with the imports done."""
+    context = multiprocessing.get_context("forkserver")
+    saved = {k: os.environ.get(k) for k in [*PINNED, "MPLBACKEND"]}
+    os.environ.update(PINNED, MPLBACKEND="Agg")  # the server (and so every lesson) starts so
+    try:
+        context.set_forkserver_preload(PRELOAD)
+        context.Process(target=int).start()  # starts the server now, in this environment
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return context
+
+
+def _run_lesson_script(path: str, out: str, log: str) -> None:
+    """In the forked child: run the lesson as __main__ in quick mode, its output into `log`."""
+    import resource
+    import runpy
+    import traceback
+
+    with open(log, "w", encoding="utf-8", buffering=1) as stream:
+        os.dup2(stream.fileno(), 1)
+        os.dup2(stream.fileno(), 2)
+        sys.stdout = sys.stderr = stream
+        os.environ.update({lessons_module.QUICK_ENV: "1", lessons_module.OUT_ENV: out})
+        os.chdir(out)
+        sys.argv = [path]
+        try:
+            runpy.run_path(path, run_name="__main__")
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        stream.flush()
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        Path(f"{log}.cpu").write_text(str(used.ru_utime + used.ru_stime))
+        os._exit(code)
+
+
+def run_quick(context, lesson, out: Path, timeout: float = 120) -> tuple[int, str, float]:
+    """Run one lesson in quick mode in a fresh process: (exit code, everything it printed,
+    the CPU seconds it used)."""
+    log = out.parent / f"{out.name}.log"
+    child = context.Process(target=_run_lesson_script, args=(str(lesson.path), str(out), str(log)))
+    child.start()
+    child.join(timeout)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail(f"lesson {lesson.number} took more than {timeout} s in quick mode")
+    cpu = Path(f"{log}.cpu")  # missing if the process died without finishing (a crash)
+    seconds = float(cpu.read_text()) if cpu.exists() else float("nan")
+    return child.exitcode, log.read_text(encoding="utf-8"), seconds
+
+
+def test_lessons_are_numbered_one_to_n_without_gaps():
     numbers = [lesson.number for lesson in LESSONS]
-    assert numbers[:6] == [1, 2, 3, 4, 5, 6]
-    assert numbers == sorted(set(numbers))
+    assert numbers == list(range(1, len(LESSONS) + 1))
+    assert len(numbers) >= 12
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[f"{x.number:02d}_{x.slug}" for x in LESSONS])
-def test_lesson_runs_in_quick_mode_and_writes_its_pictures(lesson, tmp_path):
+def test_lesson_runs_in_quick_mode_and_writes_its_pictures(
+    lesson, lesson_processes, tmp_path, record_property
+):
+    out = tmp_path / "out"
+    out.mkdir()
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, str(lesson.path)],
-        env=lesson_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    code, printed, cpu = run_quick(lesson_processes, lesson, out)
     seconds = time.perf_counter() - start
-    assert done.returncode == 0, f"lesson {lesson.number} failed:\n{done.stdout}\n{done.stderr}"
-    assert "quick mode" in done.stdout
-    assert f"Lesson {lesson.number} done" in done.stdout
-    pictures = [Path(p) for p in WROTE.findall(done.stdout)]
+    record_property("lesson_cpu_seconds", round(cpu, 2))  # in --junitxml reports
+    assert code == 0, f"lesson {lesson.number} failed:\n{printed}"
+    assert "quick mode" in printed
+    assert f"Lesson {lesson.number} done: every claim above was checked." in printed
+    pictures = [Path(p) for p in WROTE.findall(printed)]
     assert pictures, f"lesson {lesson.number} wrote no pictures"
     for picture in pictures:
-        assert picture.parent == tmp_path, f"{picture} is outside the output folder"
+        assert picture.parent == out, f"{picture} is outside the output folder"
         assert picture.suffix in {".png", ".svg", ".dot"}
         if picture.suffix == ".dot":  # Graphviz missing: the DOT source instead of a picture
             assert picture.read_text().startswith("digraph")
         else:
             assert picture.stat().st_size > 1000, f"{picture} is empty or nearly"
-    assert not (tmp_path / "out").exists()  # nothing went to the default folder
-    print(f"lesson {lesson.number}: {seconds:.1f} s in quick mode")
+    assert not (out / "out").exists()  # nothing went to the default folder
+    print(f"lesson {lesson.number}: {seconds:.1f} s in quick mode, {cpu:.1f} s CPU")
+
+
+def test_a_failing_lesson_fails_its_quick_run(lesson_processes, tmp_path):
+    """The runner above reports a lesson whose claim is false (the exit code and traceback)."""
+    broken = lessons_module.LessonFile(2, "broken", tmp_path / "02_broken.py", "Broken", "")
+    broken.path.write_text("from minigrad import lessons\nlessons.start(2)\nassert 1 == 2, 'no'\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    code, printed, _ = run_quick(lesson_processes, broken, out)
+    assert code == 1
+    assert "quick mode" in printed and "AssertionError: no" in printed
 
 
 def test_every_lesson_is_percent_format_with_prose_first_and_exercises_last():

@@ -299,19 +299,20 @@ def test_the_torch_build_agrees_at_full_size(name):
     same state-dict keys and shapes; the reference gives the paper's feature-map sizes at the
     paper's input, and every layer of ours the reference's output shape at a small input."""
     published, build = REFERENCES[name]
-    theirs = build()
+    with torch.device("meta"):  # shapes without values: no memory, no initialisation time
+        theirs = build()
     ours = models.create(name)
     assert sum(p.numel() for p in theirs.parameters()) == published
     assert sum(p.numel() for p in ours.parameters()) == published
     assert shapes_of_state(ours) == shapes_of_state(theirs)
     if name in PAPER_SHAPES:
         size, table = PAPER_SHAPES[name]
-        shapes = torch_shapes(theirs, torch.zeros(1, 3, size, size))
+        shapes = torch_shapes(theirs, torch.zeros(1, 3, size, size, device="meta"))
         for stage, (c, side) in table.items():
             assert shapes[stage] == (1, c, side, side), (name, stage)
     if name in SMALL_SIZES:
         size = SMALL_SIZES[name]
-        expected = torch_shapes(theirs, torch.zeros(1, 3, size, size))
+        expected = torch_shapes(theirs, torch.zeros(1, 3, size, size, device="meta"))
         rows = nn.summary(ours, (3, size, size), verbose=False).rows
         got = {r.name: r.output_shape for r in rows}
         common = set(got) & set(expected)

@@ -157,7 +157,7 @@ def test_a_state_dict_still_reads_with_plain_numpy_under_its_dotted_keys(tmp_pat
         assert {"0.weight", "1.running_mean", "2.bias"} <= set(archive.files)
 
 
-def test_checkpoints_written_by_the_earlier_format_still_load(tmp_path):
+def test_checkpoints_in_the_version_1_format_of_dotted_npz_keys_load(tmp_path):
     """The first format stored arrays with np.savez under their dotted paths."""
     weight = np.arange(6.0).reshape(2, 3)
     tree = {

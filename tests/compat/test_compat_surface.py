@@ -303,7 +303,7 @@ def test_products_match_pytorch_and_check_their_shapes(torch, rng):
         mg.dot(mg.tensor(A), mg.tensor(v))
 
 
-def test_new_tensor_methods_have_pytorchs_gradients(torch, rng):
+def test_sin_cos_cumsum_norm_clone_mm_square_and_view_as_have_pytorchs_gradients(torch, rng):
     a = rng.normal(size=(3, 4))
     for fn in (
         lambda x: x.sin() * x.cos(),
