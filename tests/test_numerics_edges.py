@@ -388,3 +388,40 @@ def test_difference_elu_gradient_at_nan_is_one():
         x.requires_grad_()
         F.elu(x, 0.5).sum().backward()
         assert x.grad.numpy()[0] == 1.0
+
+
+def test_difference_an_infinite_weight_meets_the_zero_padding():
+    """0 x inf is NaN: a window that covers padding and an infinite weight is NaN (PyTorch
+    agrees here; some of its kernels skip padded or cropped positions and give a number)."""
+    w = np.array([[[[INF, 1.0], [1.0, 1.0]]]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's 'invalid value' notice
+        out = F.conv2d(mg.ones(1, 1, 2, 2), mg.tensor(w), padding=1).numpy()[0, 0]
+        assert np.isnan(out[0, 0]) and out[1, 1] == INF  # padding meets inf; a 1 meets inf
+        w = np.array([[[[INF, 1, 2], [1, -3, 1], [1, 1, 1]]]], dtype=np.float32)
+        x = mg.ones(1, 1, 1, 1, requires_grad=True)
+        y = F.conv_transpose2d(x, mg.tensor(w), padding=1)  # keeps the centre tap only
+        y.sum().backward()
+    assert y.item() == -3.0
+    assert math.isnan(x.grad.item())  # the cropped positions' zero gradient meets the inf
+
+
+def test_difference_conv_transpose2d_cropped_to_nothing_is_an_error():
+    """Padding that leaves no output pixel is refused; PyTorch returns an empty tensor for
+    an output of 0 x 0 and raises 'Output size is too small' for 0 x 4."""
+    with pytest.raises(ValueError, match="crops away everything"):
+        F.conv_transpose2d(mg.ones(2, 1, 1, 1), mg.ones(1, 1, 2, 2), padding=1)
+    with pytest.raises(ValueError, match="crops away everything"):
+        F.conv_transpose2d(mg.ones(1, 1, 1, 3), mg.ones(1, 1, 2, 2), padding=(1, 0))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate"])
+def test_negative_pad_widths_may_empty_some_covered_dims_but_not_all(mode):
+    """PyTorch's rule: an empty result when some dim the widths cover keeps elements, a
+    refusal when none does."""
+    x = mg.ones(1, 5, 1, 1, requires_grad=True)
+    y = F.pad(x, (0, 0, 0, 0, -2, -3), mode=mode)
+    y.sum().backward()
+    assert y.shape == (1, 0, 1, 1) and not x.grad.numpy().any()
+    with pytest.raises(ValueError, match="leave no element"):
+        F.pad(mg.ones(1, 2, 2), (0, -2, 0, -2), mode=mode)

@@ -33,8 +33,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     padded = [d for d, w in enumerate(widths) if w != (0, 0)]
     if padded and 0 in x.shape[1:]:
         raise ValueError(f"pad: mode {mode!r} needs non-empty dims, got input shape {x.shape}")
-    sizes = [x.shape[d] + sum(widths[d]) for d in padded]
-    if mode != "circular" and padded and max(sizes) < 1:  # (one empty dim is allowed)
+    # every dim the widths cover (a (0, 0) pair too) empty: nothing left, as PyTorch says;
+    # some of them empty is an empty result
+    covered = range(x.ndim - len(pad) // 2, x.ndim)
+    sizes = [x.shape[d] + sum(widths[d]) for d in covered]
+    if mode != "circular" and padded and max(sizes) < 1:
         raise ValueError(
             f"pad: {mode} widths {tuple(pad)} leave no element of input shape {x.shape}"
         )
