@@ -252,7 +252,7 @@ assert round(n_basic / n_bottle) == round(mults_basic / mults_bottle) == 17
 if quick:  # one block per stage on 16x16 digits: a first look in seconds
     size, stages, epochs = 16, (1, 1, 1), 3
 else:
-    size, stages, epochs = 32, (2, 2, 2), 8
+    size, stages, epochs = 20, (2, 2, 2), 8  # 20x20: the claims of 32x32 in under half the time
 train_set, test_set = data.load_digits(size=size)
 mg.manual_seed(0)
 resnet = models.resnet_small(layers=stages)

@@ -16,6 +16,8 @@ A node is any object with these members (`Value` and `Tensor` both have them):
     _backward(grad)     tuple of gradients, one per parent (None = no gradient)
     _accumulate(grad)   store `grad` in `.grad` if this node keeps gradients
     _release()          free what the backward needed (the graph is used once)
+    _saves              class attribute: False when there is nothing to free (a Value's local
+                        derivatives are floats), and the walk skips the call to `_release`
 
 Tensors (the results of `Function.apply`) are made by the class tensor.py registers with
 `set_result_class`. What is recorded at all (grad mode), which gradients are kept and the
@@ -170,6 +172,8 @@ class Function:
             # (building and unpacking a list of arrays costs more than numpy's work on a
             # small array: 10% of a chain of 1-element ops, benchmarks/bench_engine.py)
             data = fn.forward(inputs[0]._data, inputs[1]._data)
+        elif len(inputs) == 1 and not params:  # tanh, exp, ...
+            data = fn.forward(inputs[0]._data)
         else:
             data = fn.forward(*[t._data for t in inputs], **params)
         if not _GradMode.enabled:
@@ -442,6 +446,7 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
     for root, grad in zip(roots, grads):
         pending[root] = grad if root not in pending else pending[root] + grad
     take, get = pending.pop, pending.get
+    release = not retain_graph
     with set_grad_enabled(create_graph):
         for node in order:
             grad = take(node, None)
@@ -466,6 +471,6 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
                         sent.append((parent, g, pending[parent]))
             if watch is not None:
                 watch(node, grad, sent)
-            if not retain_graph:
+            if release and node._saves:  # free what backward needed (a Value keeps nothing)
                 node._release()
     return captured or {}

@@ -44,6 +44,7 @@ class Value:
     # (forward pass 75 -> 40 ms without them).
     __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db")
     requires_grad = True  # every Value takes part in backpropagation
+    _saves = False  # local derivatives are plain floats: nothing for backward to free
 
     def __init__(
         self,
@@ -100,7 +101,7 @@ class Value:
         self.grad += grad  # += so a Value used twice collects both contributions
 
     def _release(self) -> None:
-        pass  # local derivatives are plain floats: nothing worth freeing
+        pass  # never called: `_saves = False` tells the walk there is nothing to free
 
     def backward(self) -> None:
         """Compute d(self)/d(v) for every Value v this one depends on, into `v.grad`.

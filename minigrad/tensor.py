@@ -219,6 +219,7 @@ class Tensor:
         "__weakref__",
     )
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__, never numpy's loop
+    _saves = True  # the graph walk calls _release after backward: the node's saved arrays go
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         self._data = _array(data, dtype)
@@ -250,10 +251,17 @@ class Tensor:
 
     @classmethod
     def _from_function(cls, data: Any, fn: Function) -> Tensor:
-        t = cls._constant(data)
+        # _constant's fields, set here rather than by calling it: one call fewer per recorded
+        # op (per-op overhead, benchmarks/bench_engine.py)
+        t = object.__new__(cls)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
         t.requires_grad = True
         t._fn = fn
         t._parents = fn.inputs
+        t._keep_grad = False
+        t.name = ""
+        t._counter = t._view = None
         for x in fn.inputs:  # note the inputs' versions, for backward to check (inplace.py)
             if x._counter is not None:  # else version 0, which fn.versions = None stands for
                 fn.versions = inplace.versions(fn.inputs)
@@ -294,12 +302,14 @@ class Tensor:
         out = []
         for x, g in zip(self._parents, grads):
             if g is None or not x.requires_grad:  # e.g. Add's gradient for a constant
-                g = None
-            else:
-                if g._data.shape != x._data.shape:  # undo broadcasting: the one place it happens
-                    g = _sum_to(g, x.shape, fn)
-                if g._data.dtype != x._data.dtype:
-                    g = g.to(x.dtype)
+                out.append(None)
+                continue
+            gd, xd = g._data, x._data
+            if gd.shape != xd.shape:  # undo broadcasting: the one place it happens
+                g = _sum_to(g, x.shape, fn)
+                gd = g._data
+            if gd.dtype is not xd.dtype and gd.dtype != xd.dtype:  # (`is`: the usual case)
+                g = g.to(x.dtype)
             out.append(g)
         return out
 
@@ -578,7 +588,7 @@ class Tensor:
     def _pair(self, other: Any, op: str, reflected: bool = False) -> tuple[Tensor, Tensor]:
         other = self._lift(other, op)
         a, b = (other, self) if reflected else (self, other)
-        if a._data.dtype != b._data.dtype:
+        if a._data.dtype is not b._data.dtype and a._data.dtype != b._data.dtype:
             if op == "sub" and "b" in (a._data.dtype.kind, b._data.dtype.kind):
                 _no_bool_arithmetic("Subtraction, the `-` operator,")
             a, b = _promote(a, b)

@@ -14,6 +14,27 @@ from ..autograd import Function
 from ..recording import is_grad_enabled
 
 
+def _quietly() -> np.errstate:
+    """Where a result is inf or NaN by right (1/0, log 0, 0 ** -1, 0 * inf inside a masked
+    gradient), numpy warns and PyTorch does not: the value is the answer, so no warning.
+
+    Only around the ops that meet these cases (division, log, powers): entering an errstate
+    costs about 1 us, more than an add on a small array.
+    """
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
+def _times(grad, arr: np.ndarray):
+    """`grad * arr` in a backward that records nothing (no create_graph): numpy's product
+    wrapped as a constant tensor, the numbers `grad * Tensor(arr)` gives without the checks
+    and bookkeeping of an engine op (a third of the cost of a chain of small ops,
+    benchmarks/bench_engine.py). Only for equal dtypes; otherwise the engine's own promotion."""
+    g = grad._data
+    if g.dtype is arr.dtype or g.dtype == arr.dtype:
+        return grad._constant(g * arr)
+    return grad * grad._constant(arr)
+
+
 class Add(Function):
     r"""z = x + y;   dz/dx = 1,   dz/dy = 1"""
 
@@ -45,6 +66,11 @@ class Mul(Function):
 
     def backward(self, grad):
         x, y = self.inputs  # (x.requires_grad, not needs_input_grad: 5% of a chain of muls)
+        if not is_grad_enabled():  # no graph wanted: numpy's products (see _times)
+            return (
+                _times(grad, y._data) if x.requires_grad else None,
+                _times(grad, x._data) if y.requires_grad else None,
+            )
         return (grad * y if x.requires_grad else None), (grad * x if y.requires_grad else None)
 
 
@@ -55,9 +81,10 @@ class Div(Function):
         return i == 1 or self.inputs[1].requires_grad
 
     def forward(self, x, y):
-        if x.dtype.kind != "f" and y.dtype.kind != "f":  # true division, as PyTorch
-            return np.true_divide(x, y, dtype=np.float32)
-        return x / y
+        with _quietly():  # x / 0 is +-inf, 0 / 0 NaN
+            if x.dtype.kind != "f" and y.dtype.kind != "f":  # true division, as PyTorch
+                return np.true_divide(x, y, dtype=np.float32)
+            return x / y
 
     def backward(self, grad):
         x, y = self.inputs
@@ -84,9 +111,12 @@ class PowScalar(Function):
     def forward(self, x, k):
         if x.dtype.kind != "f" and not isinstance(k, int):  # int tensor ** 0.5 is float32
             x = x.astype(np.float32)
-        if x.dtype.kind == "f" and k in _SPECIAL_POWERS:
-            return _SPECIAL_POWERS[k](x)
-        return x**k
+        if k > 0 and float(k).is_integer():  # x^1, x^2, ...: never inf or NaN from finite x
+            return _SPECIAL_POWERS[k](x) if x.dtype.kind == "f" and k in _SPECIAL_POWERS else x**k
+        with _quietly():  # 0 ** -1 is inf, (-1) ** 0.5 NaN
+            if x.dtype.kind == "f" and k in _SPECIAL_POWERS:
+                return _SPECIAL_POWERS[k](x)
+            return x**k
 
     def backward(self, grad):
         (x,) = self.inputs
@@ -123,18 +153,20 @@ class Pow(Function):
     reads_inputs = (0, 1)
 
     def forward(self, x, y):
-        return x**y
+        with _quietly():  # 0 ** -1 is inf, (-1) ** 0.5 NaN
+            return x**y
 
     def backward(self, grad):
         x, y = self.inputs
         need_x, need_y = self.needs_input_grad
         zero = grad.new_zeros(())
         grad_x = grad_y = None
-        if need_x:
-            grad_x = Where.apply(zero, grad * y * x ** (y - 1.0), mask=y._data == 0)
-        if need_y:  # grad * where(...), not where(grad * ...): PyTorch's order, NaN included
-            flat = (x._data == 0) & (y._data >= 0)
-            grad_y = grad * Where.apply(zero, x**y * x.log(), mask=flat)
+        with _quietly():  # 0 * inf and log 0 where the masks below put PyTorch's 0
+            if need_x:
+                grad_x = Where.apply(zero, grad * y * x ** (y - 1.0), mask=y._data == 0)
+            if need_y:  # grad * where(...), not where(grad * ...): PyTorch's order, NaN included
+                flat = (x._data == 0) & (y._data >= 0)
+                grad_y = grad * Where.apply(zero, x**y * x.log(), mask=flat)
         return grad_x, grad_y
 
 
@@ -148,7 +180,8 @@ class Sqrt(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.sqrt(_floating(x))
+        with _quietly():  # the square root of a negative number is NaN
+            return np.sqrt(_floating(x))
 
     def backward(self, grad):
         return grad / (self.output * 2.0)
@@ -172,7 +205,8 @@ class Log(Function):
     reads_inputs = (0,)
 
     def forward(self, x):
-        return np.log(_floating(x))
+        with _quietly():  # log 0 is -inf, log of a negative number NaN
+            return np.log(_floating(x))
 
     def backward(self, grad):
         return grad / self.inputs[0]
@@ -222,7 +256,7 @@ class Sigmoid(Function):
         if is_grad_enabled():  # create_graph: engine ops, to be differentiated again
             return grad * (z * (1.0 - z))
         zd = z._data  # no graph wanted: the same numbers in numpy, two graph nodes fewer
-        return grad * grad._constant(zd * (1.0 - zd))
+        return _times(grad, zd * (1.0 - zd))
 
 
 class Tanh(Function):
@@ -238,7 +272,7 @@ class Tanh(Function):
         if is_grad_enabled():  # create_graph: engine ops, to be differentiated again
             return grad * (1.0 - z * z)
         zd = z._data  # no graph wanted: the same numbers in numpy, two graph nodes fewer
-        return grad * grad._constant(1.0 - zd * zd)
+        return _times(grad, 1.0 - zd * zd)
 
 
 class Where(Function):
