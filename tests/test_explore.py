@@ -317,6 +317,14 @@ def test_graph_command_writes_page_and_picture_when_both_are_asked(tmp_path):
     assert page.stat().st_size > 10_000 and picture.read_text().startswith("<?xml")
 
 
+@needs_dot
+def test_graph_command_html_without_a_name_writes_out_lenet_html(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph", "lenet", "--html", "--batch-size", "2"]) == 0
+    assert len(page_data(tmp_path / "out" / "lenet.html")["nodes"]) == 71
+    assert not (tmp_path / "out" / "lenet.svg").exists()
+
+
 def test_graph_command_refuses_a_page_name_without_html(tmp_path):
     with pytest.raises(SystemExit, match=r"--html names a page ending in \.html"):
         main(["graph", "lenet", "--html", str(tmp_path / "p.svg")])

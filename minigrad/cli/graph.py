@@ -4,8 +4,9 @@ minigrad graph lenet                                     out/lenet.svg: one box 
 minigrad graph lenet --depth 1                           features / classifier as two boxes
 minigrad graph lenet --out out/conv.svg --expand conv2d  convolutions opened into primitives
 minigrad graph lenet --out out/back.svg --view backward --color grad
-minigrad graph lenet --html out/lenet.html               an interactive page: click nodes, step
-                                                         through backward as the engine runs it
+minigrad graph lenet --html                              out/lenet.html: an interactive page:
+                                                         click nodes, step through backward as
+                                                         the engine runs it (--html PAGE names it)
 
 Pictures go into out/ unless --out says otherwise, as every command's output does.
 """
@@ -146,9 +147,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--html",
+        nargs="?",
+        const=str(Path("out") / "lenet.html"),
         default=None,
         metavar="PAGE",
-        help="write an interactive page instead (e.g. out/lenet.html): click nodes for "
+        help="write an interactive page instead (default out/lenet.html): click nodes for "
         "statistics and heatmaps, step through forward and backward, open and close composite "
         "ops; every other option applies",
     )
