@@ -220,20 +220,34 @@ class LazyConv2d(Conv2d):
 
 
 class _LazyBatchNorm:
-    """What LazyBatchNorm1d and 2d share: num_features comes from x.shape[1]."""
+    """What LazyBatchNorm1d and 2d share: num_features comes from x.shape[1]; `_plain` is
+    the layer each becomes on its first input."""
 
-    def _make_lazy(self, owner: str, dtype: Any) -> None:
+    _plain: type
+
+    def __init__(
+        self,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        name = type(self).__name__
+        check_cpu(device, name)
+        self._plain.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype=dtype)
         self.num_features = 0
         if self.affine:
-            self.weight = UninitializedParameter(dtype=dtype, owner=owner)
-            self.bias = UninitializedParameter(dtype=dtype, owner=owner)
+            self.weight = UninitializedParameter(dtype=dtype, owner=name)
+            self.bias = UninitializedParameter(dtype=dtype, owner=name)
         if self.track_running_stats:
-            self.running_mean = UninitializedBuffer(dtype, owner)
-            self.running_var = UninitializedBuffer(dtype, owner)
+            self.running_mean = UninitializedBuffer(dtype, name)
+            self.running_var = UninitializedBuffer(dtype, name)
 
-    def _materialize(self, x: Any, plain: type) -> None:
-        name = type(self).__name__
-        x = _input(f"{name}()", x, plain._ndims, plain._shapes)
+    def forward(self, x: Tensor) -> Tensor:
+        plain = self._plain
+        x = _input(f"{type(self).__name__}()", x, plain._ndims, plain._shapes)
         c = x.shape[1]
         self.num_features = c
         for t in (self.weight, self.bias, self.running_mean, self.running_var):
@@ -241,45 +255,16 @@ class _LazyBatchNorm:
                 t.materialize((c,))
         self.__class__ = plain
         self.reset_parameters()
+        return self.forward(x)
 
 
 class LazyBatchNorm1d(_LazyBatchNorm, BatchNorm1d):
     """`BatchNorm1d(num_features)` with num_features taken from the first input (N, C[, L])."""
 
-    def __init__(
-        self,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
-        check_cpu(device, "LazyBatchNorm1d")
-        BatchNorm1d.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype=dtype)
-        self._make_lazy("LazyBatchNorm1d", dtype)
-
-    def forward(self, x: Tensor) -> Tensor:
-        self._materialize(x, BatchNorm1d)
-        return self.forward(x)
+    _plain = BatchNorm1d
 
 
 class LazyBatchNorm2d(_LazyBatchNorm, BatchNorm2d):
     """`BatchNorm2d(num_features)` with num_features taken from the first input (N, C, H, W)."""
 
-    def __init__(
-        self,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        device: Any = None,
-        dtype: Any = None,
-    ) -> None:
-        check_cpu(device, "LazyBatchNorm2d")
-        BatchNorm2d.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype=dtype)
-        self._make_lazy("LazyBatchNorm2d", dtype)
-
-    def forward(self, x: Tensor) -> Tensor:
-        self._materialize(x, BatchNorm2d)
-        return self.forward(x)
+    _plain = BatchNorm2d
