@@ -167,6 +167,7 @@ def _check_program(data, program):
         2 if finite else 1,
         what=describe(steps),
         finite_second=True,
+        conditioned_second=True,
         **loose,
     )
 

@@ -45,6 +45,40 @@ def test_each_kind_of_wrong_answer_fails(torch, wrong, theirs, complaint):
         assert_matches_torch(wrong, theirs, [X])
 
 
+def test_a_wrong_float32_second_derivative_fails_with_conditioned_second_too(torch):
+    """conditioned_second skips only where PyTorch's float32 answer is rounding: a wrong
+    second derivative of a well-conditioned function still fails."""
+    with pytest.raises(AssertionError, match="second derivative"):
+        assert_matches_torch(
+            lambda x: (x * x) * 0 + x.detach() ** 2 + 2 * x.detach() * (x - x.detach()),
+            lambda t: t * t,
+            [X.astype(np.float32)],
+            conditioned_second=True,
+        )
+
+
+def test_conditioned_second_skips_a_second_derivative_made_of_rounding(torch):
+    """x / leaky_relu(x, 0.1) is 10 up to rounding for x < 0, so d/dx of it is a rounding
+    residue; raised to its own power (1e10) the float32 second derivative is a residue
+    times a huge number, of either sign: -1024 here, PyTorch +1024."""
+    x = np.array([0.18905339, -0.5227485], dtype=np.float32)
+    y = np.array(0.12573022, dtype=np.float32)  # unused: the random program's second input
+
+    def program(lib_leaky_relu):
+        def f(v, unused):
+            q = v / lib_leaky_relu(v, 0.1)
+            return q**q
+
+        return f
+
+    ours = program(mg.functional.leaky_relu)
+    theirs = program(torch.nn.functional.leaky_relu)
+    checks = dict(finite_second=True, rtol=2e-3, atol=2e-4)
+    with pytest.raises(AssertionError, match="second derivative"):
+        assert_matches_torch(ours, theirs, [x, y], **checks)
+    assert_matches_torch(ours, theirs, [x, y], conditioned_second=True, **checks)
+
+
 def test_raising_where_torch_answers_fails_and_the_reverse(torch):
     with pytest.raises(AssertionError, match="raised"):
         assert_matches_torch(lambda x: x.sum(5), lambda t: t.sum(1), [X])
