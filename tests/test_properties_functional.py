@@ -529,17 +529,17 @@ def test_conv_transpose2d_matches_torch(data, case):
     dtype = data.draw(FLOATS)
     x, w = data.draw(arrays(x_shape, dtype)), data.draw(arrays(w_shape, dtype))
     inputs = [x, w] + ([data.draw(arrays((w_shape[1] * kw["groups"],), dtype))] if has_bias else [])
-    size = [
-        (n - 1) * s - 2 * p + d * (k - 1) + e + 1
-        for n, s, p, d, k, e in zip(
-            x_shape[2:], *(_two(kw[a]) for a in ("stride", "padding", "dilation")),
-            w_shape[2:], _two(kw["output_padding"]),
-        )
-    ]  # fmt: skip
-    if min(size) < 1:  # padding crops everything away: a named error (docs/differences.md)
-        with pytest.raises(ValueError, match="crops away everything|output_padding"):
+    try:
+        with np.errstate(all="ignore"):  # inf and NaN inputs are drawn on purpose
             F.conv_transpose2d(*(mg.tensor(a) for a in inputs), **kw)
-        return
+    except ValueError as e:  # padding that crops everything away: a named error where
+        if "crops away everything" in str(e):  # PyTorch is empty or refuses (differences.md)
+            try:
+                out = TF.conv_transpose2d(*(torch.from_numpy(a) for a in inputs), **kw)
+            except RuntimeError:
+                return
+            assert 0 in out.shape[2:], (kw, out.shape)
+            return
     # an inf/NaN weight or input meets the zero gradient of cropped positions
     # (docs/differences.md)
     assume(np.isfinite(w).all() and np.isfinite(x).all())
@@ -549,10 +549,6 @@ def test_conv_transpose2d_matches_torch(data, case):
         inputs,
         what=f"{kw}",
     )
-
-
-def _two(v) -> tuple:
-    return (v, v) if isinstance(v, int) else tuple(v)
 
 
 @budget(30)
