@@ -165,7 +165,7 @@ def assert_matches_torch(
                         t for t in touts64 if isinstance(t, torch.Tensor) and t.is_floating_point()
                     ]
                     return _derivatives(
-                        lambda out, ins, **kw: torch.autograd.grad(out, ins, **kw),
+                        torch.autograd.grad,
                         floats,
                         [t for t in txs64 if t.requires_grad],
                         [to_torch(torch, v.astype(np.float64)) for v in vs],
@@ -237,7 +237,7 @@ def _compare_derivatives(
         order,
     )
     theirs = _derivatives(
-        lambda out, ins, **kw: torch.autograd.grad(out, ins, **kw),
+        torch.autograd.grad,
         [to for _, to in pairs],
         [txs[i] for i in wanted],
         [to_torch(torch, v) for v in vs],
