@@ -188,6 +188,16 @@ def _dims(dim: Any, axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return as_dims(dim_or_axis(dim, axis, op), ndim, op)
 
 
+def _in_place(method: str) -> Any:
+    """The in-place form of a one-argument method: x.exp_() puts x.exp() in x's place."""
+
+    def change(self: Tensor) -> Tensor:
+        return self._change(method + "_", lambda t: getattr(t, method)())
+
+    change.__name__, change.__qualname__ = method + "_", f"Tensor.{method}_"
+    return change
+
+
 class ValuesIndices(NamedTuple):
     """What `x.max(dim)` and `x.min(dim)` return: the values and the index of each, along
     `dim` (PyTorch's `torch.return_types.max` and `.min` have these two fields)."""
@@ -625,25 +635,6 @@ class Tensor:
             _no_bool_arithmetic("Negation, the `-` operator,")
         return Neg.apply(self)
 
-    # PyTorch's method names for the operators
-    def add(self, other: Any) -> Tensor:
-        return self + other
-
-    def sub(self, other: Any) -> Tensor:
-        return self - other
-
-    def mul(self, other: Any) -> Tensor:
-        return self * other
-
-    def div(self, other: Any) -> Tensor:
-        return self / other
-
-    def pow(self, exponent: Any) -> Tensor:
-        return self**exponent
-
-    def neg(self) -> Tensor:
-        return -self
-
     def __pos__(self) -> Tensor:
         return self
 
@@ -663,6 +654,10 @@ class Tensor:
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return matmul(self._lift(other), self)
+
+    # PyTorch's method names for the operators
+    add, sub, mul, div, neg = __add__, __sub__, __mul__, __truediv__, __neg__
+    pow, matmul = __pow__, __matmul__
 
     def _compare(self, other: Any, op: Any) -> Tensor:
         if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
@@ -688,6 +683,8 @@ class Tensor:
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, np.not_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self) -> Tensor:
         return Tensor._constant(~self._data)
@@ -1108,11 +1105,6 @@ class Tensor:
             return (self,) * chunks
         return split(self, -(-n // chunks), dim)
 
-    # --- matrix product, softmax-like helpers ------------------------------------------------
-
-    def matmul(self, other: Any) -> Tensor:
-        return matmul(self, other)
-
     # --- in-place changes (inplace.py: versions, and how a recorded change rewrites the graph)
 
     def _change(self, name: str, compute: Any, *operands: Any, cast: bool = False) -> Tensor:
@@ -1135,29 +1127,9 @@ class Tensor:
     def pow_(self, exponent: Any) -> Tensor:
         return self._change("pow_", lambda t, e: t**e, exponent)
 
-    def neg_(self) -> Tensor:
-        return self._change("neg_", lambda t: -t)
-
-    def abs_(self) -> Tensor:
-        return self._change("abs_", lambda t: t.abs())
-
-    def exp_(self) -> Tensor:
-        return self._change("exp_", lambda t: t.exp())
-
-    def log_(self) -> Tensor:
-        return self._change("log_", lambda t: t.log())
-
-    def sqrt_(self) -> Tensor:
-        return self._change("sqrt_", lambda t: t.sqrt())
-
-    def sigmoid_(self) -> Tensor:
-        return self._change("sigmoid_", lambda t: t.sigmoid())
-
-    def tanh_(self) -> Tensor:
-        return self._change("tanh_", lambda t: t.tanh())
-
-    def relu_(self) -> Tensor:
-        return self._change("relu_", lambda t: t.relu())
+    neg_, abs_, exp_, log_ = _in_place("neg"), _in_place("abs"), _in_place("exp"), _in_place("log")
+    sqrt_, sigmoid_ = _in_place("sqrt"), _in_place("sigmoid")
+    tanh_, relu_ = _in_place("tanh"), _in_place("relu")
 
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         return self._change("clamp_", lambda t: t.clamp(min, max))
@@ -1203,20 +1175,8 @@ class Tensor:
         samples = _generator(generator).uniform(a, b, size=self.shape)
         return self._change("uniform_", _overwritten, samples, cast=True)
 
-    def __iadd__(self, other: Any) -> Tensor:  # x += y changes x itself, as in PyTorch
-        return self.add_(other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self.sub_(other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self.mul_(other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self.div_(other)
-
-    def __ipow__(self, exponent: Any) -> Tensor:
-        return self.pow_(exponent)
+    # x += y changes x itself, as in PyTorch
+    __iadd__, __isub__, __imul__, __itruediv__, __ipow__ = add_, sub_, mul_, div_, pow_
 
     def __imatmul__(self, other: Any) -> Tensor:
         raise RuntimeError(
@@ -1251,8 +1211,7 @@ class Tensor:
     def square(self) -> Tensor:
         return self * self
 
-    def __abs__(self) -> Tensor:
-        return self.abs()
+    __abs__ = abs
 
     def __format__(self, spec: str) -> str:
         """f"{loss:.3f}" formats a 0-d tensor as its number, as in PyTorch."""
@@ -1342,24 +1301,6 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
-
-    def eq(self, other: Any) -> Tensor:
-        return self == other
-
-    def ne(self, other: Any) -> Tensor:
-        return self != other
-
-    def lt(self, other: Any) -> Tensor:
-        return self < other
-
-    def le(self, other: Any) -> Tensor:
-        return self <= other
-
-    def gt(self, other: Any) -> Tensor:
-        return self > other
-
-    def ge(self, other: Any) -> Tensor:
-        return self >= other
 
     def equal(self, other: Tensor) -> bool:
         """True when both tensors have the same shape and the same values."""
