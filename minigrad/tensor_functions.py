@@ -11,6 +11,7 @@ they are meant as `mg.sum(x)`, never imported with `*`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -95,52 +96,19 @@ def _t(input: Any, op: str, name: str = "input") -> Tensor:
 # --- elementwise ------------------------------------------------------------------------------
 
 
-def abs(input: Tensor) -> Tensor:
-    return _t(input, "abs").abs()
+def _method(name: str) -> Callable[[Tensor], Tensor]:
+    """`mg.NAME(input)`, which is `input.NAME()`: for the methods of no other argument."""
+
+    def call(input: Tensor) -> Tensor:
+        return getattr(_t(input, name), name)()
+
+    call.__name__ = call.__qualname__ = name
+    return call
 
 
-def exp(input: Tensor) -> Tensor:
-    return _t(input, "exp").exp()
-
-
-def log(input: Tensor) -> Tensor:
-    return _t(input, "log").log()
-
-
-def sqrt(input: Tensor) -> Tensor:
-    return _t(input, "sqrt").sqrt()
-
-
-def sin(input: Tensor) -> Tensor:
-    return _t(input, "sin").sin()
-
-
-def cos(input: Tensor) -> Tensor:
-    return _t(input, "cos").cos()
-
-
-def tanh(input: Tensor) -> Tensor:
-    return _t(input, "tanh").tanh()
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    return _t(input, "sigmoid").sigmoid()
-
-
-def relu(input: Tensor) -> Tensor:
-    return _t(input, "relu").relu()
-
-
-def neg(input: Tensor) -> Tensor:
-    return -_t(input, "neg")
-
-
-def square(input: Tensor) -> Tensor:
-    return _t(input, "square").square()
-
-
-def sign(input: Tensor) -> Tensor:
-    return _t(input, "sign").sign()
+abs, exp, log, sqrt = _method("abs"), _method("exp"), _method("log"), _method("sqrt")
+sin, cos, tanh, sigmoid = _method("sin"), _method("cos"), _method("tanh"), _method("sigmoid")
+relu, neg, square, sign = _method("relu"), _method("neg"), _method("square"), _method("sign")
 
 
 def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
