@@ -279,49 +279,44 @@ def normal(
     return _make(np.asarray(arr).astype(_float_dtype(dtype)), requires_grad)
 
 
-def _like(x: Tensor, dtype: Any) -> tuple[tuple[int, ...], Any]:
+def _like(make: Any, x: Tensor, dtype: Any, device: Any, requires_grad: bool, *fill: Any) -> Tensor:
+    """make(x's shape, *fill) with x's dtype unless `dtype` says: the body of zeros_like, ..."""
     if not isinstance(x, Tensor):
         raise TypeError(f"expected a Tensor to copy the shape of, got {type(x).__name__}")
-    return x.shape, dtype or x.dtype
+    return make(x.shape, *fill, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
 
 
 def zeros_like(
     x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dtype = _like(x, dtype)
-    return zeros(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _like(zeros, x, dtype, device, requires_grad)
 
 
 def ones_like(
     x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dtype = _like(x, dtype)
-    return ones(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _like(ones, x, dtype, device, requires_grad)
 
 
 def empty_like(
     x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dtype = _like(x, dtype)
-    return empty(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _like(empty, x, dtype, device, requires_grad)
 
 
 def full_like(
     x: Tensor, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dtype = _like(x, dtype)
-    return full(shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _like(full, x, dtype, device, requires_grad, fill_value)
 
 
 def randn_like(
     x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dtype = _like(x, dtype)
-    return randn(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _like(randn, x, dtype, device, requires_grad)
 
 
 def rand_like(
     x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dtype = _like(x, dtype)
-    return rand(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _like(rand, x, dtype, device, requires_grad)
