@@ -247,6 +247,11 @@ def _check_betas(owner: str, betas: Any) -> None:
         raise ValueError(f"{owner}: betas must be two numbers in [0, 1), got {betas!r}")
 
 
+def _hyperparameters(arguments: dict[str, Any]) -> dict[str, Any]:
+    """An optimizer's defaults: its constructor's arguments (`locals()`) but self and params."""
+    return {k: v for k, v in arguments.items() if k not in ("self", "params", "__class__")}
+
+
 def _number(v: Any) -> Any:
     """Plain Python numbers back from 0-d arrays (as a loaded .npz gives them)."""
     if isinstance(v, np.ndarray) and v.shape == ():
@@ -282,14 +287,7 @@ class SGD(Optimizer):
                 f"SGD: nesterov=True needs momentum > 0 and dampening = 0, got momentum="
                 f"{momentum}, dampening={dampening}"
             )
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            dampening=dampening,
-            nesterov=nesterov,
-            weight_decay=weight_decay,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, _hyperparameters(locals()))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
         wd, momentum = group["weight_decay"], group["momentum"]
@@ -328,10 +326,8 @@ class Adam(Optimizer):
         amsgrad: bool = False,
     ) -> None:
         _check_betas(type(self).__name__, betas)
-        defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
-        )
-        super().__init__(params, defaults)
+        betas = tuple(betas)
+        super().__init__(params, _hyperparameters(locals()))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
         lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
@@ -410,15 +406,7 @@ class RMSprop(Optimizer):
             raise ValueError(f"RMSprop: alpha must be in [0, 1], got {alpha}")
         if eps < 0 or momentum < 0:
             raise ValueError(f"RMSprop: eps and momentum must be >= 0, got {eps}, {momentum}")
-        defaults = dict(
-            lr=lr,
-            alpha=alpha,
-            eps=eps,
-            weight_decay=weight_decay,
-            momentum=momentum,
-            centered=centered,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, _hyperparameters(locals()))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
         alpha, eps, wd, mu = group["alpha"], group["eps"], group["weight_decay"], group["momentum"]
