@@ -109,9 +109,25 @@ def alexnet(num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5)
     return AlexNet(num_classes, in_channels, dropout)
 
 
-def _lrn() -> nn.LocalResponseNorm:
+def lrn() -> nn.LocalResponseNorm:
     """The paper's section 3.3: k = 2, n = 5, alpha = 1e-4 (5e-4 in PyTorch's form), beta 0.75."""
-    return nn.LocalResponseNorm(5, alpha=5 * 1e-4, beta=0.75, k=2.0)
+    return nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0)
+
+
+def paper_classifier(num_classes: int, dropout: float) -> nn.Sequential:
+    """fc6, fc7 (4096 units, dropout before each) and fc8 on 256 x 6 x 6 features, by the
+    paper's names (ZFNet's classifier too)."""
+    return nn.Sequential(
+        OrderedDict(
+            drop6=nn.Dropout(dropout),
+            fc6=nn.Linear(256 * 6 * 6, 4096),
+            relu6=nn.ReLU(),
+            drop7=nn.Dropout(dropout),
+            fc7=nn.Linear(4096, 4096),
+            relu7=nn.ReLU(),
+            fc8=nn.Linear(4096, num_classes),
+        )
+    )
 
 
 class AlexNetPaper(nn.Module):
@@ -131,11 +147,11 @@ class AlexNetPaper(nn.Module):
             OrderedDict(
                 conv1=nn.Conv2d(in_channels, 96, kernel_size=11, stride=4),
                 relu1=nn.ReLU(),
-                norm1=_lrn(),
+                norm1=lrn(),
                 pool1=nn.MaxPool2d(3, stride=2),
                 conv2=nn.Conv2d(96, 256, kernel_size=5, padding=2, groups=2),
                 relu2=nn.ReLU(),
-                norm2=_lrn(),
+                norm2=lrn(),
                 pool2=nn.MaxPool2d(3, stride=2),
                 conv3=nn.Conv2d(256, 384, kernel_size=3, padding=1),
                 relu3=nn.ReLU(),
@@ -147,17 +163,7 @@ class AlexNetPaper(nn.Module):
             )
         )
         self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
-        self.classifier = nn.Sequential(
-            OrderedDict(
-                drop6=nn.Dropout(dropout),
-                fc6=nn.Linear(256 * 6 * 6, 4096),
-                relu6=nn.ReLU(),
-                drop7=nn.Dropout(dropout),
-                fc7=nn.Linear(4096, 4096),
-                relu7=nn.ReLU(),
-                fc8=nn.Linear(4096, num_classes),
-            )
-        )
+        self.classifier = paper_classifier(num_classes, dropout)
 
     def forward(self, x: Tensor) -> Tensor:
         check_images("AlexNet (2012 paper)", x, self.in_channels, self.min_size, 227)

@@ -39,6 +39,7 @@ from collections import OrderedDict
 from .. import nn
 from ..tensor import Tensor
 from ._checks import check_images
+from .alexnet import lrn, paper_classifier
 
 __all__ = ["ZFNet", "zfnet"]
 
@@ -61,11 +62,11 @@ class ZFNet(nn.Module):
                 conv1=nn.Conv2d(in_channels, 96, kernel_size=7, stride=2, padding=1),
                 relu1=nn.ReLU(),
                 pool1=nn.MaxPool2d(3, stride=2, ceil_mode=True),
-                norm1=nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0),
+                norm1=lrn(),
                 conv2=nn.Conv2d(96, 256, kernel_size=5, stride=2),
                 relu2=nn.ReLU(),
                 pool2=nn.MaxPool2d(3, stride=2, ceil_mode=True),
-                norm2=nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0),
+                norm2=lrn(),
                 conv3=nn.Conv2d(256, 384, kernel_size=3, padding=1),
                 relu3=nn.ReLU(),
                 conv4=nn.Conv2d(384, 384, kernel_size=3, padding=1),
@@ -76,17 +77,7 @@ class ZFNet(nn.Module):
             )
         )
         self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
-        self.classifier = nn.Sequential(
-            OrderedDict(
-                drop6=nn.Dropout(dropout),
-                fc6=nn.Linear(256 * 6 * 6, 4096),
-                relu6=nn.ReLU(),
-                drop7=nn.Dropout(dropout),
-                fc7=nn.Linear(4096, 4096),
-                relu7=nn.ReLU(),
-                fc8=nn.Linear(4096, num_classes),
-            )
-        )
+        self.classifier = paper_classifier(num_classes, dropout)
 
     def forward(self, x: Tensor) -> Tensor:
         check_images("ZFNet", x, self.in_channels, self.min_size, 224)
