@@ -667,19 +667,4 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
     return _finish(fig, path)
 
 
-__all__ = [
-    "plot_history",
-    "plot_filters",
-    "plot_feature_maps",
-    "plot_grad_norms",
-    "plot_activation_histograms",
-    "plot_confusion_matrix",
-    "plot_decision_boundary",
-    "plot_attribution",
-    "plot_saliency",
-    "plot_grad_cam",
-    "plot_guided_backprop",
-    "plot_occlusion",
-    "plot_explanation",
-    "plot_gradient_flow",
-]
+__all__ = [name for name in dir() if name.startswith("plot_")]  # mg.viz lists them too
