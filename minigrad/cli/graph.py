@@ -58,12 +58,9 @@ def run_graph(args: argparse.Namespace) -> int:
         if args.out is None:
             return status
     try:
-        graph = _draw(args, model, x, y, loss)
-    except ValueError as e:  # too many nodes, bad depth: say it with the command's flags
-        raise SystemExit(
-            f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
-            "--batch-size, --max-nodes N)"
-        ) from None
+        graph = draw(loss, **_options(args, model, x, y))
+    except ValueError as e:
+        raise _too_large(e) from None
     out = Path(args.out or Path("out") / "lenet.svg")
     try:
         path = save(graph, out)
@@ -89,15 +86,7 @@ def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) ->
         path = explore(
             loss,
             args.html,
-            modules=model,
-            names={x: "images", y: "labels"},
-            depth=args.depth,
-            expand=set(args.expand),
-            view=args.view,
-            color=args.color,
-            show=args.show,
-            rankdir=args.rankdir,
-            max_nodes=args.max_nodes,
+            **_options(args, model, x, y),
             gradcheck=args.color == "gradcheck",
             title=f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}",
         )
@@ -105,10 +94,7 @@ def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) ->
         print(f"minigrad graph --html: {e}")
         return 1
     except ValueError as e:
-        raise SystemExit(
-            f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
-            "--batch-size, --max-nodes N)"
-        ) from None
+        raise _too_large(e) from None
     print(
         f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}; "
         f"interactive page written to {path} (open it in a web browser)"
@@ -116,9 +102,9 @@ def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) ->
     return 0
 
 
-def _draw(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> Any:
-    return draw(
-        loss,
+def _options(args: argparse.Namespace, model: Any, x: Any, y: Any) -> dict[str, Any]:
+    """What the picture and the page are drawn with: the command's flags."""
+    return dict(
         modules=model,
         names={x: "images", y: "labels"},
         depth=args.depth,
@@ -128,6 +114,14 @@ def _draw(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> An
         show=args.show,
         rankdir=args.rankdir,
         max_nodes=args.max_nodes,
+    )
+
+
+def _too_large(e: ValueError) -> SystemExit:
+    """Too many nodes, a bad depth: said with the command's flags."""
+    return SystemExit(
+        f"minigrad graph: {e}\n(on the command line: --depth K, fewer --expand, "
+        "--batch-size, --max-nodes N)"
     )
 
 
