@@ -25,7 +25,7 @@ from ..models import LeNet5
 from ..serialization import load, save
 from ..train import fit, format_epoch
 from ..viz.attribution import explain
-from .common import out_dir
+from .common import out_dir, positive_int
 
 EPOCHS = 6  # enough for about 97% test accuracy on the digits
 LAYER = "features.c3"  # Grad-CAM's layer: C3's 16 maps of 10x10 (C5's are 1x1)
@@ -120,16 +120,6 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _epochs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "explain",
@@ -162,7 +152,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--epochs",
-        type=_epochs,
+        type=positive_int,
         default=EPOCHS,
         metavar="E",
         help=f"epochs when training (default {EPOCHS})",

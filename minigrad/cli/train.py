@@ -24,7 +24,7 @@ from ..models import LeNet5
 from ..serialization import save
 from ..train import fit, format_epoch, predict
 from ..transforms import augmentation
-from .common import out_dir
+from .common import out_dir, positive_float, positive_int
 from .process import tuned
 
 # Defaults per data set: digits is small (1,438 training images), MNIST is 60,000.
@@ -34,26 +34,6 @@ DEFAULTS = {
 }
 LEARNING_RATES = {"sgd": 0.05, "adam": 2e-3}
 QUICK = {"epochs": 1, "train": 256, "test": 128}  # --quick: a smoke test in a second or two
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def _augment_spec(text: str) -> str:
@@ -286,20 +266,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--epochs",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help=f"passes over the training set (default: {DEFAULTS['digits']['epochs']} for "
         f"digits, {DEFAULTS['mnist']['epochs']} for mnist)",
     )
     p.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         metavar="B",
         help="images per step (default: 32 for digits, 64 for mnist)",
     )
     p.add_argument(
         "--lr",
-        type=_positive_float,
+        type=positive_float,
         metavar="LR",
         help="learning rate (default: 0.05 for sgd, 0.002 for adam)",
     )
@@ -321,7 +301,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
     p.add_argument(
         "--threads",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="T",
         help="threads for numpy's matrix products (default: 1, fastest at this size and on "
