@@ -89,17 +89,7 @@ def gradcheck(
                 f"gradcheck: input {i} is {inputs[i].dtype}; finite differences need float64 "
                 "(float32 rounding swamps eps). Pass x.double() or dtype=mg.float64"
             )
-    rng = np.random.default_rng(0)
-    outs = _as_tuple(fn(*inputs))
-    weights = [from_numpy(np.asarray(rng.standard_normal(o.shape))) for o in outs]
-
-    def project(*xs: Any) -> Tensor:  # f(x) = sum(out * v): one number to differentiate
-        total = None
-        for o, v in zip(_as_tuple(fn(*xs)), weights):
-            term = (o.double() * v).sum()
-            total = term if total is None else total + term
-        return total
-
+    project = _projection(fn, inputs, seed=0)
     target = project(*inputs)
     wanted = [inputs[i] for i in checked]
     if target.requires_grad:
@@ -144,12 +134,10 @@ def gradgradcheck(
     """
     inputs = list(inputs)
     checked = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
-    rng = np.random.default_rng(1)
-    outs = _as_tuple(fn(*inputs))
-    weights = [from_numpy(np.asarray(rng.standard_normal(o.shape))) for o in outs]
+    project = _projection(fn, inputs, seed=1)
 
     def first_derivative(*xs: Any) -> tuple[Tensor, ...]:
-        total = sum(((o.double() * v).sum() for o, v in zip(_as_tuple(fn(*xs)), weights)))
+        total = project(*xs)
         wanted = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
         if not total.requires_grad:
             return tuple(from_numpy(np.zeros(x.shape)) for x in wanted)
@@ -160,6 +148,19 @@ def gradgradcheck(
     if not checked:
         raise ValueError("gradgradcheck: no input has requires_grad=True, nothing to check")
     return gradcheck(first_derivative, inputs, eps, atol, rtol, raise_exception)
+
+
+def _projection(fn: Callable[..., Any], inputs: list, seed: int) -> Callable[..., Tensor]:
+    """xs -> sum(out * v) over fn's outputs, v fixed and random: one number to differentiate."""
+    rng = np.random.default_rng(seed)
+    outs = _as_tuple(fn(*inputs))
+    weights = [from_numpy(np.asarray(rng.standard_normal(o.shape))) for o in outs]
+
+    def project(*xs: Any) -> Tensor:
+        terms = [(o.double() * v).sum() for o, v in zip(_as_tuple(fn(*xs)), weights)]
+        return sum(terms[1:], start=terms[0])
+
+    return project
 
 
 def _as_tuple(out: Any) -> tuple[Tensor, ...]:
