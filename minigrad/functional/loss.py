@@ -34,13 +34,11 @@ def _reduce(
         return loss
     if reduction == "sum":
         return loss.sum()
-    if reduction == "mean":
-        if divisor is None:
-            return loss.mean()
-        if not divisor:  # a total weight of 0 (every target ignored): 0 / 0 = NaN, as PyTorch
-            return loss.sum() * math.nan
-        return loss.sum() / constant(divisor, loss.dtype, f"{what} (for the mean)")
-    raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    if divisor is None:
+        return loss.mean()
+    if not divisor:  # a total weight of 0 (every target ignored): 0 / 0 = NaN, as PyTorch
+        return loss.sum() * math.nan
+    return loss.sum() / constant(divisor, loss.dtype, f"{what} (for the mean)")
 
 
 def _class_weights(
@@ -109,8 +107,12 @@ def _pick(logp: Tensor, chosen: np.ndarray) -> Tensor:
     return where(chosen, logp, zero).sum(1)
 
 
-def _batched(op: str, x: Tensor, target: Any) -> tuple[Tensor, Any, bool]:
-    """An unbatched input (C,) with a scalar target becomes a batch of one."""
+def _batched(op: str, input: Any, target: Any, reduction: Any) -> tuple[Tensor, Any, bool]:
+    """The scores checked, and an unbatched input (C,) with a scalar target made a batch of
+    one: (x, target, unbatched)."""
+    x = _tensor(input, op)
+    _check_float(op, x)
+    _check_reduction(reduction, op)
     if x.ndim == 1:
         t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
         return x.reshape(1, -1), t.reshape((1,) + t.shape), True
@@ -133,15 +135,10 @@ def nll_loss(
     divides by the total weight of the targets that are not ignore_index (as PyTorch).
     Picking input[n, t_n] is a product with a constant one-hot mask and a sum over classes.
     """
-    x, target, unbatched = _batched("nll_loss", _tensor(input, "nll_loss"), target)
-    _check_float("nll_loss", x)
-    _check_reduction(reduction, "nll_loss")
+    x, target, unbatched = _batched("nll_loss", input, target, reduction)
     chosen, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
     loss = _weighted(-_pick(x, chosen), picked)
-    if unbatched and reduction == "none":
-        loss = loss.reshape(())
-    what = "number of targets" if weight is None else "total weight of the targets"
-    return _reduce(loss, reduction, "nll_loss", picked.sum(), what)
+    return _reduce_samples(loss, reduction, "nll_loss", picked.sum(), weight, unbatched)
 
 
 @composite("cross_entropy")
@@ -161,9 +158,7 @@ def cross_entropy(
     logits of any size: log_softmax subtracts the maximum before exponentiating.
     """
     op = "cross_entropy"
-    x, target, unbatched = _batched(op, _tensor(input, op), target)
-    _check_float(op, x)
-    _check_reduction(reduction, op)
+    x, target, unbatched = _batched(op, input, target, reduction)
     label_smoothing = as_float(label_smoothing, op, "label_smoothing", low=0.0, high=1.0)
     logp = x.log_softmax(1)
     c = x.shape[1]
@@ -191,27 +186,43 @@ def cross_entropy(
                 smooth = where(valid, smooth, constant(0, x.dtype, "0 for ignored samples"))
             loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
         divisor = picked.sum()
+    return _reduce_samples(loss, reduction, op, divisor, weight, unbatched)
+
+
+def _reduce_samples(
+    loss: Tensor, reduction: str, op: str, divisor: Any, weight: Any, unbatched: bool
+) -> Tensor:
+    """_reduce for losses of class targets: the mean is over the targets' total weight."""
     if unbatched and reduction == "none":
         loss = loss.reshape(())
     what = "number of targets" if weight is None else "total weight of the targets"
     return _reduce(loss, reduction, op, divisor, what)
 
 
-def _check_same_shape(op: str, x: Tensor, y: Tensor) -> None:
+def _input_and_target(
+    op: str, input: Any, target: Any, reduction: Any, floating: bool = False
+) -> tuple[Tensor, Tensor]:
+    """(input, target) of a loss between two tensors of one shape, checked (`floating`: the
+    input must be floating point, and the target is converted to its dtype)."""
+    x = _tensor(input, op)
+    if floating:
+        _check_float(op, x)
+    _check_reduction(reduction, op)
+    y = x._lift(target, op)
+    if floating:
+        y = y.to(x.dtype)
     if x.shape != y.shape:
         raise ValueError(
             f"{op}: input has shape {x.shape} but target has shape {y.shape}; they must be "
             "equal (a (N, 1) vs (N,) mismatch would silently broadcast to (N, N)): reshape one"
         )
+    return x, y
 
 
 @composite("mse_loss")
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean squared error: mean((input - target)^2)."""
-    x = _tensor(input, "mse_loss")
-    _check_reduction(reduction, "mse_loss")
-    y = x._lift(target, "mse_loss")
-    _check_same_shape("mse_loss", x, y)
+    x, y = _input_and_target("mse_loss", input, target, reduction)
     diff = x - y
     return _reduce(diff * diff, reduction, "mse_loss")
 
@@ -219,10 +230,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 @composite("l1_loss")
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean absolute error: mean(|input - target|)."""
-    x = _tensor(input, "l1_loss")
-    _check_reduction(reduction, "l1_loss")
-    y = x._lift(target, "l1_loss")
-    _check_same_shape("l1_loss", x, y)
+    x, y = _input_and_target("l1_loss", input, target, reduction)
     return _reduce((x - y).abs(), reduction, "l1_loss")
 
 
@@ -242,14 +250,9 @@ def binary_cross_entropy_with_logits(
     gradient there is sigmoid(0) - y as it should be.
     """
     op = "binary_cross_entropy_with_logits"
-    x = _tensor(input, op)
-    _check_float(op, x)
-    _check_reduction(reduction, op)
-    y = x._lift(target, op).to(x.dtype)
-    _check_same_shape(op, x, y)
-    weight = None if weight is None else _broadcastable(op, "weight", x._lift(weight, op), x)
-    if pos_weight is not None:
-        pos_weight = _broadcastable(op, "pos_weight", x._lift(pos_weight, op), x)
+    x, y = _input_and_target(op, input, target, reduction, floating=True)
+    weight = _broadcastable(op, "weight", weight, x)
+    pos_weight = _broadcastable(op, "pos_weight", pos_weight, x)
     positive = x.numpy() > 0
     magnitude = where(positive, x, -x)  # |x|, taking the x <= 0 branch at 0 like max(-x, 0)
     softplus_neg = where(positive, 0.0, -x) + ((-magnitude).exp() + 1.0).log()
@@ -262,8 +265,12 @@ def binary_cross_entropy_with_logits(
     return _reduce(loss, reduction, op)
 
 
-def _broadcastable(op: str, name: str, t: Tensor, x: Tensor) -> Tensor:
-    """A weight that must broadcast to the input's shape (and not grow it)."""
+def _broadcastable(op: str, name: str, t: Any, x: Tensor) -> Tensor | None:
+    """A weight (None, or something that must broadcast to the input's shape and not grow it)
+    as a tensor."""
+    if t is None:
+        return None
+    t = x._lift(t, op)
     try:
         shape = np.broadcast_shapes(t.shape, x.shape)
     except ValueError:
@@ -289,12 +296,8 @@ def binary_cross_entropy(
     Prefer binary_cross_entropy_with_logits on raw scores: it is exact everywhere.
     """
     op = "binary_cross_entropy"
-    p = _tensor(input, op)
-    _check_float(op, p)
-    _check_reduction(reduction, op)
-    y = p._lift(target, op).to(p.dtype)
-    _check_same_shape(op, p, y)
-    weight = None if weight is None else _broadcastable(op, "weight", p._lift(weight, op), p)
+    p, y = _input_and_target(op, input, target, reduction, floating=True)
+    weight = _broadcastable(op, "weight", weight, p)
     bad = ~((p.numpy() >= 0) & (p.numpy() <= 1))  # NaN too: PyTorch refuses a NaN probability
     if bad.any():
         raise ValueError(
