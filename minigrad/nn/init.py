@@ -101,36 +101,31 @@ def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
         return tensor.copy_(values)
 
 
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    return default_generator() if generator is None else generator
-
-
-def _draw(tensor: Tensor, generator: np.random.Generator | None, kind: str) -> np.ndarray:
-    """The tensor's array filled in place with U(0, 1) or N(0, 1) samples of its own dtype.
+def _draw(tensor: Tensor, generator: Any, kind: str, scale: float, shift: float) -> Tensor:
+    """Fill the tensor in place with shift + scale * U(0, 1) or N(0, 1), in its own dtype.
 
     numpy draws float32 and float64 natively (`out=` writes straight into the weights);
     any other dtype gets float64 samples, converted.
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    rng, arr = _rng(generator), tensor.numpy()
+    rng, arr = default_generator() if generator is None else generator, tensor.numpy()
     draw = rng.random if kind == "uniform" else rng.standard_normal
     if arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous:
         draw(arr.shape, dtype=arr.dtype, out=arr)
     else:
         arr[...] = draw(arr.shape)
     inplace.count_write(tensor)  # an in-place change like any other: graphs that saved it see it
-    return arr
+    arr *= scale  # in place: no temporary as large as the weights
+    arr += shift
+    return tensor
 
 
 def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with samples of U(a, b), drawn in the tensor's dtype: a + (b - a) * U(0, 1)."""
-    arr = _draw(tensor, generator, "uniform")
-    arr *= b - a  # in place: no temporary as large as the weights
-    arr += a
-    return tensor
+    return _draw(tensor, generator, "uniform", b - a, a)
 
 
 def normal_(
@@ -140,10 +135,7 @@ def normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with samples of N(mean, std^2), drawn in the tensor's dtype: mean + std * N(0, 1)."""
-    arr = _draw(tensor, generator, "normal")
-    arr *= std
-    arr += mean
-    return tensor
+    return _draw(tensor, generator, "normal", std, mean)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
