@@ -108,23 +108,11 @@ def diagnose(
     mistakes: Iterable[tuple[Any, str]] = (),
     rtol: float = 1e-5,
     atol: float = 1e-7,
-    *,
-    sizes: Mapping[str, float] | None = None,
-    per_example: Any = None,
-    variance_n: int | None = None,
+    **relations: Any,
 ) -> None:
-    """Pass when got == want; else say what kind of wrong it is, in this order:
-
-    1. the first known mistake whose answer equals `got` ((wrong_value, hint) pairs, each
-       computed by the check the wrong way: "the kernel not rotated", "= instead of +=";
-       wrong_value may be a function of no arguments, called only if it is needed);
-    2. the relation between got and want, if one holds (`diagnosis.relation`: off by a
-       factor such as N, 1/N, 2, -1/2 or the sign, transposed, rotated by 180 degrees,
-       padding not cropped, one example only, ...; `sizes`, `per_example` and
-       `variance_n` tell it which sizes and contributions to name);
-    3. the shape, or the largest difference.
-    """
-    raise_if_wrong(explain(got, want, what, mistakes, rtol, atol, sizes, per_example, variance_n))
+    """Pass when got == want; else raise Wrong saying what kind of wrong it is (`explain`'s
+    message; `relations` are its sizes=, per_example= and variance_n=)."""
+    raise_if_wrong(explain(got, want, what, mistakes, rtol, atol, **relations))
 
 
 def explain(
@@ -140,9 +128,19 @@ def explain(
     fallback: bool = True,
     name_what: bool = True,
 ) -> str | None:
-    """`diagnose`'s message, or None when got == want (or, with fallback=False, when neither
-    a known mistake nor a relation explains got). name_what=False: a known mistake's hint
-    comes without "what: " in front (for a message that has already named it)."""
+    """What kind of wrong `got` is, or None when got == want. In this order:
+
+    1. the first known mistake whose answer equals `got` ((wrong_value, hint) pairs, each
+       computed by the check the wrong way: "the kernel not rotated", "= instead of +=";
+       wrong_value may be a function of no arguments, called only if it is needed);
+    2. the relation between got and want, if one holds (`diagnosis.relation`: off by a
+       factor such as N, 1/N, 2, -1/2 or the sign, transposed, rotated by 180 degrees,
+       padding not cropped, one example only, ...; `sizes`, `per_example` and
+       `variance_n` tell it which sizes and contributions to name);
+    3. the shape, or the largest difference (None instead with fallback=False).
+
+    name_what=False: a known mistake's hint comes without "what: " in front (for a message
+    that has already named it)."""
     if close(got, want, rtol, atol):
         return None
     for wrong, hint in mistakes:
