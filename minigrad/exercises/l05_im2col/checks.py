@@ -98,8 +98,9 @@ def backward(m) -> None:
             n, c, h, w = X_SHAPE
             pad_shape = (n, c, h + 2 * p, w + 2 * p)
             taps_first, column_major = reordered(cols, kh, kw, s, p)
+            assigned = assigns_instead_of_adding(cols, X_SHAPE, kh, kw, s, p)
             mistakes = [
-                (assigned(cols, kh, kw, s, p), "windows overlap: ADD (+=) each window's "
+                (assigned, "windows overlap: ADD (+=) each window's "
                  "share onto a pixel; = keeps only the last window's"),
                 (fold(taps_first, kh, kw, s, p), ROWS),
                 (fold(column_major, kh, kw, s, p), COLUMNS),
@@ -113,10 +114,11 @@ def backward(m) -> None:
     diagnose_configs("col2im", cases(), where=lambda ok: where_wrong(ok, "col2im"))
 
 
-def assigned(cols, kh, kw, s, p):
-    """col2im with = instead of +=: where windows overlap, the last tap written wins."""
-    n, c, h, w = X_SHAPE
-    oh, ow = sizes(kh, kw, s, p)
+def assigns_instead_of_adding(cols, x_shape, kh, kw, s=1, p=0):
+    """col2im with = instead of +=: where windows overlap, the last tap written wins (the
+    mistake of the same name replays it)."""
+    n, c, h, w = x_shape
+    oh, ow = (h + 2 * p - kh) // s + 1, (w + 2 * p - kw) // s + 1
     full = cols.reshape(n, c, kh, kw, oh, ow)
     x_pad = np.zeros((n, c, h + 2 * p, w + 2 * p))
     for u in range(kh):
