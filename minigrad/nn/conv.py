@@ -18,9 +18,41 @@ from .. import functional as F
 from ..shapes import as_pair
 from ..tensor import Tensor
 from . import init
-from .module import Module, Parameter, filled, layer_dtype
+from .module import Module, weight_and_bias
 
 __all__ = ["Conv2d", "ConvTranspose2d"]
+
+
+def _check_channels(name: str, in_channels: Any, out_channels: Any, groups: Any) -> None:
+    for what, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name}: {what} must be a whole number >= 1, got {n!r}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{name}: groups must be a whole number >= 1, got {groups!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must "
+            f"both be divisible by groups ({groups})"
+        )
+
+
+def _label(layer: Module, kind: str) -> str:
+    """How messages name the layer: Conv2d(1, 6, 5)."""
+    k = layer.kernel_size
+    return f"{kind}({layer.in_channels}, {layer.out_channels}, {k[0] if k[0] == k[1] else k})"
+
+
+def _repr(layer: Module, *options: tuple[str, Any, Any]) -> str:
+    """extra_repr: channels, kernel, stride, then each (name, value, default) option that is
+    not its default."""
+    s = (
+        f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, "
+        f"stride={layer.stride}"
+    )
+    for what, value, default in (*options, ("groups", layer.groups, 1)):
+        if value != default:
+            s += f", {what}={value!r}"
+    return s + (", bias=False" if layer.bias is None else "")
 
 
 class Conv2d(Module):
@@ -52,16 +84,7 @@ class Conv2d(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        for name, n in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"Conv2d: {name} must be a whole number >= 1, got {n!r}")
-        if not isinstance(groups, (int, np.integer)) or groups < 1:
-            raise ValueError(f"Conv2d: groups must be a whole number >= 1, got {groups!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must "
-                f"both be divisible by groups ({groups})"
-            )
+        _check_channels("Conv2d", in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise NotImplementedError(
                 f"Conv2d: padding_mode {padding_mode!r} is not supported; only 'zeros' is"
@@ -85,15 +108,8 @@ class Conv2d(Module):
             self.padding: tuple[int, int] | str = padding
         else:
             self.padding = as_pair(padding, "Conv2d", "padding", 0)
-        kh, kw = self.kernel_size
-        dtype = layer_dtype("Conv2d", dtype, device)
-        shape = (self.out_channels, self.in_channels // self.groups, kh, kw)
-        self.weight = Parameter(filled(shape, 0.0, dtype))
-        if bias:
-            self.bias = Parameter(filled((self.out_channels,), 0.0, dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        weight_and_bias(self, "Conv2d", shape, self.out_channels if bias else None, dtype, device)
 
     def reset_parameters(self) -> None:
         init._default_init(self.weight, self.bias)
@@ -112,9 +128,7 @@ class Conv2d(Module):
         return ph, ph, pw, pw
 
     def _name(self) -> str:
-        k = self.kernel_size
-        kernel = k[0] if k[0] == k[1] else k
-        return f"Conv2d({self.in_channels}, {self.out_channels}, {kernel})"
+        return _label(self, "Conv2d")
 
     def forward(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
@@ -149,23 +163,7 @@ class Conv2d(Module):
         return y.squeeze(0) if unbatched else y
 
     def extra_repr(self) -> str:
-        s = (
-            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}"
-        )
-        if self.padding != (0, 0):
-            s += (
-                f", padding={self.padding!r}"
-                if isinstance(self.padding, str)
-                else (f", padding={self.padding}")
-            )
-        if self.dilation != (1, 1):
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
+        return _repr(self, ("padding", self.padding, (0, 0)), ("dilation", self.dilation, (1, 1)))
 
 
 class ConvTranspose2d(Module):
@@ -200,16 +198,7 @@ class ConvTranspose2d(Module):
     ) -> None:
         super().__init__()
         name = "ConvTranspose2d"
-        for what, n in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"{name}: {what} must be a whole number >= 1, got {n!r}")
-        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-            raise ValueError(f"{name}: groups must be a whole number >= 1, got {groups!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must "
-                f"both be divisible by groups ({groups})"
-            )
+        _check_channels(name, in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise ValueError(
                 f"{name}: padding_mode must be 'zeros' (the only one a transposed convolution "
@@ -234,23 +223,14 @@ class ConvTranspose2d(Module):
                     f"{name}: output_padding {self.output_padding} must be smaller than the "
                     f"stride {self.stride} or the dilation {self.dilation}"
                 )
-        kh, kw = self.kernel_size
-        dtype = layer_dtype(name, dtype, device)
-        shape = (self.in_channels, self.out_channels // self.groups, kh, kw)
-        self.weight = Parameter(filled(shape, 0.0, dtype))
-        if bias:
-            self.bias = Parameter(filled((self.out_channels,), 0.0, dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+        weight_and_bias(self, name, shape, self.out_channels if bias else None, dtype, device)
 
     def reset_parameters(self) -> None:
         init._default_init(self.weight, self.bias)
 
     def _name(self) -> str:
-        k = self.kernel_size
-        kernel = k[0] if k[0] == k[1] else k
-        return f"ConvTranspose2d({self.in_channels}, {self.out_channels}, {kernel})"
+        return _label(self, "ConvTranspose2d")
 
     def _output_padding(self, x: Tensor, output_size: Any) -> tuple[int, int]:
         """The output_padding that gives `output_size` (PyTorch's rule), or the layer's own."""
@@ -308,19 +288,9 @@ class ConvTranspose2d(Module):
         return y.squeeze(0) if unbatched else y
 
     def extra_repr(self) -> str:
-        s = (
-            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}"
+        return _repr(
+            self,
+            ("padding", self.padding, (0, 0)),
+            ("output_padding", self.output_padding, (0, 0)),
+            ("dilation", self.dilation, (1, 1)),
         )
-        for what, value in (
-            ("padding", self.padding),
-            ("output_padding", self.output_padding),
-            ("dilation", self.dilation),
-        ):
-            if value != ((1, 1) if what == "dilation" else (0, 0)):
-                s += f", {what}={value}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s

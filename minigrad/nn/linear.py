@@ -13,7 +13,7 @@ import numpy as np
 from .. import functional as F
 from ..tensor import Tensor
 from . import init
-from .module import Module, Parameter, filled, layer_dtype
+from .module import Module, weight_and_bias
 
 __all__ = ["Linear", "Identity"]
 
@@ -42,13 +42,8 @@ class Linear(Module):
                 raise ValueError(f"Linear: {name} must be a whole number >= 0, got {n!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
-        dtype = layer_dtype("Linear", dtype, device)
-        self.weight = Parameter(filled((self.out_features, self.in_features), 0.0, dtype))
-        if bias:
-            self.bias = Parameter(filled((self.out_features,), 0.0, dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        shape = (self.out_features, self.in_features)
+        weight_and_bias(self, "Linear", shape, self.out_features if bias else None, dtype, device)
 
     def reset_parameters(self) -> None:
         init._default_init(self.weight, self.bias)

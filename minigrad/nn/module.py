@@ -99,6 +99,25 @@ def filled(shape: tuple[int, ...], value: float, dtype: np.dtype) -> Tensor:
     return from_numpy(np.full(shape, value, dtype=dtype))  # made in dtype: no copy
 
 
+def weight_and_bias(
+    layer: Module,
+    name: str,
+    weight_shape: tuple[int, ...],
+    bias_size: int | None,
+    dtype: Any,
+    device: Any,
+) -> None:
+    """Give a Linear or convolution layer its `weight` and its `bias` (of `bias_size`, or
+    None), made in the layer's dtype, then drawn by its reset_parameters()."""
+    dtype = layer_dtype(name, dtype, device)
+    layer.weight = Parameter(filled(weight_shape, 0.0, dtype))
+    if bias_size is None:
+        layer.register_parameter("bias", None)
+    else:
+        layer.bias = Parameter(filled((bias_size,), 0.0, dtype))
+    layer.reset_parameters()
+
+
 class RemovableHandle:
     """Returned by the `register_*_hook` methods: `handle.remove()` unregisters the hook
     (also as a context manager: `with module.register_forward_hook(h): ...`)."""
