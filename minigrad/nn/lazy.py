@@ -131,7 +131,28 @@ def _input(layer: str, x: Any, ndims: tuple[int, ...], layout: str) -> Tensor:
     return x
 
 
-class LazyLinear(Linear):
+class _LazyWeights:
+    """What LazyLinear and LazyConv2d share: placeholders for weight and bias until the first
+    input, then the parameters made in place and the layer turned into the plain one."""
+
+    def _placeholders(self, bias: bool, dtype: Any) -> None:
+        self.weight = UninitializedParameter(dtype=dtype, owner=type(self).__name__)
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype, owner=type(self).__name__)
+
+    def reset_parameters(self) -> None:
+        if not isinstance(self.weight, UninitializedParameter):
+            super().reset_parameters()
+
+    def _become(self, plain: type, weight_shape: tuple[int, ...], bias_size: int) -> None:
+        self.weight.materialize(weight_shape)
+        if self.bias is not None:
+            self.bias.materialize((bias_size,))
+        self.__class__ = plain
+        self.reset_parameters()
+
+
+class LazyLinear(_LazyWeights, Linear):
     """`Linear(in_features, out_features)` with in_features taken from the first input's last
     dimension. Becomes a `Linear` at the first forward pass."""
 
@@ -141,26 +162,16 @@ class LazyLinear(Linear):
         check_cpu(device, "LazyLinear")
         Linear.__init__(self, 1, out_features, bias=bias, dtype=dtype)  # 1 stands in
         self.in_features = 0
-        self.weight = UninitializedParameter(dtype=dtype, owner="LazyLinear")
-        if bias:
-            self.bias = UninitializedParameter(dtype=dtype, owner="LazyLinear")
-
-    def reset_parameters(self) -> None:
-        if not isinstance(self.weight, UninitializedParameter):
-            super().reset_parameters()
+        self._placeholders(bias, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         x = _input(f"LazyLinear({self.out_features})", x, tuple(range(1, 64)), "(..., in)")
         self.in_features = x.shape[-1]
-        self.weight.materialize((self.out_features, self.in_features))
-        if self.bias is not None:
-            self.bias.materialize((self.out_features,))
-        self.__class__ = Linear
-        self.reset_parameters()
+        self._become(Linear, (self.out_features, self.in_features), self.out_features)
         return self.forward(x)
 
 
-class LazyConv2d(Conv2d):
+class LazyConv2d(_LazyWeights, Conv2d):
     """`Conv2d(in_channels, out_channels, ...)` with in_channels taken from the first input
     (N, C, H, W) or (C, H, W). Becomes a `Conv2d` at the first forward pass."""
 
@@ -193,13 +204,7 @@ class LazyConv2d(Conv2d):
             dtype=dtype,
         )
         self.in_channels = 0
-        self.weight = UninitializedParameter(dtype=dtype, owner="LazyConv2d")
-        if bias:
-            self.bias = UninitializedParameter(dtype=dtype, owner="LazyConv2d")
-
-    def reset_parameters(self) -> None:
-        if not isinstance(self.weight, UninitializedParameter):
-            super().reset_parameters()
+        self._placeholders(bias, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         x = _input(f"LazyConv2d({self.out_channels})", x, (3, 4), "(N, C, H, W) or (C, H, W)")
@@ -210,12 +215,8 @@ class LazyConv2d(Conv2d):
                 f"groups={self.groups} does not divide"
             )
         self.in_channels = channels
-        kh, kw = self.kernel_size
-        self.weight.materialize((self.out_channels, channels // self.groups, kh, kw))
-        if self.bias is not None:
-            self.bias.materialize((self.out_channels,))
-        self.__class__ = Conv2d
-        self.reset_parameters()
+        shape = (self.out_channels, channels // self.groups, *self.kernel_size)
+        self._become(Conv2d, shape, self.out_channels)
         return self.forward(x)
 
 
