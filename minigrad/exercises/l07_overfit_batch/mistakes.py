@@ -5,32 +5,18 @@ import minigrad.functional as F
 from minigrad import optim
 
 from ..exercise import mistake
+from .checks import reference
 from .solution import overfit_one_batch
 
 
 @mistake("overfit_one_batch", hint="opt.zero_grad()")
 def gradients_never_cleared(model, x, y, steps=20, lr=0.05):
-    opt = optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(steps):
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-    return losses
+    return reference(model, x, y, steps, lr, zero=False)  # the check's own wrong loop
 
 
 @mistake("overfit_one_batch", hint="create the optimizer once")
 def new_optimizer_every_step(model, x, y, steps=20, lr=0.05):
-    losses = []
-    for _ in range(steps):
-        opt = optim.Adam(model.parameters(), lr=lr)
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-    return losses
+    return reference(model, x, y, steps, lr, fresh_optimizer=True)
 
 
 @mistake("overfit_one_batch", hint="call opt.step()")
