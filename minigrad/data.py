@@ -519,14 +519,18 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     then D big-endian uint32 sizes, then the values, row-major. The file must hold exactly
     that many values: a truncated or padded file is an error, not a silently short array.
     """
-    path = Path(path)
+    return _parse_idx(_file_bytes(Path(path), "read_idx"), str(path))
+
+
+def _file_bytes(path: Path, op: str, advice: str = "") -> bytes:
+    """The bytes of a file, decompressed when its name ends in .gz."""
     raw = path.read_bytes()
     if path.suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as e:
-            raise ValueError(f"read_idx: {path} is not a valid gzip file ({e})") from None
-    return _parse_idx(raw, str(path))
+            raise ValueError(f"{op}: {path} is not a valid gzip file ({e}){advice}") from None
+    return raw
 
 
 def _parse_idx(raw: bytes, name: str) -> np.ndarray:
@@ -641,14 +645,7 @@ class MNIST(Dataset):
 
     def _load(self, name: str) -> np.ndarray:
         path = self._find(name)
-        raw = path.read_bytes()
-        if path.suffix == ".gz":
-            try:
-                raw = gzip.decompress(raw)
-            except (OSError, EOFError) as e:
-                raise ValueError(
-                    f"MNIST: {path} is not a valid gzip file ({e}); delete it"
-                ) from None
+        raw = _file_bytes(path, "MNIST", "; delete it")
         size, md5 = self.official[name]
         if self.verify and len(raw) == size and hashlib.md5(raw).hexdigest() != md5:
             raise ValueError(
