@@ -124,10 +124,3 @@ def walk(
         for parent, local in zip(node._parents, node._local):
             contribution = local * node.grad if chain else local
             parent.grad = parent.grad + contribution if accumulate else contribution
-
-
-def leaf_grads(steps: list[tuple], **flags) -> list[float]:
-    """The leaves' gradients of the recipe's last node, walked by `walk(**flags)` on mg.Value."""
-    nodes = build(EngineValue, steps)
-    walk(nodes[-1], **flags)
-    return [v.grad for v in leaves(steps, nodes)]

@@ -488,9 +488,6 @@ class Explanation:
     layer: str = ""  # the layer Grad-CAM used
 
 
-SIGNED = {"guided backprop", "deconvnet", "occlusion"}  # maps with both signs
-
-
 def explain(
     model: Any,
     x: Any,
