@@ -139,7 +139,6 @@ def slug(lesson: LessonFile) -> str:
 
 def execute_lesson(lesson: LessonFile, out: Path, quick: bool, timeout: int) -> LessonPage:
     """Run one lesson as a notebook in a fresh kernel; keep the executed notebook."""
-    import jupytext
     import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -147,12 +146,7 @@ def execute_lesson(lesson: LessonFile, out: Path, quick: bool, timeout: int) -> 
 
     folder = out / slug(lesson)
     folder.mkdir(parents=True, exist_ok=True)
-    notebook = jupytext.read(lesson.path, fmt="py:percent")
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    notebook = lesson.notebook()
     notebook.metadata["title"] = f"Lesson {lesson.number}: {lesson.title}"
     env = dict(os.environ)
     env.pop(QUICK_ENV, None)

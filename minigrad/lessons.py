@@ -50,6 +50,15 @@ class LessonFile:
     title: str
     summary: str
 
+    def notebook(self) -> Any:
+        """This lesson as a notebook (jupytext reads its percent format), for a Python 3 kernel."""
+        import jupytext
+
+        notebook = jupytext.read(self.path, fmt="py:percent")
+        kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        notebook.metadata["kernelspec"] = kernel
+        return notebook
+
 
 # --------------------------------------------------------------------------------------------
 # Finding the lessons

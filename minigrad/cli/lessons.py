@@ -55,12 +55,7 @@ def write_notebook(lesson: LessonFile, out: str | None = None) -> Path:
     folder = Path(out or Path("out") / "lessons" / f"{lesson.number:02d}")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{lesson.path.stem}.ipynb"
-    notebook = jupytext.read(lesson.path, fmt="py:percent")
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    notebook = lesson.notebook()
     jupytext.write(notebook, target, fmt="ipynb")
     return target
 
