@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import nn
 from ..tensor import Tensor
 
-__all__ = ["BasicConv2d"]
+__all__ = ["BasicConv2d", "conv"]
 
 
 class BasicConv2d(nn.Module):
@@ -42,3 +42,8 @@ class BasicConv2d(nn.Module):
         if self.bn is not None:
             x = self.bn(x)
         return self.relu(x)
+
+
+def conv(c: int, o: int, k: int | tuple[int, int], stride: int = 1, padding=0) -> BasicConv2d:
+    """conv (no bias) -> BN (eps 0.001) -> ReLU: the unit of Inception v3, v4 and -ResNet."""
+    return BasicConv2d(c, o, k, stride, padding, batch_norm=True)

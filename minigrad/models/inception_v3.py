@@ -44,7 +44,7 @@ from typing import NamedTuple
 from .. import nn
 from ..tensor import Tensor, cat
 from ._checks import check_images
-from ._layers import BasicConv2d
+from ._layers import conv as _conv
 
 __all__ = [
     "InceptionV3",
@@ -57,11 +57,6 @@ __all__ = [
     "InceptionV3Aux",
     "inception_v3",
 ]
-
-
-def _conv(c: int, o: int, k: int | tuple[int, int], stride: int = 1, padding=0) -> BasicConv2d:
-    """conv (no bias) -> BN (eps 0.001) -> ReLU."""
-    return BasicConv2d(c, o, k, stride, padding, batch_norm=True)
 
 
 class Inception35(nn.Module):

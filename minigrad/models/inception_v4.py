@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from .. import nn
 from ..tensor import Tensor, cat
 from ._checks import check_images
-from ._layers import BasicConv2d
+from ._layers import BasicConv2d, conv
 
 __all__ = [
     "InceptionV4",
@@ -43,11 +43,6 @@ __all__ = [
     "SplitPair",
     "inception_v4",
 ]
-
-
-def conv(c: int, o: int, k: int | tuple[int, int], stride: int = 1, padding=0) -> BasicConv2d:
-    """conv (no bias) -> BN (eps 0.001) -> ReLU."""
-    return BasicConv2d(c, o, k, stride, padding, batch_norm=True)
 
 
 def same(c: int, o: int, k: int | tuple[int, int]) -> BasicConv2d:
