@@ -19,20 +19,24 @@ def problem():
     return [w, b], loss_fn
 
 
-def reference(steps: int, lr: float, zero: bool = True, sign: float = -1.0):
-    """The parameters and losses after `steps` steps (zero=False, sign=+1: the usual slips)."""
-    params, loss_fn = problem()
-    losses = []
-    for _ in range(steps):
-        if zero:
-            for p in params:
-                p.grad = 0.0
-        loss = loss_fn()
-        loss.backward()
+def sgd_step(params: list, loss_fn, lr: float, zero: bool = True, sign: float = -1.0) -> float:
+    """One step of gradient descent (zero=False, sign=+1: the usual slips); the loss."""
+    if zero:
         for p in params:
-            p.data += sign * lr * p.grad
-        losses.append(loss.data)
-    return [p.data for p in params], losses
+            p.grad = 0.0
+    loss = loss_fn()
+    loss.backward()
+    for p in params:
+        p.data += sign * lr * p.grad
+    return loss.data
+
+
+def reference(steps: int, lr: float, zero: bool = True, sign: float = -1.0) -> list[float]:
+    """The parameters after `steps` steps of sgd_step."""
+    params, loss_fn = problem()
+    for _ in range(steps):
+        sgd_step(params, loss_fn, lr, zero, sign)
+    return [p.data for p in params]
 
 
 @check("one step moves the parameters downhill by lr * grad")
@@ -41,7 +45,7 @@ def one_step(m) -> None:
     params, loss_fn = problem()
     before = [p.data for p in params]
     step(params, loss_fn, 0.1)
-    want, _ = reference(1, 0.1)
+    want = reference(1, 0.1)
     got = [p.data for p in params]
     if got == before:
         raise Wrong(
@@ -60,7 +64,7 @@ def twenty_steps(m) -> None:
     step = need(m, "train_step")
     params, loss_fn = problem()
     losses = [step(params, loss_fn, 0.05) for _ in range(20)]
-    want, want_losses = reference(20, 0.05)
+    want = reference(20, 0.05)
     got = [p.data for p in params]
     if all(abs(g - w) < 1e-9 for g, w in zip(got, want)):
         if any(not isinstance(x, (int, float)) for x in losses):
@@ -68,11 +72,11 @@ def twenty_steps(m) -> None:
         return
     if got == [p.data for p in problem()[0]]:
         raise Wrong("the parameters did not change: update p.data in place, after backward")
-    if all(abs(g - w) < 1e-9 for g, w in zip(got, reference(20, 0.05, zero=False)[0])):
+    if all(abs(g - w) < 1e-9 for g, w in zip(got, reference(20, 0.05, zero=False))):
         raise Wrong(
             "the first step is right but later ones drift: the gradients are never reset, "
             "so each step adds the new gradient to all the previous ones. Zero p.grad first"
         )
-    if all(abs(g - w) < 1e-9 for g, w in zip(got, reference(20, 0.05, sign=1.0)[0])):
+    if all(abs(g - w) < 1e-9 for g, w in zip(got, reference(20, 0.05, sign=1.0))):
         raise Wrong("you went uphill: subtract lr * grad (p.data -= lr * p.grad)")
     diagnose(got, want, "the parameters after 20 steps", rtol=1e-9)
