@@ -2,7 +2,7 @@
 
 Each exercise is a folder here (`l06_maxpool_backward/`: its metadata, its solution with the
 learner's part marked, its checks and its realistic mistakes; `exercise.py` describes the
-format and README.md how to add one). `minigrad exercises` (in `minigrad/cli/exercises.py`)
+format in brief and README.md in full). `minigrad exercises` (in `minigrad/cli/exercises.py`)
 is the learner's door to them; `run_checks` is the checker itself.
 """
 

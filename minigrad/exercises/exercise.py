@@ -1,25 +1,8 @@
-"""What an exercise is: a folder holding its metadata, solution, checks and mistakes.
+"""What an exercise is: a folder (l<lesson>_<id>/) holding its metadata (__init__.py),
+solution.py, checks.py and mistakes.py, and how the learner's stub is made from solution.py
+by its markers (# BEGIN SOLUTION / # END SOLUTION, # BEGIN FIX / # END FIX, # STUB: code).
 
-    minigrad/exercises/l06_maxpool_backward/     (l<lesson>_<id>: the learner's file name)
-        __init__.py   ID, LESSON, TITLE, HINTS: the exercise's metadata, plain data
-        solution.py   the reference solution; its docstring is the task the learner reads
-        checks.py     the checks, functions of the learner's module marked with @check
-        mistakes.py   realistic wrong answers marked with @mistake, each paired with the
-                      words its diagnostic must contain (the test suite replays them all)
-
-The learner's stub is generated from solution.py, so the two share one header and never
-drift. In solution.py:
-
-    # BEGIN SOLUTION ... # END SOLUTION   what the learner writes. The stub has in its
-        place the `# STUB:` lines that follow the region (see below), or else
-        `raise NotImplementedError("not implemented yet")` at the marker's indentation
-        (nothing for a region at the top level of the file: helpers of the solution).
-    # BEGIN FIX ... # END FIX   the fix of a find-the-bug exercise. The stub has in its
-        place the `# STUB:` lines that follow (the bug), or nothing.
-    # STUB: code   a line of the stub only (a comment in the solution): `code` at the
-        comment's indentation. Placeholders such as `return {"df_dx": ..., ...}`.
-
-README.md in this folder says how to add an exercise, with a worked example.
+README.md in this folder describes the format, with a worked example of adding an exercise.
 """
 
 from __future__ import annotations
