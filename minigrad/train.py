@@ -16,10 +16,11 @@ each layer's gradient and update were (a `GradientFlow` in the history): the num
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -40,6 +41,18 @@ def _correct(out: Tensor, y: Tensor) -> int | None:
 def _set_mode(model: Any, training: bool) -> None:
     if hasattr(model, "train"):
         model.train(training)
+
+
+@contextlib.contextmanager
+def eval_mode(model: Any) -> Iterator[None]:
+    """Eval mode inside the block (dropout off, batch norm's running statistics), the
+    model's own mode again after it. A model without train() is left alone."""
+    was_training = getattr(model, "training", True)
+    _set_mode(model, False)
+    try:
+        yield
+    finally:
+        _set_mode(model, was_training)
 
 
 def _check_loss(loss: Any, where: str, lr: Any) -> float:
@@ -296,22 +309,17 @@ def evaluate(model: Callable, loader: Iterable, loss_fn: Callable) -> tuple[floa
     The model's previous mode (train or eval) is restored afterwards. Accuracy is nan when
     the outputs are not class scores (N, K) with integer labels (N,).
     """
-    was_training = getattr(model, "training", True)
-    _set_mode(model, False)
     total_loss, total_correct, seen, acc_ok = 0.0, 0, 0, True
-    try:
-        with no_grad():
-            for batch in loader:
-                x, y = _inputs_targets(batch, "evaluate")
-                out = model(x)
-                n = len(x)
-                total_loss += float(loss_fn(out, y).item()) * n
-                correct = _correct(out, y)
-                acc_ok = acc_ok and correct is not None
-                total_correct += correct or 0
-                seen += n
-    finally:
-        _set_mode(model, was_training)
+    with eval_mode(model), no_grad():
+        for batch in loader:
+            x, y = _inputs_targets(batch, "evaluate")
+            out = model(x)
+            n = len(x)
+            total_loss += float(loss_fn(out, y).item()) * n
+            correct = _correct(out, y)
+            acc_ok = acc_ok and correct is not None
+            total_correct += correct or 0
+            seen += n
     if seen == 0:
         raise ValueError("evaluate: the loader gave no batches (is the dataset empty?)")
     return total_loss / seen, (total_correct / seen if acc_ok else math.nan)
@@ -329,23 +337,18 @@ def predict(model: Callable, loader: Iterable) -> Predictions:
 
     The predicted class is the argmax of the model's output (N, K) over K.
     """
-    was_training = getattr(model, "training", True)
-    _set_mode(model, False)
     y_true, y_pred = [], []
-    try:
-        with no_grad():
-            for batch in loader:
-                x, y = _inputs_targets(batch, "predict")
-                out = model(x)
-                if out.ndim != 2:
-                    raise ValueError(
-                        f"predict: expected class scores of shape (N, K) from the model, got "
-                        f"{out.shape}"
-                    )
-                y_pred.append(out.numpy().argmax(axis=1))
-                y_true.append(np.asarray(y.numpy() if isinstance(y, Tensor) else y))
-    finally:
-        _set_mode(model, was_training)
+    with eval_mode(model), no_grad():
+        for batch in loader:
+            x, y = _inputs_targets(batch, "predict")
+            out = model(x)
+            if out.ndim != 2:
+                raise ValueError(
+                    f"predict: expected class scores of shape (N, K) from the model, got "
+                    f"{out.shape}"
+                )
+            y_pred.append(out.numpy().argmax(axis=1))
+            y_true.append(np.asarray(y.numpy() if isinstance(y, Tensor) else y))
     if not y_true:
         return Predictions(np.zeros(0, np.int64), np.zeros(0, np.int64))
     return Predictions(

@@ -41,6 +41,7 @@ from ..functional.activation import ReluBackward
 from ..recording import no_grad
 from ..shapes import as_pair
 from ..tensor import Tensor, grad
+from ..train import eval_mode
 
 _BATCH = 256  # images per forward pass when a method needs many (SmoothGrad, occlusion)
 
@@ -94,19 +95,6 @@ def _targets(target: Any, n: int, k: int, fn: str) -> np.ndarray | None:
     return t.astype(np.int64)
 
 
-@contextlib.contextmanager
-def _eval_mode(model: Any) -> Iterator[None]:
-    """Eval mode inside the block (dropout off, batch norm's running statistics)."""
-    was_training = getattr(model, "training", False)
-    if hasattr(model, "eval"):
-        model.eval()
-    try:
-        yield
-    finally:
-        if was_training and hasattr(model, "train"):
-            model.train()
-
-
 def _scores(model: Any, x: Tensor, fn: str) -> Tensor:
     out = model(x)
     if not isinstance(out, Tensor) or out.ndim != 2 or out.shape[0] != x.shape[0]:
@@ -139,7 +127,7 @@ def input_gradient(model: Any, x: Any, target: Any = None) -> np.ndarray:
     `deconvnet` are this same function with another ReLU rule.
     """
     arr = _images(x, "input_gradient")
-    with _eval_mode(model):
+    with eval_mode(model):
         xt = Tensor(arr, dtype=arr.dtype, requires_grad=True)  # a fresh leaf: x is untouched
         score, _ = _picked(_scores(model, xt, "input_gradient"), target, "input_gradient")
         (g,) = grad(score, [xt])
@@ -172,7 +160,7 @@ def saliency(
     if not noise > 0:
         raise ValueError(f"saliency: noise must be positive (0.1 to 0.2 works), got {noise}")
     if target is None:
-        with _eval_mode(model), no_grad():
+        with eval_mode(model), no_grad():
             target = _scores(model, Tensor(arr, dtype=arr.dtype), "saliency").numpy().argmax(1)
     targets = _targets(target, len(arr), 0, "saliency")
     rng = np.random.default_rng(seed)
@@ -264,7 +252,7 @@ def receptive_field_geometry(model: Any, layer: Any, x: Any, probes: int = 4) ->
     caught: list[Tensor] = []
     handle = module.register_forward_hook(lambda m, args, out: caught.append(out))
     try:
-        with _eval_mode(model):
+        with eval_mode(model):
             model(probe)
     finally:
         handle.remove()
@@ -308,7 +296,7 @@ def grad_cam(
     caught: list[Tensor] = []
     handle = module.register_forward_hook(lambda m, args, out: caught.append(out))
     try:
-        with _eval_mode(model):
+        with eval_mode(model):
             xt = Tensor(arr, dtype=arr.dtype, requires_grad=True)
             score, _ = _picked(_scores(model, xt, "grad_cam"), target, "grad_cam")
     finally:
@@ -452,7 +440,7 @@ def occlusion(
             out.append(logits[np.arange(len(logits)), t[s : s + batch_size]])
         return np.concatenate(out)
 
-    with _eval_mode(model), no_grad():
+    with eval_mode(model), no_grad():
         if target is None:
             t = _scores(model, Tensor(arr, dtype=arr.dtype), "occlusion").numpy().argmax(axis=1)
         else:
@@ -505,7 +493,7 @@ def explain(
     arr = _images(x, "explain")
     if arr.shape[0] != 1:
         raise ValueError(f"explain: expects one image (C, H, W), got {arr.shape[0]} images")
-    with _eval_mode(model), no_grad():
+    with eval_mode(model), no_grad():
         logits = _scores(model, Tensor(arr, dtype=arr.dtype), "explain").numpy()[0]
     logits = logits.astype(np.float64)
     probs = np.exp(logits - logits.max())

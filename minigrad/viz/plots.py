@@ -27,6 +27,7 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 from ..fileio import atomic_write
 from ..recording import no_grad
 from ..tensor import Tensor
+from ..train import eval_mode
 
 DPI = 100
 
@@ -166,17 +167,12 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
         )
         for name, m in convs
     ]
-    was_training = getattr(model, "training", False)
     try:
-        if hasattr(model, "eval"):
-            model.eval()
-        with no_grad():
+        with eval_mode(model), no_grad():
             model(xt)
     finally:
         for h in handles:
             h.remove()
-        if was_training and hasattr(model, "train"):
-            model.train()
     pictured = [(n, m) for n, m in convs if maps[n].shape[2] * maps[n].shape[3] > 1]
     convs = pictured or convs  # a 1x1 map (LeNet's C5) is a single number: nothing to see
     cols = 1 + min(max_maps, max(maps[n].shape[1] for n, _ in convs))
