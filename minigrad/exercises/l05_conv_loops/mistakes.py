@@ -7,6 +7,7 @@ import numpy as np
 import minigrad as mg
 import minigrad.functional as F
 
+from ..convolution import conv_output_shape
 from ..exercise import mistake
 
 
@@ -14,8 +15,7 @@ from ..exercise import mistake
 def slices_not_strided(x, w, b, stride=1, padding=0, dilation=1):
     """Windows start every pixel, and only the first OH x OW of them are kept."""
     y = F.conv2d(x, w, b, stride=1, padding=padding, dilation=dilation)
-    oh = (x.shape[2] + 2 * padding - dilation * (w.shape[2] - 1) - 1) // stride + 1
-    ow = (x.shape[3] + 2 * padding - dilation * (w.shape[3] - 1) - 1) // stride + 1
+    _, _, oh, ow = conv_output_shape(x.shape, w.shape, stride, padding, dilation)
     return y[:, :, :oh, :ow]
 
 
@@ -23,8 +23,7 @@ def slices_not_strided(x, w, b, stride=1, padding=0, dilation=1):
 def taps_not_spaced(x, w, b, stride=1, padding=0, dilation=1):
     """The taps sit next to each other, but the output keeps the dilated size."""
     y = F.conv2d(x, w, b, stride=stride, padding=padding)
-    oh = (x.shape[2] + 2 * padding - dilation * (w.shape[2] - 1) - 1) // stride + 1
-    ow = (x.shape[3] + 2 * padding - dilation * (w.shape[3] - 1) - 1) // stride + 1
+    _, _, oh, ow = conv_output_shape(x.shape, w.shape, stride, padding, dilation)
     return y[:, :, :oh, :ow]
 
 
