@@ -2,6 +2,7 @@
 
 from ...scalar import Value
 from ..helpers import Wrong, check, diagnose, need
+from ..scalars import walk
 
 
 def graphs() -> dict:
@@ -69,23 +70,6 @@ def deep_chain(m) -> None:
         raise Wrong("on the chain of 5,000 operations the order should hold 5,001 Values")
 
 
-def assigning_backward(root) -> None:
-    """The classic slip, for comparison: `=` where the chain rule needs `+=`."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if ready:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((p, False) for p in node._parents)
-    root.grad = 1.0
-    for node in reversed(order):
-        for parent, local in zip(node._parents, node._local):
-            parent.grad = local * node.grad
-
-
 @check("backward gives the engine's gradients")
 def gradients(m) -> None:
     bw = need(m, "backward")
@@ -96,7 +80,7 @@ def gradients(m) -> None:
         fresh_root.backward()
         want = [v.grad for v in fresh_leaves]
         assign_root, assign_leaves = graphs()[what]
-        assigning_backward(assign_root)
+        walk(assign_root, accumulate=False)  # the classic slip: = where += is needed
         mistakes = [
             (
                 [v.grad for v in assign_leaves],

@@ -1,23 +1,17 @@
 """Realistic wrong answers to graph-walk, each with the words its diagnostic must contain."""
 
 from ..exercise import mistake
-from .solution import topological_order
+from ..scalars import order, walk
 
 
 @mistake("backward", hint="root.grad = 1.0")
 def walk_starts_from_zero(root) -> None:
-    root.grad = 0.0
-    for node in reversed(topological_order(root)):
-        for parent, local in zip(node._parents, node._local):
-            parent.grad += local * node.grad
+    walk(root, seed=0.0)  # the usual slips, as scalars.walk makes them for the checks
 
 
 @mistake("backward", hint="accumulate")
 def assigns_instead_of_adding(root) -> None:
-    root.grad = 1.0
-    for node in reversed(topological_order(root)):
-        for parent, local in zip(node._parents, node._local):
-            parent.grad = local * node.grad
+    walk(root, accumulate=False)
 
 
 @mistake("topological_order", hint="recursive")
@@ -37,12 +31,4 @@ def recursive_walk(root) -> list:
 
 @mistake("topological_order", hint="more than once")
 def no_visited_set(root) -> list:
-    order, stack = [], [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if ready:
-            order.append(node)
-        else:
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in node._parents)
-    return order
+    return order(root, dedupe=False)
