@@ -2,6 +2,7 @@
 contain: the solution's Value with backward written wrong."""
 
 from ..exercise import mistake
+from ..scalars import order, walk
 from .solution import Value
 
 
@@ -21,19 +22,6 @@ def rewrapped(name):
 
 for _name in ("__add__", "__mul__", "__pow__", "tanh", "relu", "exp"):
     setattr(Rewrapped, _name, rewrapped(_name))
-
-
-def topological(root, visited=True):
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if ready:
-            order.append(node)
-        elif not visited or id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in node._parents)
-    return order
 
 
 @mistake("Value", hint="explicit stack")
@@ -58,54 +46,36 @@ class RecursiveWalk(Rewrapped):
 @mistake("Value", hint="accumulate with +=")
 class AssignsInsteadOfAdding(Rewrapped):
     def backward(self):
-        self.grad = 1.0
-        for node in reversed(topological(self)):
-            for parent, local in zip(node._parents, node._local):
-                parent.grad = local * node.grad
+        walk(self, accumulate=False)  # the usual slips, as scalars.walk makes them
 
 
 @mistake("Value", hint="REVERSED")
 class WalksFromTheLeaves(Rewrapped):
     def backward(self):
-        self.grad = 1.0
-        for node in topological(self):
-            for parent, local in zip(node._parents, node._local):
-                parent.grad += local * node.grad
+        walk(self, reverse=False)
 
 
 @mistake("Value", hint="visited")
 class NoVisitedSet(Rewrapped):
     def backward(self):
-        self.grad = 1.0
-        for node in reversed(topological(self, visited=False)):
-            for parent, local in zip(node._parents, node._local):
-                parent.grad += local * node.grad
+        walk(self, dedupe=False)
 
 
 @mistake("Value", hint="self.grad = 1.0")
 class StartsFromZero(Rewrapped):
     def backward(self):
-        for node in reversed(topological(self)):
-            for parent, local in zip(node._parents, node._local):
-                parent.grad += local * node.grad
+        walk(self, seed=self.grad)  # self.grad = 1.0 forgotten: the root keeps its 0
 
 
 @mistake("Value", hint="local * node.grad")
 class ChainRuleWithoutTheGrad(Rewrapped):
     def backward(self):
-        self.grad = 1.0
-        for node in reversed(topological(self)):
-            for parent, local in zip(node._parents, node._local):
-                parent.grad += local
+        walk(self, chain=False)
 
 
 @mistake("Value", hint="never reset it")
 class ResetsEveryGrad(Rewrapped):
     def backward(self):
-        order = topological(self)
-        for node in order:
+        for node in order(self):
             node.grad = 0.0
-        self.grad = 1.0
-        for node in reversed(order):
-            for parent, local in zip(node._parents, node._local):
-                parent.grad += local * node.grad
+        walk(self)
