@@ -1,6 +1,7 @@
 """Realistic wrong answers to value-mlp, each with the words its diagnostic must contain."""
 
 from ..exercise import mistake
+from ..l02_value_sgd_step.checks import sgd_step
 from .solution import MLP, Layer, Neuron, hinge_loss
 
 
@@ -54,25 +55,16 @@ def returns_a_float(model, points, labels):
 
 @mistake("train", hint="never reset")
 def gradients_never_reset(model, points, labels, steps, lr):
-    losses = []
-    for _ in range(steps):
-        loss = hinge_loss(model, points, labels)
-        loss.backward()
-        for p in model.parameters():
-            p.data -= lr * p.grad
-        losses.append(loss.data)
-    return losses
+    def loss_fn():
+        return hinge_loss(model, points, labels)
+
+    # value-sgd-step's step with its usual slip
+    return [sgd_step(model.parameters(), loss_fn, lr, zero=False) for _ in range(steps)]
 
 
 @mistake("train", hint="wrong sign")
 def steps_uphill(model, points, labels, steps, lr):
-    losses = []
-    for _ in range(steps):
-        loss = hinge_loss(model, points, labels)
-        for p in model.parameters():
-            p.grad = 0.0
-        loss.backward()
-        for p in model.parameters():
-            p.data += lr * p.grad
-        losses.append(loss.data)
-    return losses
+    def loss_fn():
+        return hinge_loss(model, points, labels)
+
+    return [sgd_step(model.parameters(), loss_fn, lr, sign=1.0) for _ in range(steps)]
