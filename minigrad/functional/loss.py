@@ -26,18 +26,22 @@ def _reduce(
     reduction: str,
     op: str,
     divisor: float | None = None,
-    what: str = "number of elements",
+    weighted: bool = False,
+    unbatched: bool = False,
 ) -> Tensor:
-    """The loss per element, summed, or averaged over `divisor` (the elements by default)."""
+    """The loss per element (per sample of a class loss; one number for an unbatched one),
+    summed, or averaged over `divisor`: the elements by default, for a class loss the
+    number of targets (or their total weight, `weighted`)."""
     _check_reduction(reduction, op)
     if reduction == "none":
-        return loss
+        return loss.reshape(()) if unbatched else loss
     if reduction == "sum":
         return loss.sum()
     if divisor is None:
         return loss.mean()
     if not divisor:  # a total weight of 0 (every target ignored): 0 / 0 = NaN, as PyTorch
         return loss.sum() * math.nan
+    what = "total weight of the targets" if weighted else "number of targets"
     return loss.sum() / constant(divisor, loss.dtype, f"{what} (for the mean)")
 
 
@@ -138,7 +142,7 @@ def nll_loss(
     x, target, unbatched = _batched("nll_loss", input, target, reduction)
     chosen, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
     loss = _weighted(-_pick(x, chosen), picked)
-    return _reduce_samples(loss, reduction, "nll_loss", picked.sum(), weight, unbatched)
+    return _reduce(loss, reduction, "nll_loss", picked.sum(), weight is not None, unbatched)
 
 
 @composite("cross_entropy")
@@ -186,17 +190,7 @@ def cross_entropy(
                 smooth = where(valid, smooth, constant(0, x.dtype, "0 for ignored samples"))
             loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
         divisor = picked.sum()
-    return _reduce_samples(loss, reduction, op, divisor, weight, unbatched)
-
-
-def _reduce_samples(
-    loss: Tensor, reduction: str, op: str, divisor: Any, weight: Any, unbatched: bool
-) -> Tensor:
-    """_reduce for losses of class targets: the mean is over the targets' total weight."""
-    if unbatched and reduction == "none":
-        loss = loss.reshape(())
-    what = "number of targets" if weight is None else "total weight of the targets"
-    return _reduce(loss, reduction, op, divisor, what)
+    return _reduce(loss, reduction, op, divisor, weight is not None, unbatched)
 
 
 def _input_and_target(
