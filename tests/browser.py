@@ -72,7 +72,7 @@ def open_page(driver, path: Path) -> list[dict]:
 
     driver.get_log("browser")  # drop what earlier pages left
     driver.get(path.resolve().as_uri())
-    WebDriverWait(driver, 30).until(
+    WebDriverWait(driver, 30, poll_frequency=0.02).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
     return console_errors(driver)

@@ -51,6 +51,8 @@ def lenet_step(
 def run_graph(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise SystemExit(f"minigrad graph: --batch-size must be at least 1, got {args.batch_size}")
+    if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):  # before any work
+        raise SystemExit(f"minigrad graph: --html names a page ending in .html, got {args.html}")
     model, x, y, loss = lenet_step(args.batch_size, args.seed, retain_graph=bool(args.html))
     status = 0
     if args.html:
@@ -80,8 +82,6 @@ def run_graph(args: argparse.Namespace) -> int:
 def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> int:
     """Write the interactive page (`--html`); 1 when Graphviz is missing."""
 
-    if Path(args.html).suffix.lower() not in (".html", ".htm"):
-        raise SystemExit(f"minigrad graph: --html names a page ending in .html, got {args.html}")
     try:
         path = explore(
             loss,

@@ -126,6 +126,7 @@ def explore(
         depth=depth,
         view=view,
         color=color,
+        rankdir=rankdir,
         max_nodes=max_nodes,
         gradcheck=gradcheck,
     )
@@ -226,6 +227,7 @@ def _page(svg: str, data: dict, title: str) -> str:
     page = _asset("page.html")
     for marker, text in (
         ("/*STYLE*/", _asset("explore.css")),
+        ("/*LAYOUT*/", _asset("layout.js")),
         ("/*SCRIPT*/", _asset("explore.js")),
         ("<!--TITLE-->", html.escape(title)),
         ("<!--SVG-->", svg),

@@ -78,6 +78,7 @@ def page_data(output, nodes, graph, steps, full, args) -> dict:
     return {
         "engine": "scalar" if scalar else "tensor",
         "view": args["view"],
+        "rankdir": args["rankdir"],
         "max_nodes": args["max_nodes"],
         "all_open": full,
         "nodes": out_nodes,

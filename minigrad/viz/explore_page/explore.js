@@ -1,6 +1,6 @@
 // The explorer page: reads the facts from the JSON element #graph-data, maps the Graphviz SVG
 // onto them (node titles are the DOT names), and runs the steppers, panels, pan and zoom.
-// No library: plain DOM and SVG.
+// No library: plain DOM and SVG. How closed boxes shrink the picture: layout.js (Layout).
 "use strict";
 (() => {
   const DATA = JSON.parse(document.getElementById("graph-data").textContent);
@@ -11,8 +11,22 @@
   const layer = svg.querySelector("g.graph");
   const nodes = DATA.nodes;
   const scalar = DATA.engine === "scalar";
+  const flow = DATA.rankdir === "LR" || DATA.rankdir === "RL" ? 0 : 1; // the axis data flows along
   let drag = null; // a pan in progress
   let dragged = false; // the pointer moved since it went down: not a click
+
+  // Rectangles are [x0, y0, x1, y1] in the coordinates of the drawing (Graphviz's g.graph).
+  const rectOf = (b) => [b.x, b.y, b.x + b.width, b.y + b.height];
+  const NUMBER_PAIR = /(-?\d*\.?\d+(?:e[-+]?\d+)?),(-?\d*\.?\d+(?:e[-+]?\d+)?)/gi;
+  const pointsOf = (text) => [...text.matchAll(NUMBER_PAIR)].map((m) => [Number(m[1]), Number(m[2])]);
+  const pt = (p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`;
+  // A node's outline: its shapes, not its text (whose box may reach beyond them).
+  function outlineOf(g) {
+    const shapes = [...g.querySelectorAll(":scope > :is(path, polygon, polyline, ellipse, rect)")];
+    if (!shapes.length) return rectOf(g.getBBox());
+    const rs = shapes.map((s) => rectOf(s.getBBox()));
+    return [0, 1, 2, 3].map((k) => (k < 2 ? Math.min : Math.max)(...rs.map((r) => r[k])));
+  }
 
   // ---- the SVG, mapped to the facts -------------------------------------------------------
   const units = new Map(); // DOT name of a drawn node -> unit {key, nodes, path, els}
@@ -24,13 +38,28 @@
     for (const a of u.aliases) nameToUnit.set(a, u);
   }
   const unitOf = (i) => (nodes[i].unit == null ? null : units.get(nodes[i].unit));
+  const unitOfEl = (g) => (g.dataset.unit ? units.get(g.dataset.unit) : null);
 
-  for (const g of svg.querySelectorAll("g.node")) {
+  // Where Graphviz drew everything, read in one go: a box read after a change to the page
+  // makes the browser lay the page out again.
+  const nodeEls = [...svg.querySelectorAll("g.node")];
+  const nodeBoxes = nodeEls.map(outlineOf);
+  const frameEls = [...svg.querySelectorAll("g.cluster")].map((g) => [g, g.querySelector(":scope > path, :scope > polygon")]);
+  const frameBoxes = frameEls.map(([g, shape]) => shape && {
+    box: rectOf(shape.getBBox()), labels: [...g.querySelectorAll(":scope > text")].map((t) => rectOf(t.getBBox())),
+  });
+
+  const nodeByName = new Map(); // DOT name -> its g.node
+  const shapes = new Map(); // g.node -> {box: where Graphviz drew it, at: where it is now}
+  nodeEls.forEach((g, k) => {
     const title = g.querySelector(":scope > title");
     const name = title ? title.textContent : "";
     if (title) title.remove(); // no browser tooltip with the DOT name
+    nodeByName.set(name, g);
+    const box = nodeBoxes[k];
+    shapes.set(g, { box, at: box });
     const u = nameToUnit.get(name);
-    if (!u) continue; // the legend
+    if (!u) return; // the legend
     if (name === u.key) u.els.unshift(g); // the node itself first (a Value's record, not its op)
     else u.els.push(g);
     g.classList.add("unit");
@@ -40,15 +69,42 @@
       ev.stopPropagation();
       select(u.nodes[u.nodes.length - 1]);
     });
-  }
+  });
   const edges = [];
   for (const g of svg.querySelectorAll("g.edge")) {
     const title = g.querySelector(":scope > title");
     const [x, y] = (title ? title.textContent : "").split("->");
     if (title) title.remove();
+    if (x && y) Object.assign(g.dataset, { tail: x, head: y }); // DOT names of its two ends
     let a = nameToUnit.get(x), b = nameToUnit.get(y);
     if (DATA.view === "backward") [a, b] = [b, a];
-    if (a && b) edges.push({ el: g, a, b });
+    const e = { el: g, a, b, line: edgeLine(g, nodeByName.get(x), nodeByName.get(y)) };
+    e.rep = e; // the edge drawn for it (several edges into one closed box are drawn as one)
+    if (a && b) edges.push(e);
+  }
+
+  // What moving an edge needs: its curve's points (tail end first), its ends, its arrowheads.
+  function edgeLine(g, tail, head) {
+    const path = g.querySelector("path");
+    if (!path || !tail || !head) return null;
+    const d = path.getAttribute("d");
+    const points = pointsOf(d);
+    if (points.length < 2) return null;
+    const ends = [points[0], points[points.length - 1]];
+    const boxes = [tail, head].map((n) => shapes.get(n).box);
+    const arrows = [...g.querySelectorAll("polygon")].map((el) => {
+      const pts = pointsOf(el.getAttribute("points"));
+      // The node it points into: the one its tip touches (on a short edge, its base may be
+      // nearer the other end of the curve than its own).
+      const dist = (r) => Math.min(...pts.map((p) => Math.hypot(Math.max(r[0] - p[0], 0, p[0] - r[2]), Math.max(r[1] - p[1], 0, p[1] - r[3]))));
+      const end = dist(boxes[1]) <= dist(boxes[0]) ? 1 : 0;
+      const base = ends[end];
+      const tip = pts.reduce((f, p) => (Math.hypot(p[0] - base[0], p[1] - base[1]) >
+        Math.hypot(f[0] - base[0], f[1] - base[1]) ? p : f));
+      return { el, points: pts, text: el.getAttribute("points"), end, base, tip };
+    });
+    const texts = [...g.querySelectorAll("text")].map((el) => ({ el, x: +el.getAttribute("x"), y: +el.getAttribute("y") }));
+    return { path, d, points, ends: [tail, head], arrows, texts };
   }
 
   function svgEl(tag, attrs, parent) {
@@ -57,43 +113,55 @@
     if (parent) parent.appendChild(e);
     return e;
   }
+  const paper = layer.querySelector(":scope > polygon"); // Graphviz's white background
   const overlays = svgEl("g", { class: "overlays" }, layer);
   const toggles = svgEl("g", { class: "toggles" }, layer);
   const badges = svgEl("g", { class: "badges" }, layer);
 
-  // Clusters: frames of layers (modules) and composite ops. A closed one is a box painted
-  // over its frame; an open one has a small "-" button at its top-right corner.
+  // Clusters: frames of layers (modules) and composite ops. An open one has a small "-"
+  // button at its top-right corner; a closed one is a box sized to its name and output shape
+  // (with a "+"), and the drawing closes up around it (relayout).
   const clusters = new Map();
   for (const c of DATA.clusters) clusters.set(c.id, c);
-  for (const g of svg.querySelectorAll("g.cluster")) {
+  const otherFrames = []; // frames that are not clusters of the graph (the legend's)
+  const PAD = [10, 6], LINE = 14, PLUS = 12; // a closed box's padding, line height, "+" room
+  frameEls.forEach(([g, shape], k) => {
     const title = g.querySelector(":scope > title");
     const m = title && /^cluster_(\d+)$/.exec(title.textContent);
     if (title) title.remove();
+    if (!shape) return;
+    const b = frameBoxes[k].box;
+    const frame = { el: g, shape, box: b, d: shape.getAttribute("d"), labels: [...g.querySelectorAll(":scope > text")] };
+    // Room for the frame's label: as far from the right edge as it is from the left one.
+    frame.least = [0, 0];
+    for (const r of frameBoxes[k].labels) {
+      frame.least = [Math.max(frame.least[0], r[2] - b[0] + (r[0] - b[0])), Math.max(frame.least[1], r[3] - b[1] + 4)];
+    }
     const c = m && clusters.get(Number(m[1]));
-    if (!c) continue;
+    if (!c) {
+      otherFrames.push(frame);
+      return;
+    }
     c.el = g;
-    const text = g.querySelector("text");
+    c.frame = frame;
+    g.dataset.cluster = c.id;
+    const text = frame.labels[0];
     c.label = text ? text.textContent.replace(/ \(expanded\)$/, "") : c.name;
-    const b = g.getBBox();
-    c.box = b;
-    const o = svgEl("g", { class: `overlay ${c.kind}` }, overlays);
-    svgEl("rect", { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }, o);
     const out = nodes[c.nodes[c.nodes.length - 1]];
-    const lines = [
-      [c.label, "name"],
-      [`${c.kind === "op" ? "composite op" : "layer"}, closed: ${c.nodes.length} nodes inside`, "note"],
-      [scalar ? "" : `output ${shapeText(out.shape)}`, "note"],
-      ["click to open", "note"],
-    ];
-    // A large closed frame gets large words, so it reads at the zoom that shows it whole.
-    const size = Math.max(12, Math.min(40, b.width / 16, b.height / 7));
-    const cy = b.y + b.height / 2 - 1.5 * 1.35 * size;
-    lines.forEach(([s, cls], k) => {
-      const attrs = { x: b.x + b.width / 2, y: cy + 1.35 * size * k + size / 3, class: cls };
-      const t = svgEl("text", attrs, o);
-      t.style.fontSize = `${(k ? 0.85 : 1.05) * size}px`;
-      t.textContent = s;
-    });
+    const o = svgEl("g", { class: `overlay ${c.kind}` }, overlays);
+    svgEl("title", {}, o).textContent = `${c.label}: ${c.kind === "op" ? "a composite op" : "a layer"}` +
+      ` of ${c.nodes.length} nodes, closed; click to open it`;
+    c.rect = svgEl("rect", { rx: 6 }, o);
+    c.lines = [svgEl("text", { class: "name" }, o), svgEl("text", { class: "note" }, o)];
+    c.lines[0].textContent = c.label;
+    c.lines[1].textContent = scalar ? "" : shapeText(out.shape);
+    c.plus = svgEl("text", { class: "plus" }, o);
+    c.plus.textContent = "+";
+    // Across the flow a closed box lines up with the node whose value leaves it.
+    const u = unitOf(c.nodes[c.nodes.length - 1]);
+    const s = u && u.els.length ? shapes.get(u.els[0]).box : b;
+    c.align = [(s[0] + s[2]) / 2, (s[1] + s[3]) / 2];
+    c.at = b;
     o.addEventListener("click", (ev) => {
       if (dragged) return;
       ev.stopPropagation();
@@ -102,8 +170,10 @@
     c.overlay = o;
     o.dataset.cluster = c.id;
     const tg = svgEl("g", { class: "toggle" }, toggles);
-    svgEl("rect", { x: b.x + b.width - 17, y: b.y + 3, width: 14, height: 14, rx: 3 }, tg);
-    svgEl("text", { x: b.x + b.width - 10, y: b.y + 14 }, tg).textContent = "\u2212";
+    svgEl("title", {}, tg).textContent = `close ${c.label}`;
+    c.toggleRect = svgEl("rect", { width: 14, height: 14, rx: 3 }, tg);
+    c.toggleText = svgEl("text", {}, tg);
+    c.toggleText.textContent = "\u2212";
     tg.addEventListener("click", (ev) => {
       if (dragged) return;
       ev.stopPropagation();
@@ -111,7 +181,14 @@
     });
     c.toggle = tg;
     tg.dataset.cluster = c.id;
-  }
+  });
+  // A closed box's size: its label's (measured once every box is made, in one layout).
+  const widths = [...clusters.values()].map((c) => c.lines && Math.max(...c.lines.map((t) => t.getComputedTextLength())));
+  [...clusters.values()].forEach((c, k) => {
+    if (!c.el) return;
+    const b = c.frame.box;
+    c.want = [Math.min(b[2] - b[0], widths[k] + 2 * PAD[0] + PLUS), 2 * LINE + 2 * PAD[1]];
+  });
   const ancestors = (c) => {
     const out = [];
     for (let p = c.parent; p != null; p = clusters.get(p).parent) out.unshift(clusters.get(p));
@@ -134,21 +211,18 @@
     }
     for (const c of clusters.values()) {
       if (!c.el) continue;
-      const outer = closedAround(c.ancestors.map((a) => a.id));
-      c.el.classList.toggle("hidden", !!outer || !c.open);
-      c.overlay.classList.toggle("hidden", !!outer || c.open);
-      c.toggle.classList.toggle("hidden", !!outer || !c.open);
+      c.hiddenBy = closedAround(c.ancestors.map((a) => a.id));
+      c.el.classList.toggle("hidden", !!c.hiddenBy || !c.open);
+      c.overlay.classList.toggle("hidden", !!c.hiddenBy || c.open);
+      c.toggle.classList.toggle("hidden", !!c.hiddenBy || !c.open);
     }
     for (const e of edges) {
       const inside = e.a.hiddenBy && e.a.hiddenBy === e.b.hiddenBy;
       e.el.classList.toggle("hidden", !!inside);
     }
+    relayout();
   }
-  function setOpen(c, open) {
-    c.open = open;
-    layoutVisibility();
-    render();
-  }
+
   // The element that shows node i now: its own node, or the closed box around it.
   function shownEl(i) {
     const u = unitOf(i);
@@ -160,6 +234,186 @@
     const u = unitOf(i);
     if (!u) return [];
     return u.hiddenBy ? [u.hiddenBy.overlay] : u.els;
+  }
+
+  // ---- layout: where everything is drawn, given what is open --------------------------------
+  let bounds = [0, 0, 0, 0]; // the drawing's extent now
+  const translate = (from, to) => {
+    const dx = to[0] - from[0], dy = to[1] - from[1];
+    return Math.abs(dx) < 0.005 && Math.abs(dy) < 0.005 ? null : `translate(${dx.toFixed(2)} ${dy.toFixed(2)})`;
+  };
+  const moveTo = (el, from, to) => {
+    const t = translate(from, to);
+    if (t) el.setAttribute("transform", t);
+    else el.removeAttribute("transform");
+  };
+  function relayout() {
+    const pieces = [], owners = [];
+    const pieceOf = new Map(); // cluster id -> index of its piece
+    const shown = [...clusters.values()].filter((c) => c.el && !c.hiddenBy);
+    shown.sort((p, q) => p.ancestors.length - q.ancestors.length); // parents first
+    for (const c of shown) {
+      pieceOf.set(c.id, pieces.length);
+      const f = c.frame, parent = c.parent == null ? -1 : pieceOf.get(c.parent) ?? -1;
+      const lo = f.box.slice(0, 2), hi = f.box.slice(2);
+      pieces.push(c.open ? { kind: "frame", lo, hi, parent, least: f.least }
+        : { kind: "box", lo, hi, parent, want: c.want, align: c.align });
+      owners.push({ cluster: c });
+    }
+    for (const [g, s] of shapes) {
+      const u = unitOfEl(g);
+      if (u && u.hiddenBy) continue;
+      const inner = u && u.path.length ? pieceOf.get(u.path[u.path.length - 1]) : undefined;
+      pieces.push({ kind: "rigid", lo: s.box.slice(0, 2), hi: s.box.slice(2), parent: inner ?? -1 });
+      owners.push({ el: g, shape: s });
+    }
+    for (const f of otherFrames) {
+      pieces.push({ kind: "rigid", lo: f.box.slice(0, 2), hi: f.box.slice(2), parent: -1 });
+      owners.push({ el: f.el, shape: f });
+    }
+    const { fx, fy, rects } = Layout.place(pieces, flow);
+    bounds = [Infinity, Infinity, -Infinity, -Infinity];
+    rects.forEach((r, i) => {
+      bounds = [Math.min(bounds[0], r[0]), Math.min(bounds[1], r[1]), Math.max(bounds[2], r[2]), Math.max(bounds[3], r[3])];
+      const o = owners[i];
+      if (o.cluster) placeCluster(o.cluster, r);
+      else {
+        o.shape.at = r;
+        moveTo(o.el, o.shape.box, r);
+      }
+    });
+    if (paper) {
+      const [x0, y0, x1, y1] = [bounds[0] - 4, bounds[1] - 4, bounds[2] + 4, bounds[3] + 4];
+      paper.setAttribute("points", [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(pt).join(" "));
+    }
+    const merged = new Map(); // "tail>head" -> the edge drawn for every edge between the two
+    for (const e of edges) routeEdge(e, fx, fy, merged);
+  }
+
+  function placeCluster(c, r) {
+    c.at = r;
+    if (c.open) {
+      const f = c.frame, b = f.box;
+      const same = r.every((v, k) => Math.abs(v - b[k]) < 0.005);
+      if (f.shape.tagName === "path") f.shape.setAttribute("d", same ? f.d : roundedRect(r, 12));
+      else f.shape.setAttribute("points", [[r[0], r[1]], [r[2], r[1]], [r[2], r[3]], [r[0], r[3]], [r[0], r[1]]].map(pt).join(" "));
+      for (const t of f.labels) moveTo(t, b, r);
+      c.toggleRect.setAttribute("x", r[2] - 17);
+      c.toggleRect.setAttribute("y", r[1] + 3);
+      c.toggleText.setAttribute("x", r[2] - 10);
+      c.toggleText.setAttribute("y", r[1] + 14);
+      return;
+    }
+    const [x0, y0, x1, y1] = r;
+    Object.entries({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }).forEach(([k, v]) => c.rect.setAttribute(k, v));
+    const mid = (x0 + x1 - PLUS) / 2, top = (y0 + y1) / 2 - LINE;
+    c.lines.forEach((t, k) => {
+      t.setAttribute("x", mid);
+      t.setAttribute("y", top + LINE * k + 10.5);
+    });
+    c.plus.setAttribute("x", x1 - 8);
+    c.plus.setAttribute("y", y0 + 12);
+  }
+
+  function roundedRect([x0, y0, x1, y1], radius) {
+    const r = Math.min(radius, (x1 - x0) / 2, (y1 - y0) / 2), h = r / 2;
+    return `M${pt([x0 + r, y0])}L${pt([x1 - r, y0])}C${pt([x1 - h, y0])} ${pt([x1, y0 + h])} ${pt([x1, y0 + r])}` +
+      `L${pt([x1, y1 - r])}C${pt([x1, y1 - h])} ${pt([x1 - h, y1])} ${pt([x1 - r, y1])}` +
+      `L${pt([x0 + r, y1])}C${pt([x0 + h, y1])} ${pt([x0, y1 - h])} ${pt([x0, y1 - r])}` +
+      `L${pt([x0, y0 + r])}C${pt([x0, y0 + h])} ${pt([x0 + h, y0])} ${pt([x0 + r, y0])}Z`;
+  }
+
+  // An edge keeps Graphviz's curve, warped with the drawing; its ends move with their nodes.
+  // At a closed box the curve is cut where it left the box's old frame (inside it there was
+  // only what the box now hides) and joined to the box's border; several edges between the
+  // same two things are drawn as one.
+  function routeEdge(e, fx, fy, merged) {
+    e.rep = e;
+    e.el.classList.remove("merged");
+    const line = e.line;
+    if (!line || e.el.classList.contains("hidden")) return;
+    const ends = line.ends.map((g) => {
+      const u = unitOfEl(g);
+      if (u && u.hiddenBy) return { box: u.hiddenBy, key: `c${u.hiddenBy.id}` };
+      const s = shapes.get(g);
+      return { move: [s.at[0] - s.box[0], s.at[1] - s.box[1]], key: g.dataset.unit || "" };
+    });
+    const P = line.points, n = P.length;
+    const plus = (p, v) => [p[0] + v[0], p[1] + v[1]];
+    const boxes = ends.some((x) => x.box);
+    if (!boxes && ends.every((x) => !x.move[0] && !x.move[1]) && fx(P[0][0]) === P[0][0] && fy(P[0][1]) === P[0][1]) {
+      line.path.setAttribute("d", line.d); // nothing moved: Graphviz's own curve
+      for (const a of line.arrows) a.el.setAttribute("points", a.text);
+      for (const t of line.texts) t.el.removeAttribute("transform"), t.el.removeAttribute("display");
+      return;
+    }
+    // Every point warped with the drawing, the two at each end moved with its node.
+    const W = P.map((p, j) => (j <= 1 && !ends[0].box ? plus(p, ends[0].move)
+      : j >= n - 2 && !ends[1].box ? plus(p, ends[1].move) : [fx(p[0]), fy(p[1])]));
+    const shiftArrow = (a) => a.el.setAttribute("points", a.points.map((p) => pt(plus(p, ends[a.end].move || [0, 0]))).join(" "));
+    if (!boxes) {
+      let k = 0;
+      line.path.setAttribute("d", line.d.replace(NUMBER_PAIR, () => pt(W[k++])));
+      for (const a of line.arrows) shiftArrow(a);
+      for (const t of line.texts) moveTo(t.el, [t.x, t.y], [fx(t.x), fy(t.y)]), t.el.removeAttribute("display");
+      return;
+    }
+    const key = `${ends[0].key}>${ends[1].key}`;
+    if (merged.has(key)) {
+      e.rep = merged.get(key);
+      e.el.classList.add("merged");
+      return;
+    }
+    merged.set(key, e);
+    for (const t of line.texts) t.el.setAttribute("display", "none");
+    // The curve's on-curve points are P[0], P[3], ...: keep those from the first outside the
+    // tail's box (t) to the last outside the head's box (h). With no piece of the curve left
+    // between them, a new curve joins the two borders.
+    const last = (n - 1) / 3;
+    const within = (p, r) => p[0] >= r[0] && p[0] <= r[2] && p[1] >= r[1] && p[1] <= r[3];
+    const inside = (p, x) => !!x.box && within(p, x.box.frame.box);
+    let t = 0, h = last;
+    if (Number.isInteger(last)) {
+      while (t <= last && inside(P[3 * t], ends[0])) t++;
+      while (h >= 0 && inside(P[3 * h], ends[1])) h--;
+    }
+    const kept = Number.isInteger(last) && t < h;
+    const rectAt = (k) => (ends[k].box ? ends[k].box.at : shapes.get(line.ends[k]).at);
+    const centre = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
+    // Each end: where the curve starts or stops, the direction it leaves from there.
+    const at = ends.map((x, k) => {
+      if (kept && !x.box) {
+        const own = k ? W[n - 1] : W[0], next = k ? W[n - 2] : W[1];
+        return { p: own, dir: Layout.unit([next[0] - own[0], next[1] - own[1]]) };
+      }
+      const a = Layout.attach(rectAt(k), kept ? W[3 * (k ? h : t)] : centre(rectAt(1 - k)));
+      return { p: a.p, dir: a.n, placed: true };
+    });
+    for (const a of line.arrows) {
+      const end = at[a.end];
+      if (!end.placed) {
+        shiftArrow(a);
+        continue;
+      }
+      // The arrow's tip on the border; the curve stops at its base.
+      const moved = Layout.moveArrow(a.points, a.base, a.tip, end.p, [-end.dir[0], -end.dir[1]]);
+      a.el.setAttribute("points", moved.map(pt).join(" "));
+      const length = Math.hypot(a.tip[0] - a.base[0], a.tip[1] - a.base[1]);
+      end.p = [end.p[0] + end.dir[0] * length, end.p[1] + end.dir[1] * length];
+    }
+    if (!kept) {
+      line.path.setAttribute("d", Layout.curve(at[0].p, at[0].dir, at[1].p, at[1].dir));
+      return;
+    }
+    const reach = (p, q, dir) => { // a control point a third of the way, along dir
+      const k = Math.max(8, Math.hypot(q[0] - p[0], q[1] - p[1]) / 3);
+      return [p[0] + dir[0] * k, p[1] + dir[1] * k];
+    };
+    let d = `M${pt(at[0].p)}`;
+    if (ends[0].box) d += `C${pt(reach(at[0].p, W[3 * t], at[0].dir))} ${pt(W[Math.max(0, 3 * t - 1)])} ${pt(W[3 * t])}`;
+    for (let i = t + 1; i <= h; i++) d += `C${pt(W[3 * i - 2])} ${pt(W[3 * i - 1])} ${pt(W[3 * i])}`;
+    if (ends[1].box) d += `C${pt(W[Math.min(n - 1, 3 * h + 1)])} ${pt(reach(at[1].p, W[3 * h], at[1].dir))} ${pt(at[1].p)}`;
+    line.path.setAttribute("d", d);
   }
 
   // ---- numbers ----------------------------------------------------------------------------
@@ -254,8 +508,8 @@
         for (const el of shownEls(snd.to)) if (!el.classList.contains("current")) el.classList.add("receiving");
         for (const e of edges) {
           if ((e.a === to && e.b === from) || (scalar && e.a === from && e.b === from)) {
-            e.el.classList.add("flow");
-            if (DATA.view === "backward") e.el.classList.add("rev");
+            e.rep.el.classList.add("flow");
+            if (DATA.view === "backward") e.rep.el.classList.add("rev");
           }
         }
       }
@@ -276,11 +530,11 @@
   }
 
   function badge(el, text, complete) {
-    const b = el.getBBox();
+    const [, y0, x1] = shapes.get(el).at; // where the node is drawn now
     const g = svgEl("g", { class: complete ? "badge complete" : "badge" }, badges);
     const w = 8 + 6.5 * text.length;
-    svgEl("rect", { x: b.x + b.width - w + 6, y: b.y - 9, width: w, height: 16, rx: 8 }, g);
-    svgEl("text", { x: b.x + b.width - w / 2 + 6, y: b.y + 3 }, g).textContent = text;
+    svgEl("rect", { x: x1 - w + 6, y: y0 - 9, width: w, height: 16, rx: 8 }, g);
+    svgEl("text", { x: x1 - w / 2 + 6, y: y0 + 3 }, g).textContent = text;
   }
 
   // Values: the "grad" line of each record shows the running sum as the walk proceeds.
@@ -321,12 +575,12 @@
       if (n === c.nodes.length) c.overlay.classList.add("computed");
       else if (n === 0) c.overlay.classList.add("future");
     }
-    for (const e of edges) if (e.b.nodes.every((j) => future.has(j))) e.el.classList.add("future");
+    for (const e of edges) if (e.b.nodes.every((j) => future.has(j))) e.rep.el.classList.add("future");
     const cur = k > 0 ? DATA.forward[k - 1] : null;
     if (cur != null) {
       const u = unitOf(cur);
       for (const p of nodes[cur].parents) for (const el of shownEls(p)) el.classList.add("feeding");
-      for (const e of edges) if (e.b === u && e.a !== u) e.el.classList.add("feed");
+      for (const e of edges) if (e.b === u && e.a !== u) e.rep.el.classList.add("feed");
       for (const el of shownEls(cur)) {
         el.classList.remove("computed", "feeding");
         el.classList.add("current");
@@ -485,7 +739,7 @@
     const link = ev.target.closest("[data-node].node-link");
     if (link) {
       select(Number(link.dataset.node));
-      reveal(shownEl(Number(link.dataset.node)), true);
+      focus(shownEl(Number(link.dataset.node)), true);
       return;
     }
     const go = ev.target.closest("[data-goto]");
@@ -502,8 +756,8 @@
     render();
     if ($("follow").checked && state.step > 0) {
       const i = state.mode === "backward" ? DATA.backward[state.step - 1].node : DATA.forward[state.step - 1];
-      reveal(shownEl(i), false);
-    }
+      focus(shownEl(i), false);
+    } else if ($("follow").checked) fit(); // back at the start: the whole graph again
     if (state.step === total()) stop();
   }
   function stop() {
@@ -530,8 +784,8 @@
   $("play").onclick = play;
   $("mode-backward").onclick = () => setMode("backward");
   $("mode-forward").onclick = () => setMode("forward");
-  $("open-all").onclick = () => { for (const c of clusters.values()) c.open = true; layoutVisibility(); render(); };
-  $("close-all").onclick = () => { for (const c of clusters.values()) if (c.kind === "op") c.open = false; layoutVisibility(); render(); };
+  $("open-all").onclick = () => { for (const c of clusters.values()) c.open = true; layoutVisibility(); fit(); render(); };
+  $("close-all").onclick = () => { for (const c of clusters.values()) if (c.kind === "op") c.open = false; layoutVisibility(); fit(); render(); };
   $("help-button").onclick = () => { $("help").hidden = !$("help").hidden; };
   $("help-close").onclick = () => { $("help").hidden = true; };
 
@@ -556,18 +810,31 @@
   });
 
   // ---- pan and zoom: the SVG's viewBox is the camera ---------------------------------------
-  const full = svg.viewBox.baseVal;
-  const W = full.width, H = full.height;
   svg.removeAttribute("width");
   svg.removeAttribute("height");
   svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+  // The drawing's coordinates (g.graph's) -> the SVG's (Graphviz translates the drawing).
+  const into = layer.transform.baseVal.consolidate();
+  const M = into ? into.matrix : { a: 1, d: 1, e: 0, f: 0 };
+  const toSvg = (p) => [M.a * p[0] + M.e, M.d * p[1] + M.f];
   const cam = { x: 0, y: 0, s: 1 };
   const MIN_S = () => Math.min(0.1, fitScale() * 0.8), MAX_S = 4;
+  const READABLE = 0.8; // the scale "follow" zooms in to, to read a node's label
+  const MARGIN = 16; // around the whole graph when it is fitted to the window
+  // The view's size, read once and on resizing (reading it after a change lays the page out).
+  let viewW = view.clientWidth, viewH = view.clientHeight;
   function fitScale() {
-    return Math.min(view.clientWidth / W, view.clientHeight / H);
+    const [x0, y0] = toSvg(bounds), [x1, y1] = toSvg(bounds.slice(2));
+    return Math.min(viewW / (x1 - x0 + 2 * MARGIN), viewH / (y1 - y0 + 2 * MARGIN));
   }
   function apply() {
-    svg.setAttribute("viewBox", `${cam.x} ${cam.y} ${view.clientWidth / cam.s} ${view.clientHeight / cam.s}`);
+    svg.setAttribute("viewBox", `${cam.x} ${cam.y} ${viewW / cam.s} ${viewH / cam.s}`);
+  }
+  // Where an element (a node or a closed box) is on the screen, from the view's top left.
+  function screenRect(el) {
+    const r = shapes.has(el) ? shapes.get(el).at : clusters.get(Number(el.dataset.cluster)).at;
+    const [x0, y0] = toSvg(r), [x1, y1] = toSvg(r.slice(2));
+    return [(x0 - cam.x) * cam.s, (y0 - cam.y) * cam.s, (x1 - cam.x) * cam.s, (y1 - cam.y) * cam.s];
   }
   function zoomAt(factor, px, py) {
     const s = Math.max(MIN_S(), Math.min(MAX_S, cam.s * factor));
@@ -578,25 +845,47 @@
     apply();
   }
   function zoomBy(f) {
-    zoomAt(f, view.clientWidth / 2, view.clientHeight / 2);
+    zoomAt(f, viewW / 2, viewH / 2);
   }
+  // The whole graph, centred (a small graph is not blown up).
   function fit() {
-    cam.s = Math.min(1.25, fitScale()); // a small graph is not blown up
-    cam.x = -(view.clientWidth / cam.s - W) / 2;
-    cam.y = -(view.clientHeight / cam.s - H) / 2;
+    const [x0, y0] = toSvg(bounds), [x1, y1] = toSvg(bounds.slice(2));
+    cam.s = Math.min(1.25, fitScale());
+    cam.x = (x0 + x1) / 2 - viewW / cam.s / 2;
+    cam.y = (y0 + y1) / 2 - viewH / cam.s / 2;
     apply();
   }
   // Bring an element into view (centre it) if it is outside, or always when asked.
   function reveal(el, always) {
     if (!el) return;
-    const r = el.getBoundingClientRect(), v = view.getBoundingClientRect();
-    const margin = 40;
-    const inside = r.left >= v.left + margin && r.right <= v.right - margin &&
-      r.top >= v.top + margin && r.bottom <= v.bottom - margin;
+    const [x0, y0, x1, y1] = screenRect(el), margin = 40;
+    const inside = x0 >= margin && x1 <= viewW - margin && y0 >= margin && y1 <= viewH - margin;
     if (inside && !always) return;
-    cam.x += (r.left + r.width / 2 - (v.left + v.width / 2)) / cam.s;
-    cam.y += (r.top + r.height / 2 - (v.top + v.height / 2)) / cam.s;
+    cam.x += ((x0 + x1) / 2 - viewW / 2) / cam.s;
+    cam.y += ((y0 + y1) / 2 - viewH / 2) / cam.s;
     apply();
+  }
+  // Follow a step (or a link in the panel): zoom in until labels can be read, then reveal.
+  function focus(el, always) {
+    if (!el) return;
+    if (cam.s < READABLE) {
+      const [x0, y0, x1, y1] = screenRect(el);
+      zoomAt(READABLE / cam.s, (x0 + x1) / 2, (y0 + y1) / 2);
+      always = true;
+    }
+    reveal(el, always);
+  }
+  // Open or close a cluster; the new layout keeps its top edge where it was on the screen.
+  function setOpen(c, open) {
+    const top = (r) => toSvg([(r[0] + r[2]) / 2, r[1]]);
+    const [bx, by] = top(c.at);
+    c.open = open;
+    layoutVisibility();
+    const [ax, ay] = top(c.at);
+    cam.x += ax - bx;
+    cam.y += ay - by;
+    apply();
+    render();
   }
   view.addEventListener("wheel", (ev) => {
     ev.preventDefault();
@@ -632,7 +921,11 @@
   $("zoom-in").onclick = () => zoomBy(1.25);
   $("zoom-out").onclick = () => zoomBy(0.8);
   $("zoom-fit").onclick = fit;
-  window.addEventListener("resize", apply);
+  window.addEventListener("resize", () => {
+    viewW = view.clientWidth;
+    viewH = view.clientHeight;
+    apply();
+  });
 
   // ---- start -------------------------------------------------------------------------------
   const detailsHint =
@@ -650,15 +943,7 @@
   counts.textContent = `${nodes.length} ${scalar ? "values" : "tensors"} (${withGrad} with a gradient)` +
     ` \u00b7 ${drawn} drawn \u00b7 ${clusters.size} frames \u00b7 ${DATA.backward.length} backward steps`;
   layoutVisibility();
-  // Start where the backward pass starts: the whole graph if it is legible that way, else
-  // the output at a readable scale (the stepper's "follow" moves on from there).
-  if (fitScale() >= 0.55) fit();
-  else {
-    cam.s = 0.8;
-    cam.x = cam.y = 0;
-    apply();
-    reveal(shownEl(root), true);
-  }
+  fit(); // the whole graph first; the stepper's "follow" zooms in to each step's node
   render();
   document.body.dataset.ready = "1";
 })();
