@@ -174,6 +174,7 @@ def test_page_is_self_contained(lenet_page):
     assert "<svg" in text and "<script>" in text
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing fetched
     assert text.count('id="graph-data"') == 1
+    assert "const Layout" in text  # the layout of closed boxes (explore_page/layout.js)
 
 
 @needs_dot
@@ -300,6 +301,7 @@ def test_png_writer_refuses_what_it_cannot_write():
 def test_graph_command_writes_the_page_with_the_graph_options(tmp_path, capsys):
     page = tmp_path / "lenet.html"
     args = ["graph", "lenet", "--html", str(page), "--depth", "2", "--batch-size", "4"]
+    args += ["--rankdir", "LR"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "interactive page written to" in out and str(page) in out
@@ -307,6 +309,7 @@ def test_graph_command_writes_the_page_with_the_graph_options(tmp_path, capsys):
     assert len(data["nodes"]) == 71 and not (tmp_path / "lenet.svg").exists()
     closed = {c["name"] for c in data["clusters"] if not c["open"]}
     assert {"Conv2d", "Tanh", "AvgPool2d", "Linear"} <= closed  # depth 2: each layer closed
+    assert data["rankdir"] == "LR"  # the page lays closed boxes out along the flow
     assert "<title>LeNet-5, one training step on 4 digits" in page.read_text(encoding="utf-8")
 
 

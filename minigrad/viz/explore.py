@@ -20,6 +20,12 @@ The page's facts are one JSON document in `<script type="application/json"
 id="graph-data">`: nodes (id, op, shape, dtype, value and gradient statistics), clusters,
 the forward order and the backward steps. The page and its tests read the same facts.
 
+Layout: Graphviz lays the graph out once, with every composite open. The page draws a closed
+composite as a box its name and output shape fit, and closes up the picture around it by
+warping each axis (explore_page/layout.js): nodes keep their size and Graphviz's rows and
+columns stay aligned; with everything open the picture is Graphviz's own. The page opens on
+the whole graph, fitted to the window; the stepper's "follow" zooms in on each step's node.
+
 Size: the page lays out the graph with every composite op open, so each can be closed and
 opened in the browser; `expand=` and `depth=` only choose what starts open. If that would
 draw more than `max_nodes` nodes (default MAX_NODES = 300), the layout keeps closed what

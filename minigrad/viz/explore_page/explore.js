@@ -406,7 +406,7 @@
       return;
     }
     const reach = (p, q, dir) => { // a control point a third of the way, along dir
-      const k = Math.max(8, Math.hypot(q[0] - p[0], q[1] - p[1]) / 3);
+      const k = Math.hypot(q[0] - p[0], q[1] - p[1]) / 3;
       return [p[0] + dir[0] * k, p[1] + dir[1] * k];
     };
     let d = `M${pt(at[0].p)}`;

@@ -11,17 +11,19 @@
 const Layout = (() => {
   // Pieces (what compact() lays out) are {lo: [x, y], hi: [x, y], kind, parent, want, least}:
   //   kind "rigid": a node, moved but never resized;
-  //   kind "box": a closed composite, drawn want = [w, h] large inside the span it keeps;
+  //   kind "box": a closed composite, drawn want = [w, h] large inside the span it keeps,
+  //     with ROOM before and after it along the flow for the edges that reach it;
   //   kind "frame": an open cluster, as large as its contents and margins need (and
   //     at least least = [w, h], its label);
   //   parent: the index of the open frame a piece sits in directly, or -1.
   const NEAR = 10; // pieces closer than this across an axis may not touch along it
   const GAP = 24; // the least distance a closing box leaves between such neighbours
+  const ROOM = 10; // along the flow, on each side of a closed box
 
   const overlapAcross = (p, q, b) => p.lo[b] < q.hi[b] + NEAR && q.lo[b] < p.hi[b] + NEAR;
 
   // An increasing map of axis a that closes up what the closed boxes no longer need.
-  function compact(pieces, a) {
+  function compact(pieces, a, flow) {
     const b = 1 - a;
     const ks = [...new Set(pieces.flatMap((p) => [p.lo[a], p.hi[a]]))].sort((u, v) => u - v);
     const at = new Map(ks.map((k, i) => [k, i]));
@@ -44,7 +46,7 @@ const Layout = (() => {
     const children = pieces.map(() => []);
     pieces.forEach((p, i) => { if (p.parent >= 0) children[p.parent].push(i); });
     pieces.forEach((p, i) => {
-      if (p.kind === "box") need(p.lo[a], p.hi[a], p.want[a]);
+      if (p.kind === "box") need(p.lo[a], p.hi[a], p.want[a] + (a === flow ? 2 * ROOM : 0));
       if (p.kind !== "frame" || !children[i].length) return;
       // A frame keeps its label band and margins around what it holds, and its label's room.
       const kids = children[i].map((j) => pieces[j]);
@@ -111,7 +113,7 @@ const Layout = (() => {
     let current = pieces;
     const spans = pieces.map((p) => [[...p.lo], [...p.hi]]);
     for (const a of [flow, 1 - flow]) {
-      const f = compact(current, a);
+      const f = compact(current, a, flow);
       maps[a] = f;
       current = current.map((p, i) => {
         const lo = [...p.lo], hi = [...p.hi];
@@ -124,7 +126,9 @@ const Layout = (() => {
           lo[a] = spans[i][0][a];
           hi[a] = spans[i][1][a];
         } else {
-          [lo[a], hi[a]] = boxSide(spans[i][0][a], spans[i][1][a], p.want[a], f(p.align[a]));
+          const [s0, s1] = [spans[i][0][a], spans[i][1][a]];
+          const room = a === flow ? Math.min(ROOM, Math.max(0, (s1 - s0 - p.want[a]) / 2)) : 0;
+          [lo[a], hi[a]] = boxSide(s0 + room, s1 - room, p.want[a], f(p.align[a]));
         }
         return { ...p, lo, hi };
       });
@@ -133,7 +137,7 @@ const Layout = (() => {
   }
 
   function boxSide(lo, hi, want, centre) {
-    const size = Math.min(want, hi - lo);
+    const size = Math.max(0, Math.min(want, hi - lo));
     let c = centre == null ? (lo + hi) / 2 : centre;
     c = Math.max(lo + size / 2, Math.min(hi - size / 2, c));
     return [c - size / 2, c + size / 2];
@@ -161,7 +165,7 @@ const Layout = (() => {
 
   // A smooth curve from s leaving along ds to e arriving against de (de points back out of e).
   function curve(s, ds, e, de) {
-    const k = Math.max(8, Math.hypot(e[0] - s[0], e[1] - s[1]) / 3);
+    const k = Math.hypot(e[0] - s[0], e[1] - s[1]) / 3;
     const pt = (p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`;
     return `M${pt(s)}C${pt([s[0] + ds[0] * k, s[1] + ds[1] * k])} ` +
       `${pt([e[0] + de[0] * k, e[1] + de[1] * k])} ${pt(e)}`;
