@@ -271,7 +271,7 @@
       pieces.push({ kind: "rigid", lo: f.box.slice(0, 2), hi: f.box.slice(2), parent: -1 });
       owners.push({ el: f.el, shape: f });
     }
-    const { fx, fy, rects } = Layout.place(pieces, flow);
+    const { fx, fy, rects, still } = Layout.place(pieces, flow);
     bounds = [Infinity, Infinity, -Infinity, -Infinity];
     rects.forEach((r, i) => {
       bounds = [Math.min(bounds[0], r[0]), Math.min(bounds[1], r[1]), Math.max(bounds[2], r[2]), Math.max(bounds[3], r[3])];
@@ -287,7 +287,7 @@
       paper.setAttribute("points", [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(pt).join(" "));
     }
     const merged = new Map(); // "tail>head" -> the edge drawn for every edge between the two
-    for (const e of edges) routeEdge(e, fx, fy, merged);
+    for (const e of edges) routeEdge(e, fx, fy, still, merged);
   }
 
   function placeCluster(c, r) {
@@ -327,7 +327,7 @@
   // At a closed box the curve is cut where it left the box's old frame (inside it there was
   // only what the box now hides) and joined to the box's border; several edges between the
   // same two things are drawn as one.
-  function routeEdge(e, fx, fy, merged) {
+  function routeEdge(e, fx, fy, still, merged) {
     e.rep = e;
     e.el.classList.remove("merged");
     const line = e.line;
@@ -341,10 +341,13 @@
     const P = line.points, n = P.length;
     const plus = (p, v) => [p[0] + v[0], p[1] + v[1]];
     const boxes = ends.some((x) => x.box);
-    if (!boxes && ends.every((x) => !x.move[0] && !x.move[1]) && fx(P[0][0]) === P[0][0] && fy(P[0][1]) === P[0][1]) {
-      line.path.setAttribute("d", line.d); // nothing moved: Graphviz's own curve
+    if (still) { // nothing closed: Graphviz's own curve
+      line.path.setAttribute("d", line.d);
       for (const a of line.arrows) a.el.setAttribute("points", a.text);
-      for (const t of line.texts) t.el.removeAttribute("transform"), t.el.removeAttribute("display");
+      for (const t of line.texts) {
+        t.el.removeAttribute("transform");
+        t.el.removeAttribute("display");
+      }
       return;
     }
     // Every point warped with the drawing, the two at each end moved with its node.
@@ -355,7 +358,10 @@
       let k = 0;
       line.path.setAttribute("d", line.d.replace(NUMBER_PAIR, () => pt(W[k++])));
       for (const a of line.arrows) shiftArrow(a);
-      for (const t of line.texts) moveTo(t.el, [t.x, t.y], [fx(t.x), fy(t.y)]), t.el.removeAttribute("display");
+      for (const t of line.texts) {
+        moveTo(t.el, [t.x, t.y], [fx(t.x), fy(t.y)]);
+        t.el.removeAttribute("display");
+      }
       return;
     }
     const key = `${ends[0].key}>${ends[1].key}`;
@@ -849,6 +855,7 @@
   }
   // The whole graph, centred (a small graph is not blown up).
   function fit() {
+    if (!viewW || !viewH) return; // not shown yet (a hidden frame): fit when it is
     const [x0, y0] = toSvg(bounds), [x1, y1] = toSvg(bounds.slice(2));
     cam.s = Math.min(1.25, fitScale());
     cam.x = (x0 + x1) / 2 - viewW / cam.s / 2;
@@ -922,9 +929,11 @@
   $("zoom-out").onclick = () => zoomBy(0.8);
   $("zoom-fit").onclick = fit;
   window.addEventListener("resize", () => {
+    const unseen = !viewW || !viewH;
     viewW = view.clientWidth;
     viewH = view.clientHeight;
-    apply();
+    if (unseen) fit();
+    else apply();
   });
 
   // ---- start -------------------------------------------------------------------------------

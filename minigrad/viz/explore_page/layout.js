@@ -102,12 +102,13 @@ const Layout = (() => {
 
   const identity = (v) => v;
 
-  // Both axes: {fx, fy, rects}, rects[i] = [x0, y0, x1, y1] where piece i is drawn now.
+  // Both axes: {fx, fy, rects, still}, rects[i] = [x0, y0, x1, y1] where piece i is drawn
+  // now; still: nothing is closed, so nothing moved.
   // A box sits in the middle of its span along the flow (flow = 1: top to bottom), and
   // across it lines up with the node it stands for (align = [x, y]), inside its span.
   function place(pieces, flow) {
     if (!pieces.some((p) => p.kind === "box")) {
-      return { fx: identity, fy: identity, rects: pieces.map((p) => [...p.lo, ...p.hi]) };
+      return { fx: identity, fy: identity, rects: pieces.map((p) => [...p.lo, ...p.hi]), still: true };
     }
     const maps = [identity, identity];
     let current = pieces;
@@ -133,7 +134,7 @@ const Layout = (() => {
         return { ...p, lo, hi };
       });
     }
-    return { fx: maps[0], fy: maps[1], rects: current.map((p) => [...p.lo, ...p.hi]) };
+    return { fx: maps[0], fy: maps[1], rects: current.map((p) => [...p.lo, ...p.hi]), still: false };
   }
 
   function boxSide(lo, hi, want, centre) {
