@@ -167,6 +167,51 @@ return problems;
 
 
 # --------------------------------------------------------------------------------------------
+# The layout's geometry (explore_page/layout.js), on pieces small enough to work out by hand
+
+
+def test_a_closed_box_shrinks_to_its_label_and_what_follows_moves_up_by_the_difference(
+    chromium,
+):
+    from importlib import resources
+
+    layout = resources.files("minigrad.viz").joinpath("explore_page", "layout.js").read_text()
+    result = chromium.execute_script(
+        layout.replace('"use strict";', "")
+        + """
+const rigid = (x0, y0, x1, y1) => ({kind: 'rigid', lo: [x0, y0], hi: [x1, y1], parent: -1});
+const box = {kind: 'box', lo: [0, 50], hi: [200, 450], parent: -1, want: [80, 40],
+             align: [100, 440]};
+// a node above, a composite 200 x 400 closed into an 80 x 40 box (its output at x 100),
+// a node below, and a node beside the box's top
+const pieces = [rigid(70, 0, 130, 36), box, rigid(70, 464, 130, 500), rigid(220, 60, 300, 96)];
+const open = Layout.place(pieces.filter((p) => p !== box), 1);
+const closed = Layout.place(pieces, 1);
+return [open.still, open.rects, closed.still, closed.rects, closed.fy(500)];
+"""
+    )
+    still, rects, closed_still, closed, bottom = result
+
+    def size(r):
+        return r[2] - r[0], r[3] - r[1]
+
+    assert still and rects == [[70, 0, 130, 36], [70, 464, 130, 500], [220, 60, 300, 96]]
+    assert not closed_still
+    above, b, below, beside = closed
+    assert size(b) == (80, 40)  # the label's size, not 200 x 400
+    assert size(above) == size(below) == (60, 36) and size(beside) == (80, 36)
+    # Along the flow: 14 units from the node above, then 10 of room, the box, 10 of room,
+    # 14 units to the node below, which moved up by all the box gave back.
+    assert above[1] == 0 and b[1] == pytest.approx(36 + 14 + 10)
+    assert below[1] == pytest.approx(b[3] + 10 + 14) and bottom == pytest.approx(below[3])
+    # Across it: the box stays under the nodes above and below (its output's column), the
+    # empty columns on either side of them close up, the node beside keeps its 20 units.
+    assert (b[0] + b[2]) / 2 == pytest.approx((above[0] + above[2]) / 2)
+    assert above[0] == below[0] and beside[0] - b[2] == pytest.approx(20)
+    assert b[1] < beside[3] and beside[1] < b[3]  # still side by side
+
+
+# --------------------------------------------------------------------------------------------
 # A LeNet-5 step page
 
 

@@ -2,7 +2,7 @@
 //
 // Graphviz lays the graph out once, with every composite open, so that each can be opened in
 // the page. A closed composite is drawn as a box its label fits, and the picture closes up
-// around it: each axis (y, then x) is warped by an increasing, piecewise linear map that
+// around it: each axis (the flow's first) is warped by an increasing, piecewise linear map that
 // shrinks the stretches lying inside closed boxes and keeps every other distance. Rows and
 // columns stay aligned as Graphviz drew them, nodes keep their size, frames keep their margins,
 // and nothing that did not touch comes to overlap. With nothing closed the maps are the
@@ -104,8 +104,8 @@ const Layout = (() => {
 
   // Both axes: {fx, fy, rects, still}, rects[i] = [x0, y0, x1, y1] where piece i is drawn
   // now; still: nothing is closed, so nothing moved.
-  // A box sits in the middle of its span along the flow (flow = 1: top to bottom), and
-  // across it lines up with the node it stands for (align = [x, y]), inside its span.
+  // flow: the axis the graph flows along (1: top to bottom). A box lines up with the node it
+  // stands for (align = [x, y]: its output's centre), inside its span and ROOM from its ends.
   function place(pieces, flow) {
     if (!pieces.some((p) => p.kind === "box")) {
       return { fx: identity, fy: identity, rects: pieces.map((p) => [...p.lo, ...p.hi]), still: true };
@@ -139,8 +139,7 @@ const Layout = (() => {
 
   function boxSide(lo, hi, want, centre) {
     const size = Math.max(0, Math.min(want, hi - lo));
-    let c = centre == null ? (lo + hi) / 2 : centre;
-    c = Math.max(lo + size / 2, Math.min(hi - size / 2, c));
+    const c = Math.max(lo + size / 2, Math.min(hi - size / 2, centre));
     return [c - size / 2, c + size / 2];
   }
 
@@ -184,5 +183,5 @@ const Layout = (() => {
     });
   }
 
-  return { compact, place, attach, curve, moveArrow, unit, NEAR };
+  return { place, attach, curve, moveArrow, unit };
 })();
