@@ -134,6 +134,23 @@ def test_matmul_gradients_with_a_long_contraction_and_a_small_left_factor(rng):
     assert mg.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, y))
 
 
+def test_the_gradient_of_a_transposed_weight_keeps_its_memory_order(rng):
+    """x @ w.T (linear): the gradient of w.T is computed as (grad^T @ x)^T, a view whose
+    transpose, w's gradient, is contiguous like w; kept gradients are copies, and a copy into
+    the other order is a transpose (1 s for AlexNet's 4096 x 9216 layer). Same values, and it
+    differentiates again."""
+    x = mg.tensor(rng.standard_normal((3, 7)), dtype=mg.float64, requires_grad=True)
+    w = mg.tensor(rng.standard_normal((5, 7)), dtype=mg.float64, requires_grad=True)
+    g = rng.standard_normal((3, 5))
+    z = x @ w.T
+    _, grad_wt = z._backward(mg.tensor(g, dtype=mg.float64))  # the product's own step
+    assert grad_wt.numpy().T.flags.c_contiguous
+    np.testing.assert_allclose(grad_wt.numpy(), x.numpy().T @ g, rtol=1e-12)
+    z.backward(mg.tensor(g, dtype=mg.float64))
+    np.testing.assert_allclose(w.grad.numpy(), g.T @ x.numpy(), rtol=1e-12)
+    assert mg.gradgradcheck(lambda a, b: (a @ b.T).tanh(), (x, w))
+
+
 @pytest.mark.parametrize("op", ["tanh", "sigmoid"])
 def test_tanh_and_sigmoid_gradients_are_the_same_with_or_without_a_graph(op, rng):
     """Without create_graph their backward computes the local derivative in numpy (two graph

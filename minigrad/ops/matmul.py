@@ -46,7 +46,12 @@ class MatMul(Function):
             else:
                 grad_x = grad @ y.mT
         if need_y:
-            if x.ndim == 2 and grad.ndim == 2 and x.shape[0] * x.shape[1] <= _SMALL:
+            if grad.ndim == 2 and _transposed(y):
+                # y is a transposed matrix (linear's w.T): its gradient in the same memory
+                # order, so that w's gradient is contiguous like w (keeping a gradient copies
+                # it, and a copy into the other order transposes: 1 s for 4096 x 9216)
+                grad_y = (grad.mT @ x).mT
+            elif x.ndim == 2 and grad.ndim == 2 and x.shape[0] * x.shape[1] <= _SMALL:
                 # a small left factor (conv2d's weight, for its input gradient): a contiguous
                 # copy of its transpose costs nothing and makes the product 1.1-1.3x faster
                 grad_y = x.mT.clone() @ grad
@@ -61,6 +66,12 @@ class MatMul(Function):
 
 
 _SMALL = 1 << 16  # elements: a weight matrix, not a batch
+
+
+def _transposed(y) -> bool:
+    """Is y a matrix laid out column by column (the transpose of a contiguous matrix)?"""
+    flags = y._data.flags
+    return y.ndim == 2 and flags.f_contiguous and not flags.c_contiguous
 
 
 def _long_contraction(grad, y) -> bool:
