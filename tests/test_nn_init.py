@@ -98,6 +98,30 @@ def test_init_changes_the_parameter_in_place():
     assert lin.weight is weight and lin.weight.numpy() is arr and np.all(arr == 0)
 
 
+def test_skip_init_builds_without_drawing():
+    """PyTorch's nn.utils.skip_init: the same layout, values as allocated (zeros; batch
+    norm's ones), the random stream untouched, drawing back on afterwards."""
+    mg.manual_seed(3)
+    expected = mg.randn(4).numpy()
+    mg.manual_seed(3)
+    model = nn.utils.skip_init(mg.models.resnet_small)
+    assert nn.utils.skip_init is init.skip_init
+    np.testing.assert_array_equal(mg.randn(4).numpy(), expected)  # nothing was drawn
+    assert sum(p.numel() for p in model.parameters()) == 174_970
+    assert not model.conv1.weight.numpy().any() and model.bn1.weight.numpy().all()
+    assert model.bn1.running_var.numpy().all() and model.conv1.weight.requires_grad
+    layer = nn.utils.skip_init(nn.Linear, 3, 2, bias=False)
+    assert layer.bias is None and not layer.weight.numpy().any()
+    assert nn.Linear(3, 2).weight.numpy().all()  # drawn as usual again
+    with pytest.raises(ValueError):
+        nn.utils.skip_init(nn.Linear, 3, -2)
+    assert nn.Linear(3, 2).weight.numpy().all()  # also after a build that failed
+    with pytest.raises(TypeError, match=r"skip_init: <lambda> returned a int, not an nn.Module"):
+        nn.utils.skip_init(lambda: 3)
+    with pytest.raises(TypeError, match="a Module class or a function that builds one"):
+        nn.utils.skip_init("Linear")
+
+
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
 def test_clip_grad_norm_matches_torch(torch, rng, norm_type):
     grads = [rng.standard_normal((3, 4)) * 5, rng.standard_normal(7)]

@@ -20,11 +20,16 @@ second. The streams are reproducible (the same seed gives the same weights), but
 changed once, when this was introduced: weights drawn for float32 layers with a given seed
 differ from those of earlier minigrad versions (float64 tensors draw the same values as
 before).
+
+`skip_init(cls, *args)` builds a module without drawing anything (PyTorch's
+torch.nn.utils.skip_init): for a model whose values will be loaded, or that is only counted
+and inspected.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -33,6 +38,7 @@ from .. import inplace
 from ..factory import default_generator
 from ..recording import no_grad
 from ..tensor import Tensor
+from .module import Module
 
 __all__ = [
     "calculate_gain",
@@ -45,6 +51,7 @@ __all__ = [
     "kaiming_normal_",
     "xavier_uniform_",
     "xavier_normal_",
+    "skip_init",
 ]
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose2d", "sigmoid", "identity")
@@ -97,6 +104,8 @@ def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     """Write into the tensor in place, in its dtype (no graph: initialisation is not learning)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
+    if _skipping:  # inside skip_init: the values stay as allocated
+        return tensor
     with no_grad():
         return tensor.copy_(values)
 
@@ -109,6 +118,8 @@ def _draw(tensor: Tensor, generator: Any, kind: str, scale: float, shift: float)
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
+    if _skipping:  # inside skip_init: the values stay as allocated
+        return tensor
     rng, arr = default_generator() if generator is None else generator, tensor.numpy()
     draw = rng.random if kind == "uniform" else rng.standard_normal
     if arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous:
@@ -205,3 +216,33 @@ def _default_init(weight: Tensor, bias: Any) -> None:
         fan_in, _ = _calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
+
+
+_skipping = False  # True while skip_init builds a module
+
+
+def skip_init(module_cls: Callable[..., Module], *args: Any, **kwargs: Any) -> Module:
+    """`module_cls(*args, **kwargs)` built without drawing initial values (PyTorch's
+    torch.nn.utils.skip_init): parameters stay as allocated, zeros (batch norm's scale and
+    running variance: ones), and the random stream does not move.
+
+    For a model about to receive its values (`load_state_dict`), or one that is only counted
+    and inspected: VGG-16's 138 million draws take a second or more, and zeros not yet written
+    take no memory. `module_cls` is a Module class or any function that builds one
+    (`models.vgg16`). Layers made later (a lazy layer's first call) draw as usual.
+    """
+    global _skipping
+    if not callable(module_cls):
+        raise TypeError(
+            "skip_init: expected a Module class or a function that builds one, "
+            f"got {type(module_cls).__name__}"
+        )
+    previous, _skipping = _skipping, True
+    try:
+        module = module_cls(*args, **kwargs)
+    finally:
+        _skipping = previous
+    if not isinstance(module, Module):
+        name = getattr(module_cls, "__name__", repr(module_cls))
+        raise TypeError(f"skip_init: {name} returned a {type(module).__name__}, not an nn.Module")
+    return module

@@ -95,7 +95,12 @@ def layer_dtype(layer: str, dtype: Any, device: Any) -> np.dtype:
 
 
 def filled(shape: tuple[int, ...], value: float, dtype: np.dtype) -> Tensor:
-    """A tensor of `shape` filled with `value`, in exactly `dtype` (for parameters, buffers)."""
+    """A tensor of `shape` filled with `value`, in exactly `dtype` (for parameters, buffers).
+
+    Zeros come from np.zeros: the system hands out zeroed memory, written only when first
+    used (a weight drawn next, or never under skip_init), not once more here."""
+    if value == 0:
+        return from_numpy(np.zeros(shape, dtype=dtype))
     return from_numpy(np.full(shape, value, dtype=dtype))  # made in dtype: no copy
 
 

@@ -4,6 +4,9 @@ r"""Gradient clipping: limit the size of a step when a gradient explodes.
     if total > max_norm:  every g *= max_norm / (total + 1e-6)
 
 The direction of the update is kept; only its length is capped.
+
+`skip_init` (building a module without drawing its weights, init.py) is here too, where
+PyTorch has it: nn.utils.skip_init.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import numpy as np
 
 from ..recording import no_grad
 from ..tensor import Tensor
+from .init import skip_init
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "skip_init"]
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
