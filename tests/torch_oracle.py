@@ -91,14 +91,13 @@ def assert_close(
         k = tuple(int(i) for i in np.argwhere((inf_a != inf_b) | (inf_b & (a != b)))[0])
         raise AssertionError(f"{what}: inf differs at {k}: ours {a[k]}, PyTorch {b[k]}")
     finite = ~(nan_b | inf_b)
-    scale = 1.0 + (float(np.abs(b[finite]).max()) if finite.any() else 0.0)
-    np.testing.assert_allclose(
-        a[finite].astype(np.float64),
-        b[finite].astype(np.float64),
-        rtol=rtol,
-        atol=atol * scale,
-        err_msg=what,
-    )
+    if not finite.all():
+        a, b = a[finite], b[finite]
+    a, b = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
+    scale = 1.0 + (float(np.abs(b).max()) if b.size else 0.0)
+    if (np.abs(a - b) <= atol * scale + rtol * np.abs(b)).all():
+        return  # numpy's test below, without its cost on large arrays (50M weights)
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=atol * scale, err_msg=what)
 
 
 def assert_matches_torch(
@@ -114,6 +113,7 @@ def assert_matches_torch(
     what: str = "",
     finite_second: bool = False,
     conditioned_second: bool = False,
+    names: Sequence[str] | None = None,
 ) -> tuple:
     """fn (minigrad) and torch_fn (PyTorch) agree on `inputs`, up to derivatives of `order`.
 
@@ -131,6 +131,7 @@ def assert_matches_torch(
       its float64 answer (random programs find chains like x / leaky_relu(x), a constant
       up to rounding, whose float32 second derivative is a rounding residue of either sign).
 
+    `names` label the inputs in failure messages (by default "input 0", "input 1", ...).
     Returns minigrad's outputs (a tuple), so a test can check more.
     """
     torch = import_torch()
@@ -140,6 +141,8 @@ def assert_matches_torch(
     xs = [mg.tensor(a, dtype=a.dtype, requires_grad=d) for a, d in zip(arrays, differentiate)]
     txs = [to_torch(torch, a, d) for a, d in zip(arrays, differentiate)]
     label = what or getattr(fn, "__name__", "fn")
+    names = list(names) if names is not None else [f"input {i}" for i in range(len(arrays))]
+    assert len(names) == len(arrays), f"{label}: {len(names)} names for {len(arrays)} inputs"
     with np.errstate(all="ignore"), _torch_defaults(torch):  # inf and NaN are the point here
         try:
             touts = _tuple(torch_fn(*txs))
@@ -175,9 +178,101 @@ def assert_matches_torch(
 
             _compare_derivatives(
                 torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second,
-                in_float64,
+                in_float64, names,
             )  # fmt: skip
     return outs
+
+
+def assert_module_matches_torch(
+    ours: Any,
+    theirs: Any,
+    inputs: Sequence[Any],
+    order: int = 1,
+    *,
+    mode: str = "train",
+    rtol: float | None = None,
+    atol: float | None = None,
+    seed: int = 0,
+    what: str = "",
+) -> tuple:
+    """A minigrad module and a PyTorch module with the same state (keys and values) agree in
+    `mode` ("train" or "eval"), as functions of their inputs and of every parameter.
+
+    The parameters join the inputs of `assert_matches_torch` (each library calls its module
+    with them in place of its own), so outputs and up to `order` derivatives are compared
+    with respect to the inputs and to each parameter, by name. Before the call the two
+    states must agree; after it, the buffers too (the running statistics batch norm updates
+    in training mode). With order=0, the modules are called as they are (nothing copied).
+
+    Returns minigrad's outputs (a tuple).
+    """
+    torch = import_torch()
+    if mode not in ("train", "eval"):
+        raise ValueError(f"assert_module_matches_torch: mode is 'train' or 'eval', got {mode!r}")
+    label = what or type(ours).__name__
+    ours.train(mode == "train")
+    theirs.train(mode == "train")
+    _assert_same_state(ours, theirs, f"{label} before the call")
+    arrays = [np.asarray(a) for a in inputs]
+    k = len(arrays)
+    if order == 0:
+        outs = assert_matches_torch(
+            ours, theirs, arrays, 0, differentiate=[False] * k, rtol=rtol, atol=atol,
+            what=f"{label} ({mode})",
+        )  # fmt: skip
+    else:
+        names = [n for n, _ in ours.named_parameters()]
+
+        def fn(*xs):
+            with _parameters_replaced(ours, dict(zip(names, xs[k:]))):
+                return ours(*xs[:k])
+
+        def torch_fn(*ts):
+            return torch.func.functional_call(theirs, dict(zip(names, ts[k:])), tuple(ts[:k]))
+
+        params = [p.numpy() for _, p in ours.named_parameters()]
+        outs = assert_matches_torch(
+            fn, torch_fn, [*arrays, *params], order, rtol=rtol, atol=atol, seed=seed,
+            what=f"{label} ({mode})",
+            names=[*(f"input {i}" for i in range(k)), *(f"parameter {n}" for n in names)],
+        )  # fmt: skip
+    _assert_same_state(ours, theirs, f"{label} after a forward pass in {mode} mode", True)
+    return outs
+
+
+def _assert_same_state(ours, theirs, label: str, buffers_only: bool = False) -> None:
+    """The same state-dict keys; the same values (parameters: exactly, as loaded from one
+    another; buffers: up to rounding, as a forward pass in training mode updated them)."""
+    mine, their = ours.state_dict(), theirs.state_dict()
+    assert sorted(mine) == sorted(their), (
+        f"{label}: state-dict keys differ; only ours: {sorted(set(mine) - set(their))}, "
+        f"only PyTorch's: {sorted(set(their) - set(mine))}"
+    )
+    buffers = {name for name, _ in ours.named_buffers()}
+    for key, value in mine.items():
+        if key in buffers:
+            assert_close(value, their[key], f"{label}: {key}")
+        elif not buffers_only:
+            a, b = value.numpy(), torch_to_numpy(their[key])
+            if a.dtype != b.dtype or not np.array_equal(a, b):  # (fast on 50M weights)
+                assert_close(value, their[key], f"{label}: {key}", rtol=0.0, atol=0.0)
+
+
+@contextlib.contextmanager
+def _parameters_replaced(module, tensors: dict):
+    """Call `module` with these tensors (by dotted name) in place of its parameters, as
+    torch.func.functional_call does: each module's parameter table holds them meanwhile."""
+    saved = []
+    try:
+        for name, t in tensors.items():
+            owner, _, leaf = name.rpartition(".")
+            table = module.get_submodule(owner)._parameters
+            saved.append((table, leaf, table[leaf]))
+            table[leaf] = t
+        yield
+    finally:
+        for table, leaf, p in reversed(saved):
+            table[leaf] = p
 
 
 @contextlib.contextmanager
@@ -210,7 +305,7 @@ def torch_tensor_type():
 
 
 def _compare_derivatives(
-    torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second, in_float64=None
+    torch, outs, touts, xs, txs, order, seed, label, rtol, atol, finite_second, in_float64, names
 ) -> None:
     rng = np.random.default_rng(seed)
     pairs = [
@@ -227,7 +322,7 @@ def _compare_derivatives(
         key=lambda d: TOLERANCES[d][0],
     )
     vs = [rng.standard_normal(o.shape).astype(o.dtype) for o, _ in pairs]
-    us = [rng.standard_normal(xs[i].shape).astype(xs[i].dtype) for i in wanted]
+    us = [rng.standard_normal(xs[i].shape).astype(xs[i].dtype) for i in wanted if order >= 2]
     mine = _derivatives(
         lambda out, ins, **kw: mg.grad(out, ins, **kw),
         [o for o, _ in pairs],
@@ -265,7 +360,7 @@ def _compare_derivatives(
             if isinstance(g, mg.Tensor):
                 assert g.shape == x.shape, f"{label}: {kind} shape {g.shape}, input {x.shape}"
             loosen = 10.0 if level == 2 else 1.0  # rounding grows with each derivative
-            what = f"{label}: {kind} of input {i}"
+            what = f"{label}: {kind} of {names[i]}"
             assert_close(g, tg, what, rtol, atol, loosen, precision)
 
 
