@@ -30,7 +30,9 @@ def _seeded(torch):
 
 
 def load_torch_weights(ours, theirs):
-    """What a learner does: PyTorch's state_dict, as arrays, into the minigrad model by name."""
+    """What a learner does: PyTorch's state_dict, as arrays, into the minigrad model by name
+    (the same names, in the same order)."""
+    assert list(ours.state_dict()) == list(theirs.state_dict())
     state = {k: v.detach().cpu().numpy() for k, v in theirs.state_dict().items()}
     result = ours.load_state_dict(state)
     assert result.missing_keys == [] and result.unexpected_keys == []
@@ -162,9 +164,7 @@ def test_residual_blocks_load_torch_weights_and_match(torch, rng, kind, cin, cou
     basic, bottleneck = torch_blocks(torch)
     theirs = (basic if kind == "BasicBlock" else bottleneck)(cin, cout, stride)
     randomise_batch_norm(torch, theirs)
-    ours = getattr(models, kind)(cin, cout, stride).double()
-    assert list(ours.state_dict()) == list(theirs.state_dict())  # torchvision's key names
-    load_torch_weights(ours, theirs)
+    ours = load_torch_weights(getattr(models, kind)(cin, cout, stride).double(), theirs)
     assert (ours.downsample is None) == (stride == 1 and cin == cout)
     for mode in ("train", "eval"):
         x = rng.standard_normal((2, cin, 8, 8))
