@@ -65,6 +65,15 @@ def _blank_page_after_a_browser_test(request):
         request.getfixturevalue("chromium").get("about:blank")
 
 
+@pytest.fixture(scope="session")
+def package_source():
+    """The package's modules, each parsed once per test process (tests/package_source.py),
+    for the tests that read the code instead of running it."""
+    import package_source
+
+    return package_source
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
@@ -106,10 +115,13 @@ def _imports_torch(module: types.ModuleType) -> bool:
 # the same collection, as pytest-xdist requires.
 
 LESSON_RUN = "tests/test_lessons.py::test_lesson_runs_in_quick_mode"
-# One worker runs these together: one Chromium (a session fixture) and one book build (a
-# module fixture of test_book.py) serve them all.
-BROWSER = ("tests/test_browser.py::", "tests/test_book.py::")
+# Tests that share what a worker sets up once run in one worker, one after the other: the
+# browser tests (one Chromium, a session fixture) with the book's (its build is a module
+# fixture of test_book.py, and one of its tests uses Chromium); the tests reading the
+# package's source (one parse, the package_source fixture).
+BOOK = "tests/test_book.py::"
 BROWSER_SECONDS = 10.0  # the book's kernel runs, Chromium's start and the page checks
+SOURCE_SECONDS = 1.0
 
 
 def _lesson_seconds(item) -> float:
@@ -121,10 +133,13 @@ def _lesson_seconds(item) -> float:
 
 def _long_units(items) -> list[tuple[float, list]]:
     """(rough seconds, tests that run one after the other in one worker) for the long tests."""
-    units = []
-    browser = [i for i in items if i.nodeid.startswith(BROWSER) or "chromium" in _fixtures(i)]
-    if browser:
-        units.append((BROWSER_SECONDS, browser))
+    browser = [i for i in items if i.nodeid.startswith(BOOK) or "chromium" in _fixtures(i)]
+    source = [i for i in items if "package_source" in _fixtures(i)]
+    units = [
+        (seconds, unit)
+        for seconds, unit in [(BROWSER_SECONDS, browser), (SOURCE_SECONDS, source)]
+        if unit
+    ]
     for item in items:
         if item.nodeid.startswith(LESSON_RUN):
             units.append((_lesson_seconds(item), [item]))

@@ -22,12 +22,14 @@ class Item:
 def collection(lessons: int = 12, others: int = 40) -> list[Item]:
     run = "tests/test_lessons.py::test_lesson_runs_in_quick_mode_and_writes_its_pictures"
     items = [Item(f"tests/test_a.py::test_{k}") for k in range(others // 2)]
+    items += [Item("tests/test_a.py::test_scan", ("package_source",))]
     items += [Item("tests/test_book.py::test_built", ("built",))]
     items += [Item(f"{run}[{n:02d}_lesson]", ("lesson_processes",)) for n in range(1, lessons + 1)]
     items += [Item("tests/test_lessons.py::test_failing", ("lesson_processes",))]
     items += [Item("tests/test_lessons.py::test_listed")]
     items += [Item(f"tests/test_z.py::test_{k}") for k in range(others // 2)]
     items += [Item("tests/test_z.py::test_page", ("chromium",))]
+    items += [Item("tests/test_z.py::test_scan", ("package_source",))]
     return items
 
 
@@ -50,7 +52,12 @@ def test_one_process_runs_the_long_tests_first_the_costliest_first():
     lessons = [n for n in order if "quick_mode" in n]
     assert lessons == sorted(lessons, reverse=True) and order[:12] == lessons  # 12 s, 11 s, ...
     assert order[12] == "tests/test_lessons.py::test_failing"  # also uses the lessons' server
-    assert order[13:15] == ["tests/test_book.py::test_built", "tests/test_z.py::test_page"]
+    assert set(order[13:17]) == {  # then the tests that share Chromium, and the parse
+        "tests/test_book.py::test_built",
+        "tests/test_z.py::test_page",
+        "tests/test_a.py::test_scan",
+        "tests/test_z.py::test_scan",
+    }
     assert order[-1] == "tests/test_z.py::test_19"  # the short tests keep their order
     assert order.index("tests/test_lessons.py::test_listed") > order.index(
         "tests/test_a.py::test_0"
@@ -75,13 +82,16 @@ def test_two_workers_each_start_with_long_tests_of_about_equal_cost():
     assert max(loads) < 0.6 * sum(loads)
 
 
-def test_tests_sharing_a_fixture_stay_in_one_worker_one_after_the_other():
+def test_tests_sharing_a_fixture_share_a_worker_and_a_module_fixture_is_set_up_once():
     items = collection()
     conftest._long_tests_first(items, workers=2)
     parts = halves(items, 2)
-    browser = {"tests/test_book.py::test_built", "tests/test_z.py::test_page"}
-    assert [len(browser & set(part)) for part in parts] in ([2, 0], [0, 2])
-    for part in parts:  # each worker starts the lessons' process server once
+    for shared in (
+        ["tests/test_book.py::test_built", "tests/test_z.py::test_page"],  # one Chromium
+        ["tests/test_a.py::test_scan", "tests/test_z.py::test_scan"],  # one parse
+    ):
+        assert [set(shared) <= set(part) for part in parts] in ([True, False], [False, True])
+    for part in parts:  # each worker starts the lessons' process server (a module fixture) once
         uses = [k for k, n in enumerate(part) if "test_lessons.py" in n and "listed" not in n]
         assert uses and uses == list(range(uses[0], uses[0] + len(uses)))
     (failing,) = [p for p in parts if "tests/test_lessons.py::test_failing" in p]
