@@ -91,7 +91,7 @@ def pytest_collection_modifyitems(config, items):
         if "torch" in getattr(item, "fixturenames", ()) or torch_modules.get(module, False):
             item.add_marker(pytest.mark.torch)
     yield  # -m and -k deselect here
-    _long_tests_first(items, _xdist_workers(config))
+    _long_tests_first(items, _worksteal_workers(config))
 
 
 def _imports_torch(module: types.ModuleType) -> bool:
@@ -152,9 +152,19 @@ def _fixtures(item) -> tuple:
     return tuple(getattr(item, "fixturenames", ()))
 
 
-def _xdist_workers(config) -> int:
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controller: tell each worker how the tests are handed out."""
+    node.workerinput["dist"] = node.config.getoption("dist")
+
+
+def _worksteal_workers(config) -> int:
+    """The number of workers --dist worksteal splits the tests between; 1 otherwise (one
+    process, or --dist load, which hands the first tests out first in any case)."""
     workerinput = getattr(config, "workerinput", None)
-    return int(workerinput["workercount"]) if workerinput else 1
+    if not workerinput or workerinput.get("dist") != "worksteal":
+        return 1
+    return int(workerinput["workercount"])
 
 
 def _long_tests_first(items: list, workers: int) -> None:
