@@ -15,7 +15,7 @@ import ast
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "minigrad"
+from package_source import PACKAGE, nodes
 
 
 def module_name(path: Path) -> str:
@@ -37,10 +37,9 @@ def _resolve(current: str, is_package: bool, level: int, target: str | None) -> 
 
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     """The minigrad modules that `name` imports (a package import counts as its __init__)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     is_package = path.name == "__init__.py"
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes(path):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

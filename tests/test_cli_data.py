@@ -12,6 +12,7 @@ import pytest
 
 from minigrad import data
 from minigrad.cli import main
+from minigrad.viz import plots
 
 FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")
 TEST_FILES = ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -34,6 +35,14 @@ def _tiny_mnist(folder, rng, n_train=24, n_test=12):
 @pytest.fixture
 def no_data_env(monkeypatch):
     monkeypatch.delenv(data.DATA_ENV, raising=False)
+
+
+@pytest.fixture
+def no_pictures(monkeypatch):
+    """Training runs that are about where the data comes from skip drawing their curves and
+    confusion matrix (test_cli_train.py checks those pictures, on MNIST too)."""
+    for picture in ("plot_history", "plot_confusion_matrix"):
+        monkeypatch.setattr(plots, picture, lambda *args, **kwargs: None)
 
 
 def test_data_dir_is_the_argument_else_the_environment_else_data(tmp_path, monkeypatch):
@@ -65,14 +74,14 @@ def test_missing_mnist_raises_mnistnotfound_naming_files_folder_and_argument(tmp
     assert "download=True" in msg  # the library's argument (the command says --download)
 
 
-def test_train_reads_mnist_from_data_dir(tmp_path, rng, capsys, no_data_env):
+def test_train_reads_mnist_from_data_dir(tmp_path, rng, capsys, no_data_env, no_pictures):
     _tiny_mnist(tmp_path / "datasets" / "mnist", rng)
     args = ["train", "lenet", "--data", "mnist", "--data-dir", str(tmp_path / "datasets")]
     assert main(args + ["--quick", "--out", str(tmp_path / "out")]) == 0
     assert "24 training and 12 test images" in capsys.readouterr().out
 
 
-def test_train_reads_mnist_from_minigrad_data(tmp_path, rng, capsys, monkeypatch):
+def test_train_reads_mnist_from_minigrad_data(tmp_path, rng, capsys, monkeypatch, no_pictures):
     _tiny_mnist(tmp_path / "env" / "mnist", rng, n_train=20)
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "env"))
     args = ["train", "lenet", "--data", "mnist", "--quick", "--out", str(tmp_path / "out")]

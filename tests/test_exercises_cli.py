@@ -221,12 +221,12 @@ def test_learner_exception_is_reported_with_the_traceback_last_line(tmp_path):
 
 def test_endless_loop_is_stopped_by_the_time_limit(tmp_path):
     source = "def mlp_param_count(sizes):\n    while True:\n        pass\n"
-    (r,) = _check(tmp_path, source, timeout=0.3)
+    (r,) = _check(tmp_path, source, timeout=0.1)
     assert r.kind == "timeout" and "endless loop" in r.message
 
 
 def test_endless_loop_at_import_is_stopped_too(tmp_path):
-    (r,) = _check(tmp_path, "while True:\n    pass\n", timeout=0.3)
+    (r,) = _check(tmp_path, "while True:\n    pass\n", timeout=0.1)
     assert r.kind == "timeout" and r.name == "your file loads"
 
 
@@ -235,7 +235,7 @@ def test_except_exception_in_the_learner_code_cannot_swallow_the_time_limit(tmp_
         "def mlp_param_count(sizes):\n    while True:\n        try:\n            pass\n"
         "        except Exception:\n            pass\n"
     )
-    (r,) = _check(tmp_path, source, timeout=0.3)
+    (r,) = _check(tmp_path, source, timeout=0.1)
     assert r.kind == "timeout"
 
 

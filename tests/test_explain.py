@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.cli import explain as explain_command
 from minigrad.cli import main
+from minigrad.data import TensorDataset
 from minigrad.models import LeNet5
 from minigrad.viz import attribution as A
 from minigrad.viz import plots
@@ -54,12 +56,12 @@ def test_plot_attribution_refuses_mismatched_maps():
         plots.plot_attribution(np.zeros(8), {"a": np.zeros(8)})
 
 
-def test_plot_explanation_has_the_input_the_probabilities_and_six_maps(tmp_path):
+def test_plot_explanation_has_the_input_the_probabilities_and_six_maps():
     mg.manual_seed(0)
     model = LeNet5(activation="relu", pool="max")
     x = np.random.default_rng(0).random((1, 32, 32)).astype(np.float32)
     e = A.explain(model, x, layer="features.c3", label=5, smooth=2)
-    fig = plots.plot_explanation(e, path=tmp_path / "e.png")
+    fig = plots.plot_explanation(e)  # the command's tests below write it to a file
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles[0] == f"input (true class 5, explained: {e.target})"
     assert "predicted probabilities" in titles and "Grad-CAM on features.c3" in titles
@@ -68,17 +70,26 @@ def test_plot_explanation_has_the_input_the_probabilities_and_six_maps(tmp_path)
         plots.plot_explanation({"maps": {}})
 
 
-def test_explain_command_trains_once_then_reuses_its_lenet(tmp_path, capsys):
+def test_explain_command_trains_once_then_reuses_its_lenet(tmp_path, capsys, monkeypatch):
+    digits = explain_command.load_digits
+
+    def fewer_training_digits(*args, **kwargs):  # an epoch of 4 steps instead of 45
+        train, test = digits(*args, **kwargs)
+        return TensorDataset(*(t.numpy()[:128] for t in train.tensors)), test
+
+    monkeypatch.setattr(explain_command, "load_digits", fewer_training_digits)
     out = tmp_path / "o"
     assert main(["explain", "lenet", "--image", "3", "--out", str(out), "--epochs", "1"]) == 0
     text = capsys.readouterr().out
-    assert "training LeNet-5 (ReLU, max pooling)" in text
+    assert "training LeNet-5 (ReLU, max pooling)" in text and "epoch 1/1" in text
     picture = out / "explain_lenet_image3.png"
     assert picture.stat().st_size > 10_000
     assert "six maps for class" in text and str(picture) in text
     cached = out / "lenet5_relu_digits_seed0_epochs1.npz"
     assert cached.exists()
-    assert main(["explain", "lenet", "--image", "4", "--out", str(out), "--epochs", "1"]) == 0
+    # the next run takes the kept network (and then refuses a test image that does not exist)
+    with pytest.raises(SystemExit, match="--image must be a test image number from 0 to 358"):
+        main(["explain", "lenet", "--image", "359", "--out", str(out), "--epochs", "1"])
     assert f"from {cached}, trained by an earlier run" in capsys.readouterr().out
 
 

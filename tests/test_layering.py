@@ -55,8 +55,8 @@ def layer_of(module: str, table: list[tuple[str, list[str]]]) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def graph():
-    return import_graph.graph()
+def graph(package_source):
+    return import_graph.graph()  # from the trees package_source parsed
 
 
 def test_the_import_graph_has_no_cycles(graph):

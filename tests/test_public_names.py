@@ -5,35 +5,32 @@ from an array, `grad_fn` is the node that made a tensor, `x.min(dim)` returns a 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import numpy as np
 
 import minigrad as mg
 
-PACKAGE = Path(mg.__file__).resolve().parent
 # The tensor engine layer (docs/architecture.md) builds tensors from arrays itself.
 ENGINE = ("tensor.py", "factory.py", "inplace.py", "autograd.py", "ops/")
 
 
-def _uses_outside_engine(attribute: str) -> list[str]:
+def _uses_outside_engine(source, attribute: str) -> list[str]:
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE).as_posix()
+    for rel, path in source.modules():
         if rel.startswith(ENGINE):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in source.nodes(path):
             if isinstance(node, ast.Attribute) and node.attr == attribute:
                 found.append(f"{rel}:{node.lineno}")
     return found
 
 
-def test_no_module_above_the_engine_calls_the_private_constructor():
-    assert _uses_outside_engine("_constant") == []
+def test_no_module_above_the_engine_calls_the_private_constructor(package_source):
+    assert _uses_outside_engine(package_source, "_constant") == []
 
 
-def test_no_module_above_the_engine_reads_the_private_function_slot():
-    assert _uses_outside_engine("_fn") == []
+def test_no_module_above_the_engine_reads_the_private_function_slot(package_source):
+    assert _uses_outside_engine(package_source, "_fn") == []
 
 
 def test_from_numpy_makes_a_constant_sharing_memory_and_dtype():
@@ -56,13 +53,13 @@ def test_min_with_dim_returns_values_and_indices_not_a_max_result():
     np.testing.assert_array_equal(indices.numpy(), [1, 0, 1])
 
 
-def test_one_meaning_of_pair_in_the_package():
+def test_one_meaning_of_pair_in_the_package(package_source):
     """`as_pair` (shapes.py) turns an int or (h, w) into a pair; no module keeps a private
     `_pair` helper of its own for it (Tensor._pair pairs two operands, another thing)."""
     defined = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for rel, path in package_source.modules():
+        for node in package_source.nodes(path):
             if isinstance(node, ast.FunctionDef) and node.name == "_pair":
-                defined.append(path.relative_to(PACKAGE).as_posix())
+                defined.append(rel)
     assert defined == ["tensor.py"]
     assert mg.nn.Conv2d(1, 2, 3).kernel_size == (3, 3)
