@@ -1,5 +1,6 @@
-"""The augmentations: rotation, scaling and brightness (composed in numpy, seeded), the text
-form `minigrad train --augment` reads, and that option end to end."""
+"""The augmentations: random crops and shifts (against their definition, pad then cut),
+rotation, scaling and brightness (composed in numpy, seeded), the text form
+`minigrad train --augment` reads, and that option end to end."""
 
 from __future__ import annotations
 
