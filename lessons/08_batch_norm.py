@@ -338,7 +338,7 @@ def activations(model, x):
     return found
 
 
-steps = 150 if quick else 600
+steps = 100 if quick else 600
 nets, losses = {}, {}
 for name, use_bn in [("plain", False), ("batch norm", True)]:
     mg.manual_seed(1)
