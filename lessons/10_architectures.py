@@ -363,7 +363,7 @@ lessons.save_figure(fig, out / "augmentation.png")
 
 # %%
 if quick:  # 50 digits, one batch per step, a larger learning rate: seconds, not a minute
-    n_train, steps, lr = 50, 80, 5e-3
+    n_train, steps, lr = 50, 60, 8e-3
 else:
     n_train, steps, lr = 200, 600, 1e-3
 x_all, y_all = train16.tensors[0].numpy(), train16.tensors[1].numpy()
