@@ -164,7 +164,7 @@ def train_lenet(model, seed, lr=3e-3):
 print("LeNet-5 (tanh, average pooling):")
 history_classic = train_lenet(model, seed=0)
 lessons.save_figure(plot_history(history_classic), out / "training_curves.png")
-_, accuracy_classic = train.evaluate(model, test_loader, F.cross_entropy)
+accuracy_classic = history_classic["val_acc"][-1]  # measured after the last epoch
 print(f"test accuracy: {accuracy_classic:.1%}")
 floor = 0.80 if quick else 0.95
 assert accuracy_classic >= floor, f"accuracy {accuracy_classic:.1%} below {floor:.0%}"
@@ -306,7 +306,7 @@ mg.manual_seed(0)
 paper = models.LeNet5(variant="1998")
 print("LeNet-5 as in 1998 (scaled tanh, trainable subsampling, sparse C3, RBF output):")
 history_1998 = train_lenet(paper, seed=0, lr=1e-3)
-_, accuracy_1998 = train.evaluate(paper, test_loader, F.cross_entropy)
+accuracy_1998 = history_1998["val_acc"][-1]
 print(f"test accuracy: as in 1998 {accuracy_1998:.1%}, today's LeNet-5 {accuracy_classic:.1%}")
 floor_1998 = 0.7 if quick else 0.93
 assert accuracy_1998 >= floor_1998, f"accuracy {accuracy_1998:.1%} below {floor_1998:.0%}"
@@ -345,7 +345,7 @@ modern = models.LeNet5(activation="relu", pool="max")
 assert sum(p.numel() for p in modern.parameters()) == 61_706
 print("LeNet-5 with ReLU and max pooling:")
 history_modern = train_lenet(modern, seed=0)
-_, accuracy_modern = train.evaluate(modern, test_loader, F.cross_entropy)
+accuracy_modern = history_modern["val_acc"][-1]
 print(
     f"test accuracy: tanh and average pooling {accuracy_classic:.1%}, "
     f"ReLU and max pooling {accuracy_modern:.1%}"

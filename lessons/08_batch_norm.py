@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 import minigrad as mg
 import minigrad.functional as F
@@ -338,7 +339,7 @@ def activations(model, x):
     return found
 
 
-steps = 150 if quick else 600
+steps = 100 if quick else 600
 nets, losses = {}, {}
 for name, use_bn in [("plain", False), ("batch norm", True)]:
     mg.manual_seed(1)
@@ -399,6 +400,8 @@ for name in ("plain", "batch norm"):
 fig = plot_activation_histograms(shown)
 for ax in fig.axes:
     ax.set_xlim(0, 1)  # the sigmoid's whole range, the same in every panel
+    ax.set_xticks([0, 0.5, 1])
+    ax.yaxis.set_major_locator(MaxNLocator(3))  # a few counts are enough to compare shapes
 fig.suptitle(
     "outputs of sigmoid layers 1, 4, 7, 10 on the test digits: plain (top), batch norm (bottom)"
 )

@@ -92,7 +92,7 @@ networks = [
     ("DenseNet-121", models.densenet121, 2017, 7_978_856, "features", (1024, size // 32),
      depth_of),
 ]  # fmt: skip
-table, fc_inputs = [], {}
+table, fc_inputs, kept = [], {}, {}
 for name, build, year, published, feeds, (channels, side), layers_of in networks:
     model = build()
     print(f"\n{name} ({year}):")
@@ -109,9 +109,11 @@ for name, build, year, published, feeds, (channels, side), layers_of in networks
     table.append((name, year, total, in_linear, depth, rows[feeds].output_shape[1:]))
     if name == "GoogLeNet":
         n_inception = sum(isinstance(m, models.Inception) for m in model.modules())
+    if name in ("ResNet-18", "DenseNet-121"):  # small enough to keep for later sections
+        kept[name] = model
     del model, summary  # VGG-16 alone is half a gigabyte of weights
 # the counts do not depend on the image size: the same network on 64x64 images
-assert nn.summary(models.resnet18(), (3, 64, 64), verbose=False).total_params == 11_689_512
+assert nn.summary(kept["ResNet-18"], (3, 64, 64), verbose=False).total_params == 11_689_512
 
 # %% [markdown]
 # The names keep their promise: VGG-16 has 16 layers with weights, ResNet-50 has 50,
@@ -264,8 +266,8 @@ assert n_inception == 9 and round(totals["GoogLeNet"] / 1e6) == 7  # nine blocks
 # convolution and 2x2 average pooling) halves channels and size between blocks:
 
 # %%
-densenet = models.densenet121()
-summary = nn.summary(densenet, (3, size, size), depth=2, verbose=False)
+densenet = kept["DenseNet-121"]  # the one built in section 1
+summary = nn.summary(densenet, (3, 32, 32), depth=2, verbose=False)  # channels: any image size
 rows = {row.name: row for row in summary.rows}
 channels = 64
 for i, n_layers in enumerate((6, 12, 24, 16), start=1):
@@ -353,14 +355,17 @@ lessons.save_figure(fig, out / "augmentation.png")
 # ## 5. Both, on a small problem
 #
 # A small CNN (two 3x3 convolutions with max pooling, then a fully connected layer of
-# 128 units) trained on only 200 of the 16x16 digits, long enough to learn all 200 by
-# heart. Three versions, from the same starting weights: as it is, with dropout 0.5 before
-# both fully connected layers, and with shifted training images. We test each on the 359
-# test digits, and on the same test digits shifted by up to 2 pixels (a new handwriting
-# position the 200 training images never showed).
+# 128 units) trained on only 200 of the 16x16 digits (50 in quick mode), long enough to
+# learn them all by heart. Three versions, from the same starting weights: as it is, with
+# dropout 0.5 before both fully connected layers, and with shifted training images. We
+# test each on the 359 test digits, and on the same test digits shifted by up to 2 pixels
+# (a new handwriting position the training images never showed).
 
 # %%
-n_train, steps = 200, 300 if quick else 600
+if quick:  # 50 digits, one batch per step, a larger learning rate: seconds, not a minute
+    n_train, steps, lr = 50, 60, 8e-3
+else:
+    n_train, steps, lr = 200, 600, 1e-3
 x_all, y_all = train16.tensors[0].numpy(), train16.tensors[1].numpy()
 few = np.random.default_rng(0).permutation(len(x_all))[:n_train]
 x_few, y_few = x_all[few], y_all[few]
@@ -391,7 +396,7 @@ for name, p, transform in [
 ]:
     mg.manual_seed(0)
     model = small_cnn(p)
-    opt = optim.Adam(model.parameters(), lr=1e-3)
+    opt = optim.Adam(model.parameters(), lr=lr)
     loader = data.DataLoader(
         data.TensorDataset(x_few, y_few, transform=transform), batch_size=50, shuffle=True, seed=0
     )
@@ -427,7 +432,7 @@ fig, ax = plt.subplots(figsize=(8.5, 4), layout="constrained")
 positions = np.arange(3)
 for k, (what, colour) in enumerate(
     [
-        ("training images (200)", "#9e9e9e"),
+        (f"training images ({n_train})", "#9e9e9e"),
         ("test digits", "#2962c4"),
         ("shifted test digits", "#d9531e"),
     ]
@@ -446,9 +451,9 @@ ax.grid(alpha=0.3, axis="y")
 lessons.save_figure(fig, out / "regularisers.png")
 
 # %% [markdown]
-# Each does its own job. Without either, the network knows its 200 training digits
-# perfectly and the new ones much less well. Dropout narrows that gap a little. The
-# shifted training images teach what the 200 digits could not: that a digit moved by two
+# Each does its own job. Without either, the network knows its training digits perfectly
+# and the new ones much less well. Dropout narrows that gap a little. The shifted training
+# images teach what the training digits alone could not: that a digit moved by two
 # pixels is the same digit. A convolution responds to a pattern wherever it sits, but the
 # fully connected layer on top reads every position separately, and only the augmented
 # network has seen digits in other positions. Real training uses both: AlexNet, VGG,

@@ -98,19 +98,30 @@ class RandomCrop:
             raise ValueError(f"RandomCrop: padding must be >= 0, got {padding}")
 
     def __call__(self, x: Any) -> np.ndarray:
-        x = _chw(x, type(self).__name__)
+        return self._crop(_chw(x, type(self).__name__), self.size)
+
+    def _crop(self, x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         p = self.padding
-        if p:
-            x = np.pad(x, ((0, 0), (p, p), (p, p)))
-        (OH, OW), (H, W) = self.size, x.shape[1:]
-        if OH > H or OW > W:
+        (OH, OW), (H, W) = size, x.shape[1:]
+        if OH > H + 2 * p or OW > W + 2 * p:
             raise ValueError(
-                f"{type(self).__name__}: crop size {self.size} is larger than the padded image "
-                f"({H}, {W}); lower the size or raise the padding"
+                f"{type(self).__name__}: crop size {tuple(size)} is larger than the padded "
+                f"image ({H + 2 * p}, {W + 2 * p}); lower the size or raise the padding"
             )
         rng = default_generator()
-        i, j = int(rng.integers(0, H - OH + 1)), int(rng.integers(0, W - OW + 1))
-        return x[:, i : i + OH, j : j + OW]
+        i, j = int(rng.integers(0, H + 2 * p - OH + 1)), int(rng.integers(0, W + 2 * p - OW + 1))
+        if not p:
+            return x[:, i : i + OH, j : j + OW]
+        # The window starts at (i, j) of the padded image, which is (i - p, j - p) of x. Only
+        # the part of x inside the window is copied: the padded image is never built, since
+        # np.pad on one small image costs ten times the copy (it ran for each image drawn).
+        top, left = i - p, j - p
+        r0, r1 = max(top, 0), min(top + OH, H)  # rows of x that fall inside the window
+        c0, c1 = max(left, 0), min(left + OW, W)
+        out = np.zeros((x.shape[0], OH, OW), dtype=x.dtype)
+        if r0 < r1 and c0 < c1:
+            out[:, r0 - top : r1 - top, c0 - left : c1 - left] = x[:, r0:r1, c0:c1]
+        return out
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(size={self.size}, padding={self.padding})"
@@ -126,8 +137,8 @@ class RandomShift(RandomCrop):
         super().__init__(0, padding=max_shift)
 
     def __call__(self, x: Any) -> np.ndarray:
-        self.size = _chw(x, "RandomShift").shape[1:]
-        return super().__call__(x)
+        x = _chw(x, "RandomShift")
+        return self._crop(x, x.shape[1:])
 
     def __repr__(self) -> str:
         return f"RandomShift(max_shift={self.padding})"

@@ -23,9 +23,10 @@ WROTE = re.compile(r"^\s*wrote (\S+)", re.MULTILINE)
 # The lessons run in fresh processes forked from one server that imported, once, what every
 # lesson imports (numpy, minigrad, matplotlib, scikit-learn's datasets): each run is a clean
 # interpreter running the script as `python lessons/NN_x.py` would (run as __main__), without
-# paying about a second of imports per lesson. One BLAS thread, as in `make test`.
+# paying about a second of imports per lesson. One BLAS thread, as in `make test`. pytest too:
+# each child imports this module (to find _run_lesson_script), and with it pytest (0.2 s CPU).
 PRELOAD = ["numpy", "minigrad", "minigrad.functional", "minigrad.viz.plots", "matplotlib.pyplot",
-           "sklearn.datasets", "scipy.optimize"]  # fmt: skip
+           "sklearn.datasets", "scipy.optimize", "pytest"]  # fmt: skip
 PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 

@@ -1,5 +1,6 @@
-"""The augmentations: rotation, scaling and brightness (composed in numpy, seeded), the text
-form `minigrad train --augment` reads, and that option end to end."""
+"""The augmentations: random crops and shifts (against their definition, pad then cut),
+rotation, scaling and brightness (composed in numpy, seeded), the text form
+`minigrad train --augment` reads, and that option end to end."""
 
 from __future__ import annotations
 
@@ -50,6 +51,47 @@ def test_scaling_moves_a_dot_away_from_the_centre():
     half = T.RandomScale((0.5, 0.5))(np.ones((1, 8, 8), np.float32))[0]
     assert half[3:5, 3:5] == pytest.approx(1.0) and half[0, 0] == 0  # shrunk: zeros around
     np.testing.assert_allclose(T.RandomScale((1.0, 1.0))(x), x)
+
+
+def padded_then_cut(x: np.ndarray, size: tuple[int, int], padding: int, rng) -> np.ndarray:
+    """RandomCrop by its definition: the whole zero-padded image, then a window of it, drawn
+    from `rng` in the same order (row offset, then column offset)."""
+    padded = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
+    (oh, ow), (h, w) = size, padded.shape[1:]
+    i, j = int(rng.integers(0, h - oh + 1)), int(rng.integers(0, w - ow + 1))
+    return padded[:, i : i + oh, j : j + ow]
+
+
+def test_random_crop_equals_padding_then_cutting_for_every_window():
+    # sizes smaller than, equal to and larger than the image (up to the padded size), and
+    # paddings wider than the crop, where a window can hold padding only
+    cases = [((3, 3), 0), ((5, 7), 0), ((4, 4), 1), ((7, 7), 2), ((9, 10), 2), ((2, 3), 4),
+             ((1, 1), 3), ((13, 15), 4)]  # fmt: skip
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64, np.uint8):
+        x = (rng.random((2, 5, 7)) * 100 + 1).astype(dtype)  # no zeros: padding is visible
+        for size, padding in cases:
+            crop = T.RandomCrop(size, padding=padding)
+            for seed in range(12):
+                mg.manual_seed(seed)
+                got = crop(x)
+                want = padded_then_cut(x, size, padding, np.random.default_rng(seed))
+                assert got.dtype == x.dtype and got.shape == (2, *size)
+                np.testing.assert_array_equal(got, want)
+    mg.manual_seed(3)
+    shifted = T.RandomShift(4)(x)  # RandomShift(s) = RandomCrop(image size, padding=s)
+    np.testing.assert_array_equal(shifted, padded_then_cut(x, (5, 7), 4, np.random.default_rng(3)))
+    assert T.RandomShift(2)(mg.tensor(x[:1].astype(np.float32))).shape == (1, 5, 7)
+
+
+def test_random_crop_output_owns_its_memory_when_padded():
+    x = np.ones((1, 4, 4), np.float32)
+    out = T.RandomCrop(4, padding=1)(x)
+    out[...] = 7  # the caller may write into it: the input stays as it was
+    assert np.all(x == 1)
+    with pytest.raises(ValueError, match=r"crop size \(7, 7\) is larger than the padded image "
+                       r"\(6, 6\)"):  # fmt: skip
+        T.RandomCrop(7, padding=1)(x)
 
 
 def test_brightness_multiplies_and_clips():
