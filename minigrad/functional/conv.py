@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from ..ops.elementwise import SumOfProducts
 from ..ops.window import Fold, Unfold
 from ..recording import composite
 from ..shapes import as_int, as_pair
@@ -192,13 +195,18 @@ def conv2d(
     -> (N, O, OH, OW) (or (O, OH, OW)).
     padding: an int, a pair, 'valid' (0) or 'same' (output size = input size, stride 1).
     Composed as unfold -> one matrix product -> reshape; the engine derives the backward
-    (the input gradient is a fold of w^T @ grad, the weight gradient grad @ cols^T).
+    (the input gradient is a fold of w^T @ grad, the weight gradient grad @ cols^T). A
+    depthwise convolution (groups = C: each channel on its own) is composed another way,
+    with no column matrix: see `_depthwise`.
     """
     x, unbatched = _batched("conv2d", _tensor(input, "conv2d"))
     x, w, b, kernel, stride, pads, dilation, groups, oh, ow = _conv_args(
         x, weight, bias, stride, padding, dilation, groups, "conv2d"
     )
     n, c = x.shape[:2]
+    if groups == c > 1:
+        y = _depthwise(x, w, b, kernel, stride, pads, dilation, oh, ow)
+        return y[0] if unbatched else y
     o = w.shape[0]
     rows = c // groups * kernel[0] * kernel[1]  # C/groups * KH * KW numbers per window
     cols = Unfold.apply(x, kernel_size=kernel, dilation=dilation, padding=pads, stride=stride)
@@ -220,6 +228,91 @@ def conv2d(
     # conv2d's unfold keep working in that order without copying it back and forth
     y = y.reshape(o, oh, ow, n).permute(3, 0, 1, 2)
     return y[0] if unbatched else y
+
+
+def _depthwise(
+    x: Tensor, w: Tensor, b: Tensor | None, kernel, stride, pads, dilation, oh: int, ow: int
+) -> Tensor:
+    r"""conv2d with groups = C: each input channel c convolved on its own with M = O / C
+    kernels (output channels c*M ... c*M + M - 1), as a sum over the KH x KW kernel offsets:
+
+        y[:, c*M + m] = b[c*M + m]
+                        + sum_{i, j} w[c*M + m, 0, i, j] * x_pad[:, c, i*D :: S, j*D :: S]
+
+    Each term is a slice of the padded input (a view, no copy) times one weight per channel.
+    im2col would copy KH*KW numbers per pixel into a column matrix and multiply it per
+    channel; a depthwise kernel does one multiplication per number copied, so the copy was
+    most of the work (benchmarks/README.md). The KH*KW products are added by one op,
+    SumOfProducts, which keeps no partial sums. The engine derives the backward: each
+    weight gets sum(grad * its slice), and the input's gradient collects grad * weight from
+    every slice, which the walk adds into one buffer in place (ops/movement.py SliceGrad).
+
+    Memory layout: the padded input is kept one channel per row, (C, rest). With stride 1,
+    each slice is then one contiguous run per channel ("wide" rows): the output is computed
+    at every padded column and the columns past OW are cut off at the end (W_pad / OW more
+    work, in exchange for numpy loops over rows of ~10,000 numbers instead of OW). An input
+    laid out (C, H, W, N) in memory (conv2d's own results) stays in that order, padded
+    (C, H_pad + 1, W_pad, N); any other is padded (C, N + 1, H_pad, W_pad) (for PyTorch's
+    (N, C, H, W), a copy that moves whole rows). The extra row or image of zeros lets the
+    last offset's run reach past the image. With a larger stride (or inf or NaN in x or w,
+    see below) the slices are strided views (..., OH, OW).
+    """
+    n, c, h, wd = x.shape
+    o = w.shape[0]
+    m = o // c
+    (kh, kw), (dh, dw), (sh, sw) = kernel, dilation, stride
+    (pt, pb), (pl, pr) = pads
+    hp, wp = h + pt + pb, wd + pl + pr
+    # wide rows compute outputs at columns (and, (C, N, ...), rows) that are then cut off;
+    # those read real pixels and weights too, and an inf there times a zero gradient would
+    # put NaN in gradients PyTorch keeps finite: wide rows only for finite numbers
+    flat = sh == sw == 1 and _all_finite(x, w)
+    batch_inner = x._data.transpose(1, 2, 3, 0).flags.c_contiguous  # memory (C, H, W, N)?
+    if batch_inner:  # (C, H_pad (+1), W_pad, N)
+        xp = x.permute(1, 2, 3, 0).pad((0, 0, pl, pr, pt, pb + int(flat)))
+        unit, length = n, oh * wp * n  # a flat step is one image; a wide run is OH rows
+    else:  # (C, N (+1), H_pad, W_pad)
+        xp = x.permute(1, 0, 2, 3).pad((pl, pr, pt, pb, 0, int(flat)))
+        unit, length = 1, n * hp * wp  # a wide run covers every image, padding rows too
+    if flat:
+        xp = xp.reshape(c, -1)
+    weights = w.reshape(c, m, kh * kw) if m > 1 else w.reshape(c, kh * kw)
+    terms = []
+    for i in range(kh):
+        for j in range(kw):
+            if flat:  # the pixel under offset (i, j) for every window: one run per channel
+                start = (i * dh * wp + j * dw) * unit
+                tap = xp[:, start : start + length]
+            else:
+                rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+                cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+                tap = xp[:, rows, cols] if batch_inner else xp[:, :, rows, cols]
+            describe(tap, f"input pixels under kernel offset ({i}, {j}) (no gradient needed)")
+            k = i * kw + j
+            if m > 1:  # (C, 1, ...) * (C, M, 1, ...): M output channels per input channel
+                tap = tap.unsqueeze(1)
+                wk = weights[:, :, k].reshape((c, m) + (1,) * (tap.ndim - 2))
+            else:
+                wk = weights[:, k].reshape((c,) + (1,) * (tap.ndim - 1))
+            terms += [tap, wk]
+    y = SumOfProducts.apply(*terms)
+    if m > 1:
+        y = y.reshape((o,) + y.shape[2:])
+    if b is not None:
+        y = y + b.reshape((o,) + (1,) * (y.ndim - 1))
+    if flat:  # the wide rows back to (.., OH, OW): cut off the columns past OW
+        if batch_inner:
+            y = y.reshape(o, oh, wp, n)[:, :, :ow]
+        else:
+            y = y.reshape(o, n, hp, wp)[:, :, :oh, :ow]
+    return y.permute(3, 0, 1, 2) if batch_inner else y.permute(1, 0, 2, 3)
+
+
+def _all_finite(*tensors: Tensor) -> bool:
+    """No inf or NaN in any of them? (A sum is finite only if every number is; a sum that
+    overflows says no, which only costs the caller its faster path.)"""
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf, an overflowing sum
+        return all(bool(np.isfinite(t._data.sum())) for t in tensors)
 
 
 @composite("conv2d_naive")
