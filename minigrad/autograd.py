@@ -418,7 +418,10 @@ def backward_order(roots: Sequence[Any]) -> list:
 
 class _Watch:
     observer: Any = None
-    partial = False  # may a backward send a PartialGrad? (inside a walk that records nothing)
+
+
+class _Partial:
+    allowed = False  # may a backward send a PartialGrad? (inside a walk that records nothing)
 
 
 class _Unshaped:
@@ -435,14 +438,15 @@ class PartialGrad:
 
     * slicing (`SliceGrad`, ops/movement.py): zero outside x[index]. The walk adds the
       slice into x's running sum, in place, in an array the walk allocated itself;
-    * a product of sums (`ProductGrad`, ops/elementwise.py): grad * y not multiplied yet.
-      A node whose Function takes it as it is (`Function.takes_partial`: slicing) passes
-      it on; the product is computed where it is added into the sum, into memory just
-      freed by the previous one.
+    * a sum of products (`ProductGrad`, ops/elementwise.py): the gradient grad * y of one
+      factor, not multiplied yet. A node whose Function takes it as it is (slicing:
+      `Function.takes_partial`) passes it on, and the product is computed where it is added
+      into the sum, in memory the previous product just freed.
 
-    A subclass implements ``array()`` (the gradient as a new ndarray), ``dense()`` (the
-    same as a tensor: the walk may add into it), ``add_into(total)`` (total += this
-    gradient, in place) and ``copy(t)`` (a new array holding tensor t's numbers). A
+    A subclass implements ``array()`` (the gradient as a new ndarray), ``write(out)`` (the
+    same, written into the ndarray `out`), ``dense()`` (the gradient as a tensor the walk
+    may add into), ``add_into(total)`` (total += this gradient, in place) and ``copy(t)``
+    (a new array holding tensor t's numbers), and has ``like``, a tensor of its dtype. A
     gradient someone else may hold is never changed: the walk adds in place only into
     arrays it made (`owned` in `_walk`). With an observer, a captured node (`mg.grad`) or
     a node that keeps its `.grad`, every partial gradient is made dense first, so they see
@@ -454,6 +458,9 @@ class PartialGrad:
     _data = _Unshaped
 
     def array(self) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def write(self, out: Any) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
     def dense(self) -> Any:  # pragma: no cover - interface
@@ -469,7 +476,7 @@ class PartialGrad:
 def partial_allowed() -> bool:
     """May a backward return a `PartialGrad` now? Only inside a walk that records nothing
     (`create_graph=False`); a backward called by anything else returns ordinary tensors."""
-    return _Watch.partial
+    return _Partial.allowed
 
 
 @contextlib.contextmanager
@@ -502,7 +509,7 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
     take, get = pending.pop, pending.get
     release = not retain_graph
     owned: dict = {}  # node -> the gradient array the walk made for it (PartialGrad adds into it)
-    allowed, _Watch.partial = _Watch.partial, not create_graph
+    allowed, _Partial.allowed = _Partial.allowed, not create_graph
     try:
         with set_grad_enabled(create_graph):
             for node in order:
@@ -542,7 +549,7 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
                 if release and node._saves:  # free what backward needed (a Value keeps nothing)
                     node._release()
     finally:
-        _Watch.partial = allowed
+        _Partial.allowed = allowed
     return captured or {}
 
 

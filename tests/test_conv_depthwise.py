@@ -297,10 +297,13 @@ def test_sum_of_products_gradients_without_create_graph_equal_the_composed_ones(
 
 
 def _slice_graph(x):
-    """x used whole and through overlapping, strided, reversed and integer slices."""
+    """x used whole and through overlapping, strided, reversed and integer slices, and a
+    slice of a slice (whose gradient reaches the inner slice as a partial gradient)."""
     y = x * 2.0
     parts = y[:, 1:] * y[:, :-1]
-    return parts.sum() + (y[::-1, ::2] ** 2).sum() + y[0].sum() * y[1, 2] + (y * y).sum()
+    nested = y[1:][:, 1:4] * 3.0 + y[1:][::-1, :3]
+    loss = parts.sum() + (y[::-1, ::2] ** 2).sum() + y[0].sum() * y[1, 2] + (y * y).sum()
+    return loss + (nested * nested).sum()
 
 
 def test_slices_of_one_tensor_give_what_ordinary_gradients_give(rng):
@@ -318,6 +321,9 @@ def test_slices_of_one_tensor_give_what_ordinary_gradients_give(rng):
     g[0] += y[1, 2]
     g[1, 2] += y[0].sum()
     g += 2 * y
+    nested = 3 * y[1:, 1:4] + y[1:][::-1, :3]
+    g[1:, 1:4] += 6 * nested
+    g[1:][::-1, :3] += 2 * nested
     np.testing.assert_allclose(x.grad.numpy(), 2 * g)
 
 
@@ -414,3 +420,16 @@ def test_partial_gradients_are_sent_only_inside_a_walk(rng):
             grads = out.grad_fn.backward(g)
         grads = grads if isinstance(grads, tuple) else (grads,)
         assert all(isinstance(t, mg.Tensor) for t in grads if t is not None)
+
+
+def test_a_product_reaching_a_slice_of_one_element(rng):
+    """x[1, 2] selects a number, not a view: its partial gradient is placed by assignment."""
+    x = mg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    w = mg.tensor(2.5, requires_grad=True)
+    y = SumOfProducts.apply(x[1, 2], w) + SumOfProducts.apply(x[0], w).sum()
+    y.backward()
+    expected = np.zeros((3, 4))
+    expected[0] = 2.5
+    expected[1, 2] = 2.5
+    np.testing.assert_allclose(x.grad.numpy(), expected)
+    np.testing.assert_allclose(w.grad.numpy(), x.numpy()[1, 2] + x.numpy()[0].sum())

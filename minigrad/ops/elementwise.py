@@ -137,6 +137,11 @@ class ProductGrad(PartialGrad):
         with _quietly():  # inf * 0 is NaN, quietly, as in SumOfProducts
             return self.like._data * self.arr
 
+    def write(self, out: np.ndarray) -> None:
+        """out[...] = the product, computed into out (a view of grad's shape)."""
+        with _quietly():
+            np.multiply(self.like._data, self.arr, out=out)
+
     def dense(self):
         return self.like._constant(self.array())
 

@@ -101,18 +101,24 @@ class SliceGrad(PartialGrad):
 
     def array(self):
         out = np.zeros(self.shape, dtype=self.like.dtype)
-        out[self.index] = self._values()  # (into zeros: an assignment, not an addition)
+        g = self.grad
+        region = out[self.index]  # a view, or a number (integers for every axis)
+        if isinstance(g, PartialGrad) and type(region) is np.ndarray:
+            g.write(region)  # computed straight into its place
+        else:  # (into zeros: an assignment, not an addition)
+            out[self.index] = g.array() if isinstance(g, PartialGrad) else g._data
         return out
+
+    def write(self, out):
+        out[...] = 0
+        self.add_into(self.like._constant(out))
 
     def dense(self):
         return self.like._constant(self.array())
 
     def add_into(self, total):
-        total._data[self.index] += self._values()
-
-    def _values(self):
         g = self.grad
-        return g.array() if isinstance(g, PartialGrad) else g._data
+        total._data[self.index] += g.array() if isinstance(g, PartialGrad) else g._data
 
     def copy(self, t):
         return t._constant(np.array(t._data, copy=True))
