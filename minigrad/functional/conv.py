@@ -276,25 +276,25 @@ def _depthwise(
         unit, length = 1, n * hp * wp  # a wide run covers every image, padding rows too
     if flat:
         xp = xp.reshape(c, -1)
-    weights = w.reshape(c, m, kh * kw) if m > 1 else w.reshape(c, kh * kw)
+    # M > 1: (C, 1, ...) slices times (C, M, 1, ...) weights give (C, M, ...), M output
+    # channels per input channel; the weight of offset k is then one index away
+    multi = (m,) if m > 1 else ()
+    if m > 1:
+        xp = xp.unsqueeze(1)
+    weights = w.reshape((c,) + multi + (kh * kw,) + (1,) * (xp.ndim - 1 - len(multi)))
+    lead = (slice(None),) * (1 + len(multi))  # the channel axes in front of a slice
     terms = []
     for i in range(kh):
         for j in range(kw):
             if flat:  # the pixel under offset (i, j) for every window: one run per channel
                 start = (i * dh * wp + j * dw) * unit
-                tap = xp[:, start : start + length]
+                tap = xp[lead + (slice(start, start + length),)]
             else:
                 rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
                 cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                tap = xp[:, rows, cols] if batch_inner else xp[:, :, rows, cols]
+                tap = xp[lead + ((rows, cols) if batch_inner else (slice(None), rows, cols))]
             describe(tap, f"input pixels under kernel offset ({i}, {j}) (no gradient needed)")
-            k = i * kw + j
-            if m > 1:  # (C, 1, ...) * (C, M, 1, ...): M output channels per input channel
-                tap = tap.unsqueeze(1)
-                wk = weights[:, :, k].reshape((c, m) + (1,) * (tap.ndim - 2))
-            else:
-                wk = weights[:, k].reshape((c,) + (1,) * (tap.ndim - 1))
-            terms += [tap, wk]
+            terms += [tap, weights[lead + (i * kw + j,)]]
     y = SumOfProducts.apply(*terms)
     if m > 1:
         y = y.reshape((o,) + y.shape[2:])
