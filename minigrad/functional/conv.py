@@ -204,8 +204,10 @@ def conv2d(
         x, weight, bias, stride, padding, dilation, groups, "conv2d"
     )
     n, c = x.shape[:2]
-    if groups == c > 1:
-        y = _depthwise(x, w, b, kernel, stride, pads, dilation, oh, ow)
+    if groups == c > 1 and stride == (1, 1) and _all_finite(x, w):
+        # depthwise: see _depthwise (for a larger stride, its slices are strided and slower
+        # than the column matrix; with inf or NaN, see _all_finite)
+        y = _depthwise(x, w, b, kernel, pads, dilation, oh, ow)
         return y[0] if unbatched else y
     o = w.shape[0]
     rows = c // groups * kernel[0] * kernel[1]  # C/groups * KH * KW numbers per window
@@ -230,14 +232,12 @@ def conv2d(
     return y[0] if unbatched else y
 
 
-def _depthwise(
-    x: Tensor, w: Tensor, b: Tensor | None, kernel, stride, pads, dilation, oh: int, ow: int
-) -> Tensor:
-    r"""conv2d with groups = C: each input channel c convolved on its own with M = O / C
-    kernels (output channels c*M ... c*M + M - 1), as a sum over the KH x KW kernel offsets:
+def _depthwise(x: Tensor, w: Tensor, b: Tensor | None, kernel, pads, dilation, oh, ow) -> Tensor:
+    r"""conv2d with groups = C and stride 1: each input channel c convolved on its own with
+    M = O / C kernels (output channels c*M ... c*M + M - 1), as a sum over the KH x KW
+    kernel offsets:
 
-        y[:, c*M + m] = b[c*M + m]
-                        + sum_{i, j} w[c*M + m, 0, i, j] * x_pad[:, c, i*D :: S, j*D :: S]
+        y[:, c*M + m] = b[c*M + m] + sum_{i, j} w[c*M + m, 0, i, j] * x_pad[:, c, i*D:, j*D:]
 
     Each term is a slice of the padded input (a view, no copy) times one weight per channel.
     im2col would copy KH*KW numbers per pixel into a column matrix and multiply it per
@@ -247,69 +247,58 @@ def _depthwise(
     weight gets sum(grad * its slice), and the input's gradient collects grad * weight from
     every slice, which the walk adds into one buffer in place (ops/movement.py SliceGrad).
 
-    Memory layout: the padded input is kept one channel per row, (C, rest). With stride 1,
-    each slice is then one contiguous run per channel ("wide" rows): the output is computed
-    at every padded column and the columns past OW are cut off at the end (W_pad / OW more
-    work, in exchange for numpy loops over rows of ~10,000 numbers instead of OW). An input
-    laid out (C, H, W, N) in memory (conv2d's own results) stays in that order, padded
-    (C, H_pad + 1, W_pad, N); any other is padded (C, N + 1, H_pad, W_pad) (for PyTorch's
-    (N, C, H, W), a copy that moves whole rows). The extra row or image of zeros lets the
-    last offset's run reach past the image. With a larger stride (or inf or NaN in x or w,
-    see below) the slices are strided views (..., OH, OW).
+    Memory layout: the padded input is kept one channel per row, (C, rest), so that each
+    slice is one contiguous run per channel ("wide" rows): the output is computed at every
+    padded column (and row, below) and what lies past OW is cut off at the end, a little
+    more work in exchange for numpy loops over runs of ~10,000 numbers instead of OW. An
+    input laid out (C, H, W, N) in memory (conv2d's own results) stays in that order,
+    padded (C, H_pad + 1, W_pad, N); any other is padded (C, N + 1, H_pad, W_pad) (for
+    PyTorch's (N, C, H, W), a copy that moves whole rows), where the wide rows also cover
+    each image's last rows. The extra row or image of zeros lets the last offset's run
+    reach past the image.
     """
     n, c, h, wd = x.shape
     o = w.shape[0]
     m = o // c
-    (kh, kw), (dh, dw), (sh, sw) = kernel, dilation, stride
+    (kh, kw), (dh, dw) = kernel, dilation
     (pt, pb), (pl, pr) = pads
     hp, wp = h + pt + pb, wd + pl + pr
-    # wide rows compute outputs at columns (and, (C, N, ...), rows) that are then cut off;
-    # those read real pixels and weights too, and an inf there times a zero gradient would
-    # put NaN in gradients PyTorch keeps finite: wide rows only for finite numbers
-    flat = sh == sw == 1 and _all_finite(x, w)
-    batch_inner = x._data.transpose(1, 2, 3, 0).flags.c_contiguous  # memory (C, H, W, N)?
-    if batch_inner:  # (C, H_pad (+1), W_pad, N)
-        xp = x.permute(1, 2, 3, 0).pad((0, 0, pl, pr, pt, pb + int(flat)))
-        unit, length = n, oh * wp * n  # a flat step is one image; a wide run is OH rows
-    else:  # (C, N (+1), H_pad, W_pad)
-        xp = x.permute(1, 0, 2, 3).pad((pl, pr, pt, pb, 0, int(flat)))
-        unit, length = 1, n * hp * wp  # a wide run covers every image, padding rows too
-    if flat:
-        xp = xp.reshape(c, -1)
-    # M > 1: (C, 1, ...) slices times (C, M, 1, ...) weights give (C, M, ...), M output
-    # channels per input channel; the weight of offset k is then one index away
+    all_ = slice(None)
+    if x._data.transpose(1, 2, 3, 0).flags.c_contiguous:  # memory (C, H, W, N)
+        xp = x.permute(1, 2, 3, 0).pad((0, 0, pl, pr, pt, pb + 1))  # (C, H_pad + 1, W_pad, N)
+        unit, length = n, oh * wp * n  # a step along a row is one image; a run is OH rows
+        wide, crop, order = (o, oh, wp, n), (all_, all_, slice(ow)), (3, 0, 1, 2)
+    else:
+        xp = x.permute(1, 0, 2, 3).pad((pl, pr, pt, pb, 0, 1))  # (C, N + 1, H_pad, W_pad)
+        unit, length = 1, n * hp * wp  # a run covers every image, padding rows too
+        wide, crop, order = (o, n, hp, wp), (all_, all_, slice(oh), slice(ow)), (1, 0, 2, 3)
+    xp = xp.reshape(c, -1)
+    # M > 1: (C, 1, L) slices times (C, M, 1) weights give (C, M, L): M output channels per
+    # input channel. The weight of offset k is one index away
     multi = (m,) if m > 1 else ()
     if m > 1:
         xp = xp.unsqueeze(1)
-    weights = w.reshape((c,) + multi + (kh * kw,) + (1,) * (xp.ndim - 1 - len(multi)))
-    lead = (slice(None),) * (1 + len(multi))  # the channel axes in front of a slice
+    weights = w.reshape((c,) + multi + (kh * kw, 1))
+    lead = (all_,) * (xp.ndim - 1)  # the channel axes in front of a run
     terms = []
     for i in range(kh):
         for j in range(kw):
-            if flat:  # the pixel under offset (i, j) for every window: one run per channel
-                start = (i * dh * wp + j * dw) * unit
-                tap = xp[lead + (slice(start, start + length),)]
-            else:
-                rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-                cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                tap = xp[lead + ((rows, cols) if batch_inner else (slice(None), rows, cols))]
+            start = (i * dh * wp + j * dw) * unit  # the pixel under offset (i, j), every window
+            tap = xp[lead + (slice(start, start + length),)]
             describe(tap, f"input pixels under kernel offset ({i}, {j}) (no gradient needed)")
             terms += [tap, weights[lead + (i * kw + j,)]]
     y = SumOfProducts.apply(*terms)
     if m > 1:
-        y = y.reshape((o,) + y.shape[2:])
+        y = y.reshape(o, length)
     if b is not None:
-        y = y + b.reshape((o,) + (1,) * (y.ndim - 1))
-    if flat:  # the wide rows back to (.., OH, OW): cut off the columns past OW
-        if batch_inner:
-            y = y.reshape(o, oh, wp, n)[:, :, :ow]
-        else:
-            y = y.reshape(o, n, hp, wp)[:, :, :oh, :ow]
-    return y.permute(3, 0, 1, 2) if batch_inner else y.permute(1, 0, 2, 3)
+        y = y + b.reshape(o, 1)
+    return y.reshape(wide)[crop].permute(order)  # images: the extra columns (rows) cut off
 
 
 def _all_finite(*tensors: Tensor) -> bool:
-    """No inf or NaN in any of them? (A sum is finite only if every number is; a sum that
+    """No inf or NaN in any of them? `_depthwise` computes outputs it then cuts off, which
+    read real pixels and weights too: an inf there times a zero gradient would put NaN in
+    gradients PyTorch keeps finite. (A sum is finite only if every number is; a sum that
     overflows says no, which only costs the caller its faster path.)"""
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf, an overflowing sum
         return all(bool(np.isfinite(t._data.sum())) for t in tensors)
