@@ -136,14 +136,16 @@ def test_an_inf_or_nan_read_only_by_cut_off_columns_leaves_the_other_gradients_f
     )
 
 
-def test_an_overflowing_sum_only_takes_the_column_matrix(torch):
-    """Finiteness is checked with a sum; finite numbers whose sum overflows are just sent
-    the slower way, with the same results."""
-    x = np.full((1, 2, 6, 6), 1e37, dtype=np.float32)  # 36 of them: the sum overflows
+def test_numbers_whose_sum_overflows_take_the_slices_and_match_torch(torch):
+    """Huge finite numbers: every product and sum of the convolution stays finite, their
+    total does not (a finiteness test by summing would send them the other way)."""
+    x = np.full((1, 2, 6, 6), 1e37, dtype=np.float32)
     x[0, 1] = -1.5
     with np.errstate(over="ignore"):
         assert not np.isfinite(np.sum(x, dtype=np.float32))
     w = np.full((2, 1, 3, 3), 0.5, dtype=np.float32)
+    X = mg.tensor(x, requires_grad=True)
+    assert SumOfProducts in {type(f) for f in _graph_functions(F.conv2d(X, w, groups=2))}
     assert_matches_torch(
         lambda x, w: F.conv2d(x, w, padding=1, groups=2),
         lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=2),
