@@ -1,6 +1,6 @@
 """Depthwise conv2d (groups = C): composed as a sum over the kernel offsets of slices of the
 padded input times per-channel weights (functional/conv.py `_depthwise`), with the pieces
-that make it fast: `SumOfProducts`, and the partial gradients of the walk (a slice's gradient
+that make it fast: `WeightedSum`, and the partial gradients of the walk (a slice's gradient
 added into its input's gradient in place, a product multiplied only where it is added).
 
 Against PyTorch: values, first and second derivatives, for random shapes, both memory
@@ -22,7 +22,7 @@ import minigrad.functional as F
 from minigrad import autograd
 from minigrad.autograd import Function, PartialGrad
 from minigrad.ops import elementwise, movement, reduce, window
-from minigrad.ops.elementwise import SumOfProducts
+from minigrad.ops.elementwise import WeightedSum
 
 
 def batch_inner(x):
@@ -145,7 +145,7 @@ def test_numbers_whose_sum_overflows_take_the_slices_and_match_torch(torch):
         assert not np.isfinite(np.sum(x, dtype=np.float32))
     w = np.full((2, 1, 3, 3), 0.5, dtype=np.float32)
     X = mg.tensor(x, requires_grad=True)
-    assert SumOfProducts in {type(f) for f in _graph_functions(F.conv2d(X, w, groups=2))}
+    assert WeightedSum in {type(f) for f in _graph_functions(F.conv2d(X, w, groups=2))}
     assert_matches_torch(
         lambda x, w: F.conv2d(x, w, padding=1, groups=2),
         lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=2),
@@ -211,7 +211,7 @@ def test_depthwise_graph_holds_only_primitives_and_no_window_copy(rng):
     y = F.conv2d(x, w, b, padding=1, groups=3)
     fns = _graph_functions(y)
     assert {type(f) for f in fns} <= primitives, {type(f).__name__ for f in fns}
-    assert sum(isinstance(f, SumOfProducts) for f in fns) == 1
+    assert sum(isinstance(f, WeightedSum) for f in fns) == 1
     assert all(f.scope and f.scope[0].name == "conv2d" for f in fns)
     for g in mg.grad((y * y).sum(), [x, w, b], create_graph=True):
         kinds = {type(f) for f in _graph_functions(g)}
@@ -230,7 +230,7 @@ def test_a_larger_stride_or_an_inf_takes_the_column_matrix(kw, x_value, rng):
     w = mg.tensor(rng.standard_normal((3, 1, 3, 3)), requires_grad=True)
     y = F.conv2d(mg.tensor(x, requires_grad=True), w, padding=1, groups=3, **kw)
     kinds = {type(f) for f in _graph_functions(y)}
-    assert window.Unfold in kinds and SumOfProducts not in kinds
+    assert window.Unfold in kinds and WeightedSum not in kinds
 
 
 def test_backward_with_partial_gradients_equals_the_plain_engine_bit_for_bit(rng):
@@ -264,46 +264,51 @@ def test_changing_the_weight_in_place_after_the_forward_pass_is_caught(rng):
 
 
 # --------------------------------------------------------------------------------------------
-# SumOfProducts
+# WeightedSum
 
 
-def test_sum_of_products_equals_the_composed_products_and_sums_bit_for_bit(rng):
-    a, b, c, d = (rng.standard_normal(s).astype(np.float32) for s in [(4, 5), (4, 1), (4, 5), (5,)])
-    ta, tb, tc, td = (mg.tensor(v) for v in (a, b, c, d))
-    ours = SumOfProducts.apply(ta, tb, tc, td, tb, td)
-    composed = ta * tb + tc * td + tb * td
+def times(x, w):
+    """x * w through WeightedSum (K = 1), the op whose backward sends ProductGrads."""
+    return WeightedSum.apply(w.unsqueeze(0), x, dim=0)
+
+
+def test_weighted_sum_equals_the_composed_products_and_sums_bit_for_bit(rng):
+    w = mg.tensor(rng.standard_normal((4, 3, 1)).astype(np.float32))
+    xs = [mg.tensor(rng.standard_normal(s).astype(np.float32)) for s in [(4, 5), (5,), (4, 5)]]
+    ours = WeightedSum.apply(w, *xs, dim=1)
+    composed = xs[0] * w[:, 0] + xs[1] * w[:, 1] + xs[2] * w[:, 2]
     assert ours.dtype == mg.float32 and np.array_equal(ours.numpy(), composed.numpy())
 
 
 @pytest.mark.parametrize(
-    "shapes",
+    "w_shape, dim, x_shapes",
     [
-        [(3, 4), (3, 1), (3, 4), (3, 1)],  # rows times one number per row (the depthwise case)
-        [(2, 3, 4), (3, 1), (4,), (2, 1, 4)],  # broadcasting every way, the sum broadening
-        [(5,), (5,)],  # one pair
-        [(2, 1, 6), (2, 3, 1), (1, 1, 6), (2, 3, 6)],  # a channel multiplier's shapes
+        ((3, 2, 1), 1, [(3, 4), (3, 4)]),  # one weight per row and term (the depthwise case)
+        ((2, 3, 1), 0, [(2, 3, 4), (4,)]),  # broadcasting every way, the sum broadening
+        ((1,), 0, [(5,)]),  # one term, a number as its weight
+        ((2, 3, 2, 1), 2, [(2, 1, 6), (1, 1, 6)]),  # a channel multiplier's shapes
     ],
 )
-def test_sum_of_products_passes_gradcheck_and_gradgradcheck(shapes, rng):
-    inputs = [mg.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
-    assert mg.gradcheck(lambda *t: SumOfProducts.apply(*t), inputs)
-    assert mg.gradgradcheck(lambda *t: SumOfProducts.apply(*t), inputs)
+def test_weighted_sum_passes_gradcheck_and_gradgradcheck(w_shape, dim, x_shapes, rng):
+    inputs = [mg.tensor(rng.standard_normal(s), requires_grad=True) for s in [w_shape, *x_shapes]]
+    assert mg.gradcheck(lambda w, *xs: WeightedSum.apply(w, *xs, dim=dim), inputs)
+    assert mg.gradgradcheck(lambda w, *xs: WeightedSum.apply(w, *xs, dim=dim), inputs)
 
 
-def test_sum_of_products_gradients_without_create_graph_equal_the_composed_ones(rng):
+def test_weighted_sum_gradients_without_create_graph_equal_the_composed_ones(rng):
     """No create_graph: products sent unmultiplied, weights summed with one dot per row."""
-    shapes = [(3, 40), (3, 1), (3, 40), (1, 40), (2, 3, 40), (3, 40)]
-    arrays = [rng.standard_normal(s) for s in shapes]
+    arrays = [rng.standard_normal(s) for s in [(3, 3, 1), (3, 40), (1, 40), (2, 3, 40)]]
     results = []
-    for build in (
-        lambda *t: SumOfProducts.apply(*t),
-        lambda a, b, c, d, e, f: a * b + c * d + e * f,
-    ):
-        ts = [mg.tensor(a, requires_grad=True) for a in arrays]
-        x = ts[0] * 1.0  # an intermediate: its gradient arrives as a ProductGrad, then more
-        y = build(x, *ts[1:]) + x[:, ::2].sum()
+    for weighted in (True, False):
+        w, *xs = [mg.tensor(a, requires_grad=True) for a in arrays]
+        x = xs[0] * 1.0  # an intermediate: its gradient arrives as a ProductGrad, then more
+        if weighted:
+            y = WeightedSum.apply(w, x, xs[1], xs[2], dim=1)
+        else:
+            y = x * w[:, 0] + xs[1] * w[:, 1] + xs[2] * w[:, 2]
+        y = y + x[:, ::2].sum()
         y.backward(mg.tensor(np.cos(y.numpy())))
-        results.append([t.grad.numpy() for t in ts])
+        results.append([t.grad.numpy() for t in [w, *xs]])
     for ours, composed in zip(*results):
         np.testing.assert_allclose(ours, composed, rtol=1e-12, atol=1e-12)
 
@@ -373,7 +378,7 @@ def test_a_partial_gradient_arriving_after_or_before_an_ordinary_one(rng):
     x = mg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     w = mg.tensor(rng.standard_normal((3, 1)), requires_grad=True)
     s = x[:, 1:]  # a slice: takes a product as it is, then gets an ordinary gradient too
-    y = SumOfProducts.apply(s, w) + s * 3.0 + SumOfProducts.apply(w, s)
+    y = times(s, w) + s * 3.0 + times(s, w)
     y.backward(mg.tensor(np.ones((3, 3))))
     expected = np.zeros((3, 4))
     expected[:, 1:] = 2 * w.numpy() + 3.0
@@ -386,7 +391,7 @@ def test_retained_and_captured_gradients_of_slices_are_tensors(rng):
     w = mg.tensor(rng.standard_normal((1, 3)), requires_grad=True)
     s = x[1:3].retain_grad()
     t = x[::2]
-    y = SumOfProducts.apply(s, w).sum() + SumOfProducts.apply(t, w).sum()
+    y = times(s, w).sum() + times(t, w).sum()
     (gt,) = mg.grad(y, [t], retain_graph=True)
     assert isinstance(gt, mg.Tensor) and not isinstance(gt, PartialGrad)
     np.testing.assert_allclose(gt.numpy(), np.broadcast_to(w.numpy(), (2, 3)))
@@ -431,7 +436,7 @@ def test_partial_gradients_are_sent_only_inside_a_walk(rng):
     with mg.no_grad():
         g = mg.ones(3, 3)
     assert not autograd.partial_allowed()
-    for out in (x[:, 1:], SumOfProducts.apply(x[:, 1:], w)):
+    for out in (x[:, 1:], times(x[:, 1:], w)):
         with mg.no_grad():
             grads = out.grad_fn.backward(g)
         grads = grads if isinstance(grads, tuple) else (grads,)
@@ -442,7 +447,7 @@ def test_a_product_reaching_a_slice_of_one_element(rng):
     """x[1, 2] selects a number, not a view: its partial gradient is placed by assignment."""
     x = mg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     w = mg.tensor(2.5, requires_grad=True)
-    y = SumOfProducts.apply(x[1, 2], w) + SumOfProducts.apply(x[0], w).sum()
+    y = times(x[1, 2], w) + times(x[0], w).sum()
     y.backward()
     expected = np.zeros((3, 4))
     expected[0] = 2.5

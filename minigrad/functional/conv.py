@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops.elementwise import SumOfProducts
+from ..ops.elementwise import WeightedSum
 from ..ops.window import Fold, Unfold
 from ..recording import composite
 from ..shapes import as_int, as_pair
@@ -243,7 +243,7 @@ def _depthwise(x: Tensor, w: Tensor, b: Tensor | None, kernel, pads, dilation, o
     im2col would copy KH*KW numbers per pixel into a column matrix and multiply it per
     channel; a depthwise kernel does one multiplication per number copied, so the copy was
     most of the work (benchmarks/README.md). The KH*KW products are added by one op,
-    SumOfProducts, which keeps no partial sums. The engine derives the backward: each
+    WeightedSum, which keeps no partial sums. The engine derives the backward: each
     weight gets sum(grad * its slice), and the input's gradient collects grad * weight from
     every slice, which the walk adds into one buffer in place (ops/movement.py SliceGrad).
 
@@ -274,20 +274,19 @@ def _depthwise(x: Tensor, w: Tensor, b: Tensor | None, kernel, pads, dilation, o
         wide, crop, order = (o, n, hp, wp), (all_, all_, slice(oh), slice(ow)), (1, 0, 2, 3)
     xp = xp.reshape(c, -1)
     # M > 1: (C, 1, L) slices times (C, M, 1) weights give (C, M, L): M output channels per
-    # input channel. The weight of offset k is one index away
+    # input channel. The weights of offset k = i*KW + j are weights[:, (:,) k]
     multi = (m,) if m > 1 else ()
     if m > 1:
         xp = xp.unsqueeze(1)
     weights = w.reshape((c,) + multi + (kh * kw, 1))
     lead = (all_,) * (xp.ndim - 1)  # the channel axes in front of a run
-    terms = []
+    taps = []
     for i in range(kh):
         for j in range(kw):
             start = (i * dh * wp + j * dw) * unit  # the pixel under offset (i, j), every window
             tap = xp[lead + (slice(start, start + length),)]
-            describe(tap, f"input pixels under kernel offset ({i}, {j}) (no gradient needed)")
-            terms += [tap, weights[lead + (i * kw + j,)]]
-    y = SumOfProducts.apply(*terms)
+            taps.append(describe(tap, f"input pixels under kernel offset ({i}, {j})"))
+    y = WeightedSum.apply(weights, *taps, dim=len(lead))
     if m > 1:
         y = y.reshape(o, length)
     if b is not None:
