@@ -18,6 +18,7 @@ A node is any object with these members (`Value` and `Tensor` both have them):
     _release()          free what the backward needed (the graph is used once)
     _saves              class attribute: False when there is nothing to free (a Value's local
                         derivatives are floats), and the walk skips the call to `_release`
+    _takes_partial()    may its gradient arrive as a `PartialGrad`? (asked only of tensors)
 
 Tensors (the results of `Function.apply`) are made by the class tensor.py registers with
 `set_result_class`. What is recorded at all (grad mode), which gradients are kept and the
@@ -101,6 +102,7 @@ class Function:
     """
 
     saves_output = False
+    takes_partial = False  # may backward get a PartialGrad as its grad? (see PartialGrad)
     reads_inputs: tuple[int, ...] = ()  # inputs whose values backward reads
     saved: tuple = ()  # what save_for_backward kept; freed once backward has used it
     released = False  # True after a backward without retain_graph freed what it needed
@@ -418,6 +420,65 @@ class _Watch:
     observer: Any = None
 
 
+class _Partial:
+    allowed = False  # may a backward send a PartialGrad? (inside a walk that records nothing)
+
+
+class _Unshaped:
+    shape = None  # equal to no array's shape
+
+
+class PartialGrad:
+    """A gradient not written out as an array of its node's shape: an abstract protocol.
+
+    When the walk records nothing (`partial_allowed()`), two backwards send one instead of
+    a tensor, so that the KH x KW shifted slices of a depthwise convolution (functional/
+    conv.py) cost KH x KW passes over one gradient buffer rather than KH x KW arrays of
+    the padded input's size, each written to memory no cache holds, and then added up:
+
+    * slicing (`SliceGrad`, ops/movement.py): zero outside x[index]. The walk adds the
+      slice into x's running sum, in place, in an array the walk allocated itself;
+    * a sum of products (`ProductGrad`, ops/elementwise.py): the gradient grad * y of one
+      factor, not multiplied yet. A node whose Function takes it as it is (slicing:
+      `Function.takes_partial`) passes it on, and the product is computed where it is added
+      into the sum, in memory the previous product just freed.
+
+    A subclass implements ``array()`` (the gradient as a new ndarray), ``write(out)`` (the
+    same, written into the ndarray `out`), ``dense()`` (the gradient as a tensor the walk
+    may add into), ``add_into(total)`` (total += this gradient, in place) and ``copy(t)``
+    (a new array holding tensor t's numbers), and has ``like``, a tensor of its dtype. A
+    gradient someone else may hold is never changed: the walk adds in place only into
+    arrays it made (`owned` in `_walk`). With an observer, a captured node (`mg.grad`) or
+    a node that keeps its `.grad`, every partial gradient is made dense first, so they see
+    what they always saw.
+    """
+
+    # Tensor._backward compares each gradient's shape with its input's first: this stand-in
+    # never matches, and that branch passes a PartialGrad on unchanged
+    _data = _Unshaped
+
+    def array(self) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def write(self, out: Any) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def dense(self) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def add_into(self, total: Any) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def copy(self, t: Any) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def partial_allowed() -> bool:
+    """May a backward return a `PartialGrad` now? Only inside a walk that records nothing
+    (`create_graph=False`); a backward called by anything else returns ordinary tensors."""
+    return _Partial.allowed
+
+
 @contextlib.contextmanager
 def observe_backward(observer: Any) -> Iterator[None]:
     """Inside this block, every backward walk reports each step to `observer`.
@@ -447,30 +508,62 @@ def _walk(roots, grads, retain_graph, create_graph, capture) -> dict:
         pending[root] = grad if root not in pending else pending[root] + grad
     take, get = pending.pop, pending.get
     release = not retain_graph
-    with set_grad_enabled(create_graph):
-        for node in order:
-            grad = take(node, None)
-            if grad is None:  # no gradient reached this node (a backward returned None)
-                continue
-            if captured is None:
-                node._accumulate(grad)
-            elif node in captured:
-                captured[node] = grad
-            parents = node._parents
-            if not parents:  # a leaf
+    owned: dict = {}  # node -> the gradient array the walk made for it (PartialGrad adds into it)
+    allowed, _Partial.allowed = _Partial.allowed, not create_graph
+    try:
+        with set_grad_enabled(create_graph):
+            for node in order:
+                grad = take(node, None)
+                if grad is None:  # no gradient reached this node (a backward returned None)
+                    continue
+                if owned:  # nothing adds into this node's gradient any more
+                    owned.pop(node, None)
+                if captured is None:
+                    node._accumulate(grad)
+                elif node in captured:
+                    captured[node] = grad
+                parents = node._parents
+                if not parents:  # a leaf
+                    if watch is not None:
+                        watch(node, grad, [])
+                    continue
+                sent = None if watch is None else []
+                for parent, g in zip(parents, node._backward(grad)):  # the chain rule
+                    if g is not None and parent.requires_grad:
+                        before = get(parent)
+                        if isinstance(g, PartialGrad):
+                            if watch is None:
+                                _add_partial(pending, owned, parent, g, before, captured)
+                                continue
+                            g = g.dense()  # an observer sees what it always saw
+                        if before is None:
+                            pending[parent] = g
+                        elif isinstance(before, PartialGrad):  # (kept as it was: rare)
+                            pending[parent] = before.dense() + g
+                        else:  # reached before, through another child: add
+                            pending[parent] = before + g
+                        if sent is not None:
+                            sent.append((parent, g, pending[parent]))
                 if watch is not None:
-                    watch(node, grad, [])
-                continue
-            sent = None if watch is None else []
-            for parent, g in zip(parents, node._backward(grad)):  # the chain rule
-                if g is not None and parent.requires_grad:
-                    before = get(parent)
-                    # reached before, through another child: add
-                    pending[parent] = g if before is None else before + g
-                    if sent is not None:
-                        sent.append((parent, g, pending[parent]))
-            if watch is not None:
-                watch(node, grad, sent)
-            if release and node._saves:  # free what backward needed (a Value keeps nothing)
-                node._release()
+                    watch(node, grad, sent)
+                if release and node._saves:  # free what backward needed (a Value keeps nothing)
+                    node._release()
+    finally:
+        _Partial.allowed = allowed
     return captured or {}
+
+
+def _add_partial(pending: dict, owned: dict, parent: Any, g: PartialGrad, before: Any, captured):
+    """Add the partial gradient `g` into what `parent` has received so far (see PartialGrad)."""
+    if before is None:
+        if (captured is None or parent not in captured) and parent._takes_partial():
+            pending[parent] = g  # as it is: the parent's backward takes it
+        else:
+            pending[parent] = owned[parent] = g.dense()
+        return
+    if isinstance(before, PartialGrad):
+        before = owned[parent] = before.dense()
+    elif owned.get(parent) is not before:  # someone else's array: add into a copy
+        before = owned[parent] = g.copy(before)
+    g.add_into(before)
+    pending[parent] = before

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import autograd, inplace, recording, rng
-from .autograd import Function, run_backward
+from .autograd import Function, PartialGrad, run_backward
 from .device import CPU, CPU_ONLY, check_cpu, device, is_device
 from .ops.elementwise import (
     Abs,
@@ -316,12 +316,25 @@ class Tensor:
                 continue
             gd, xd = g._data, x._data
             if gd.shape != xd.shape:  # undo broadcasting: the one place it happens
+                if isinstance(g, PartialGrad):  # (no shape: see autograd.PartialGrad)
+                    out.append(g)
+                    continue
                 g = _sum_to(g, x.shape, fn)
                 gd = g._data
             if gd.dtype is not xd.dtype and gd.dtype != xd.dtype:  # (`is`: the usual case)
                 g = g.to(x.dtype)
             out.append(g)
         return out
+
+    def _takes_partial(self) -> bool:
+        """May the walk hand this tensor's backward a PartialGrad as it is (autograd.py)? When
+        its op takes one, and its gradient is not kept (`.grad` must be a tensor)."""
+        fn = self._fn
+        return (
+            fn is not None
+            and fn.takes_partial
+            and not (self._keep_grad or recording._KeepAll.enabled)
+        )
 
     def _accumulate(self, grad: Tensor) -> None:
         if self._fn is not None and not (self._keep_grad or recording._KeepAll.enabled):

@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from ..ops.elementwise import WeightedSum
 from ..ops.window import Fold, Unfold
 from ..recording import composite
 from ..shapes import as_int, as_pair
@@ -192,13 +195,20 @@ def conv2d(
     -> (N, O, OH, OW) (or (O, OH, OW)).
     padding: an int, a pair, 'valid' (0) or 'same' (output size = input size, stride 1).
     Composed as unfold -> one matrix product -> reshape; the engine derives the backward
-    (the input gradient is a fold of w^T @ grad, the weight gradient grad @ cols^T).
+    (the input gradient is a fold of w^T @ grad, the weight gradient grad @ cols^T). A
+    depthwise convolution (groups = C: each channel on its own) is composed another way,
+    with no column matrix: see `_depthwise`.
     """
     x, unbatched = _batched("conv2d", _tensor(input, "conv2d"))
     x, w, b, kernel, stride, pads, dilation, groups, oh, ow = _conv_args(
         x, weight, bias, stride, padding, dilation, groups, "conv2d"
     )
     n, c = x.shape[:2]
+    if groups == c > 1 and stride == (1, 1) and _all_finite(x, w):
+        # depthwise: see _depthwise (for a larger stride, its slices are strided and slower
+        # than the column matrix; with inf or NaN, see _all_finite)
+        y = _depthwise(x, w, b, kernel, pads, dilation, oh, ow)
+        return y[0] if unbatched else y
     o = w.shape[0]
     rows = c // groups * kernel[0] * kernel[1]  # C/groups * KH * KW numbers per window
     cols = Unfold.apply(x, kernel_size=kernel, dilation=dilation, padding=pads, stride=stride)
@@ -220,6 +230,75 @@ def conv2d(
     # conv2d's unfold keep working in that order without copying it back and forth
     y = y.reshape(o, oh, ow, n).permute(3, 0, 1, 2)
     return y[0] if unbatched else y
+
+
+def _depthwise(x: Tensor, w: Tensor, b: Tensor | None, kernel, pads, dilation, oh, ow) -> Tensor:
+    r"""conv2d with groups = C and stride 1: each input channel c convolved on its own with
+    M = O / C kernels (output channels c*M ... c*M + M - 1), as a sum over the KH x KW
+    kernel offsets:
+
+        y[:, c*M + m] = b[c*M + m] + sum_{i, j} w[c*M + m, 0, i, j] * x_pad[:, c, i*D:, j*D:]
+
+    Each term is a slice of the padded input (a view, no copy) times one weight per channel.
+    im2col would copy KH*KW numbers per pixel into a column matrix and multiply it per
+    channel; a depthwise kernel does one multiplication per number copied, so the copy was
+    most of the work (benchmarks/README.md). The KH*KW products are added by one op,
+    WeightedSum, which keeps no partial sums. The engine derives the backward: each
+    weight gets sum(grad * its slice), and the input's gradient collects grad * weight from
+    every slice, which the walk adds into one buffer in place (ops/movement.py SliceGrad).
+
+    Memory layout: the padded input is kept one channel per row, (C, rest), so that each
+    slice is one contiguous run per channel ("wide" rows): the output is computed at every
+    padded column (and row, below) and what lies past OW is cut off at the end, a little
+    more work in exchange for numpy loops over runs of ~10,000 numbers instead of OW. An
+    input laid out (C, H, W, N) in memory (conv2d's own results) stays in that order,
+    padded (C, H_pad + 1, W_pad, N); any other is padded (C, N + 1, H_pad, W_pad) (for
+    PyTorch's (N, C, H, W), a copy that moves whole rows), where the wide rows also cover
+    each image's last rows. The extra row or image of zeros lets the last offset's run
+    reach past the image.
+    """
+    n, c, h, wd = x.shape
+    o = w.shape[0]
+    m = o // c
+    (kh, kw), (dh, dw) = kernel, dilation
+    (pt, pb), (pl, pr) = pads
+    hp, wp = h + pt + pb, wd + pl + pr
+    all_ = slice(None)
+    if x._data.transpose(1, 2, 3, 0).flags.c_contiguous:  # memory (C, H, W, N)
+        xp = x.permute(1, 2, 3, 0).pad((0, 0, pl, pr, pt, pb + 1))  # (C, H_pad + 1, W_pad, N)
+        unit, length = n, oh * wp * n  # a step along a row is one image; a run is OH rows
+        wide, crop, order = (o, oh, wp, n), (all_, all_, slice(ow)), (3, 0, 1, 2)
+    else:
+        xp = x.permute(1, 0, 2, 3).pad((pl, pr, pt, pb, 0, 1))  # (C, N + 1, H_pad, W_pad)
+        unit, length = 1, n * hp * wp  # a run covers every image, padding rows too
+        wide, crop, order = (o, n, hp, wp), (all_, all_, slice(oh), slice(ow)), (1, 0, 2, 3)
+    xp = xp.reshape(c, -1)
+    # M > 1: (C, 1, L) slices times (C, M, 1) weights give (C, M, L): M output channels per
+    # input channel. The weights of offset k = i*KW + j are weights[:, (:,) k]
+    multi = (m,) if m > 1 else ()
+    if m > 1:
+        xp = xp.unsqueeze(1)
+    weights = w.reshape((c,) + multi + (kh * kw, 1))
+    lead = (all_,) * (xp.ndim - 1)  # the channel axes in front of a run
+    taps = []
+    for i in range(kh):
+        for j in range(kw):
+            start = (i * dh * wp + j * dw) * unit  # the pixel under offset (i, j), every window
+            tap = xp[lead + (slice(start, start + length),)]
+            taps.append(describe(tap, f"input pixels under kernel offset ({i}, {j})"))
+    y = WeightedSum.apply(weights, *taps, dim=len(lead))
+    if m > 1:
+        y = y.reshape(o, length)
+    if b is not None:
+        y = y + b.reshape(o, 1)
+    return y.reshape(wide)[crop].permute(order)  # images: the extra columns (rows) cut off
+
+
+def _all_finite(*tensors: Tensor) -> bool:
+    """No inf or NaN in any of them? `_depthwise` computes outputs it then cuts off, which
+    read real pixels and weights too: an inf there times a zero gradient would put NaN in
+    gradients PyTorch keeps finite."""
+    return all(bool(np.isfinite(t._data).all()) for t in tensors)
 
 
 @composite("conv2d_naive")

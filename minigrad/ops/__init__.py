@@ -2,8 +2,8 @@
 
 | module         | primitives                                                                  |
 |----------------|-----------------------------------------------------------------------------|
-| elementwise.py | Add Sub Mul Div Neg Pow PowScalar Exp Log Abs Sigmoid Tanh Where Maximum     |
-|                | Minimum Cast Sin Cos                                                        |
+| elementwise.py | Add Sub Mul WeightedSum Div Neg Pow PowScalar Exp Log Abs Sigmoid Tanh      |
+|                | Where Maximum Minimum Cast Sin Cos                                          |
 | reduce.py      | Sum SumTo Amax                                                              |
 | movement.py    | Reshape Permute BroadcastTo GetItem IndexAdd Pad Concat                     |
 | matmul.py      | MatMul                                                                      |

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, PartialGrad, partial_allowed
 from .reduce import SumTo
 
 
@@ -63,13 +63,65 @@ def is_advanced(index) -> bool:
 
 
 class GetItem(Function):
-    r"""z = x[index];   dz/dx scatters grad back into a zero tensor of x's shape"""
+    r"""z = x[index];   dz/dx scatters grad back into a zero tensor of x's shape
+
+    When the walk records nothing and the index is basic (slices, integers: a view of x),
+    the gradient is sent as a `SliceGrad`, which the walk adds into x's gradient in place;
+    and grad itself may arrive unmultiplied (a `ProductGrad`: takes_partial).
+    """
+
+    @property
+    def takes_partial(self):
+        return not is_advanced(self.params["index"])
 
     def forward(self, x, index):
         return x[index]
 
     def backward(self, grad):
-        return IndexAdd.apply(grad, shape=self.inputs[0].shape, index=self.params["index"])
+        index = self.params["index"]
+        if partial_allowed() and not is_advanced(index):
+            return SliceGrad(grad, self.inputs[0].shape, index)
+        return IndexAdd.apply(grad, shape=self.inputs[0].shape, index=index)
+
+
+class SliceGrad(PartialGrad):
+    """The gradient of x[index] for x: zero except `grad` at `index` (a basic index).
+
+    Several slices of one tensor (the shifted windows of a depthwise convolution, the pieces
+    of `split`) would each make a zero array of x's shape, which the walk would then add
+    up whole; the walk adds each slice's gradient into one array instead (autograd.py).
+    `grad` is a Tensor, or a PartialGrad whose numbers are computed here, when added.
+    """
+
+    __slots__ = ("grad", "shape", "index", "like")
+
+    def __init__(self, grad, shape, index):
+        self.grad, self.shape, self.index = grad, shape, index
+        self.like = grad.like if isinstance(grad, PartialGrad) else grad  # a tensor: dtype
+
+    def array(self):
+        out = np.zeros(self.shape, dtype=self.like.dtype)
+        g = self.grad
+        region = out[self.index]  # a view, or a number (integers for every axis)
+        if isinstance(g, PartialGrad) and type(region) is np.ndarray:
+            g.write(region)  # computed straight into its place
+        else:  # (into zeros: an assignment, not an addition)
+            out[self.index] = g.array() if isinstance(g, PartialGrad) else g._data
+        return out
+
+    def write(self, out):
+        out[...] = 0
+        self.add_into(self.like._constant(out))
+
+    def dense(self):
+        return self.like._constant(self.array())
+
+    def add_into(self, total):
+        g = self.grad
+        total._data[self.index] += g.array() if isinstance(g, PartialGrad) else g._data
+
+    def copy(self, t):
+        return t._constant(np.array(t._data, copy=True))
 
 
 class IndexAdd(Function):
