@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from graph_functions import graph_functions
 from hypothesis import given
 from hypothesis import strategies as st
 from property_strategies import FLOATS, arrays, budget
@@ -145,7 +146,7 @@ def test_numbers_whose_sum_overflows_take_the_slices_and_match_torch(torch):
         assert not np.isfinite(np.sum(x, dtype=np.float32))
     w = np.full((2, 1, 3, 3), 0.5, dtype=np.float32)
     X = mg.tensor(x, requires_grad=True)
-    assert WeightedSum in {type(f) for f in _graph_functions(F.conv2d(X, w, groups=2))}
+    assert WeightedSum in {type(f) for f in graph_functions(F.conv2d(X, w, groups=2))}
     assert_matches_torch(
         lambda x, w: F.conv2d(x, w, padding=1, groups=2),
         lambda x, w: torch.nn.functional.conv2d(x, w, padding=1, groups=2),
@@ -184,18 +185,6 @@ def test_depthwise_equals_the_im2col_composition_and_conv2d_naive(case, rng):
             np.testing.assert_allclose(ours, other, rtol=1e-12, atol=1e-12)
 
 
-def _graph_functions(root) -> list:
-    seen, stack, fns = set(), [root], []
-    while stack:
-        t = stack.pop()
-        if id(t) in seen or t.grad_fn is None:
-            continue
-        seen.add(id(t))
-        fns.append(t.grad_fn)
-        stack.extend(t.grad_fn.inputs)
-    return fns
-
-
 def test_depthwise_graph_holds_only_primitives_and_no_window_copy(rng):
     """No backward is written for it: every node of the graph, and of its gradient's graph,
     is a primitive of minigrad/ops; and no Unfold (no column matrix) and no MatMul."""
@@ -209,12 +198,12 @@ def test_depthwise_graph_holds_only_primitives_and_no_window_copy(rng):
     w = mg.tensor(rng.standard_normal((6, 1, 3, 3)), requires_grad=True)
     b = mg.tensor(rng.standard_normal(6), requires_grad=True)
     y = F.conv2d(x, w, b, padding=1, groups=3)
-    fns = _graph_functions(y)
+    fns = graph_functions(y)
     assert {type(f) for f in fns} <= primitives, {type(f).__name__ for f in fns}
     assert sum(isinstance(f, WeightedSum) for f in fns) == 1
     assert all(f.scope and f.scope[0].name == "conv2d" for f in fns)
     for g in mg.grad((y * y).sum(), [x, w, b], create_graph=True):
-        kinds = {type(f) for f in _graph_functions(g)}
+        kinds = {type(f) for f in graph_functions(g)}
         assert kinds <= primitives and window.Unfold not in kinds
 
 
@@ -229,7 +218,7 @@ def test_a_larger_stride_or_an_inf_takes_the_column_matrix(kw, x_value, rng):
     x[0, 0, 0, 0] = x_value
     w = mg.tensor(rng.standard_normal((3, 1, 3, 3)), requires_grad=True)
     y = F.conv2d(mg.tensor(x, requires_grad=True), w, padding=1, groups=3, **kw)
-    kinds = {type(f) for f in _graph_functions(y)}
+    kinds = {type(f) for f in graph_functions(y)}
     assert window.Unfold in kinds and WeightedSum not in kinds
 
 

@@ -3,17 +3,16 @@ PyTorch over a grid of options; the adjoint of conv2d; composed of primitives on
 
 from __future__ import annotations
 
-import inspect
 import itertools
 
 import numpy as np
 import pytest
+from graph_functions import graph_functions, primitive_classes
 
 import minigrad as mg
 import minigrad.functional as F
 from minigrad import nn
-from minigrad.autograd import Function
-from minigrad.ops import elementwise, matmul, movement, reduce, window
+from minigrad.ops import window
 
 # (N, C_in, H, W, C_out, kernel, stride, padding, output_padding, groups, dilation): every
 # value of every option appears, and the awkward corners (output_padding reaching past the
@@ -142,27 +141,6 @@ def test_conv_transpose2d_passes_gradcheck_and_gradgradcheck(rng):
     assert mg.gradgradcheck(fn, [x, w, b])
 
 
-def _primitives() -> set[type]:
-    found = set()
-    for module in (elementwise, reduce, movement, matmul, window):
-        for _, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, Function) and obj is not Function:
-                found.add(obj)
-    return found
-
-
-def _functions(root) -> list:
-    seen, stack, fns = set(), [root], []
-    while stack:
-        t = stack.pop()
-        if id(t) in seen or t.grad_fn is None:
-            continue
-        seen.add(id(t))
-        fns.append(t.grad_fn)
-        stack.extend(t.grad_fn.inputs)
-    return fns
-
-
 @pytest.mark.parametrize("groups, output_padding", [(1, 0), (2, 2)])
 def test_conv_transpose2d_is_composed_of_primitives_only(groups, output_padding, rng):
     """No backward is written for it: its graph, and its gradient's graph, hold primitives."""
@@ -171,12 +149,12 @@ def test_conv_transpose2d_is_composed_of_primitives_only(groups, output_padding,
     b = _mg(rng.standard_normal(2 * groups))
     kw = dict(stride=3, padding=1, output_padding=output_padding, groups=groups)
     y = F.conv_transpose2d(x, w, b, **kw)
-    fns = _functions(y)
-    assert {type(f) for f in fns} <= _primitives()
+    fns = graph_functions(y)
+    assert {type(f) for f in fns} <= primitive_classes()
     assert window.Fold in {type(f) for f in fns}
     assert all(f.scope and f.scope[0].name == "conv_transpose2d" for f in fns)
     for g in mg.grad((y * y).sum(), [x, w, b], create_graph=True):
-        assert {type(f) for f in _functions(g)} <= _primitives()
+        assert {type(f) for f in graph_functions(g)} <= primitive_classes()
 
 
 def test_conv_transpose2d_keeps_float32(rng):

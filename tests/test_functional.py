@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
+from graph_functions import graph_functions, primitive_classes
 from torch_oracle import assert_close, assert_matches_torch
 
 import minigrad as mg
 import minigrad.functional as F
-import minigrad.ops as ops_package
-from minigrad.autograd import Function
 from minigrad.functional.pooling import _pick, _windows
-from minigrad.ops import elementwise, matmul, movement, reduce, window, write
 from minigrad.ops.reduce import Amax
 
 
@@ -432,32 +428,6 @@ def test_binary_cross_entropy_matches_torch(torch, rng):
 # The proof that nothing is hand-written
 
 
-def _primitive_classes() -> set[type]:
-    found = set()
-    for module in (elementwise, reduce, movement, matmul, window, write):
-        for _, obj in inspect.getmembers(module, inspect.isclass):
-            if (
-                issubclass(obj, Function)
-                and obj is not Function
-                and obj.__module__ == module.__name__
-            ):
-                found.add(obj)
-    assert ops_package.__name__ == "minigrad.ops"
-    return found
-
-
-def _graph_functions(root) -> list:
-    seen, stack, fns = set(), [root], []
-    while stack:
-        t = stack.pop()
-        if id(t) in seen or t.grad_fn is None:
-            continue
-        seen.add(id(t))
-        fns.append(t.grad_fn)
-        stack.extend(t.grad_fn.inputs)
-    return fns
-
-
 @pytest.mark.parametrize(
     "name, shapes, build",
     [
@@ -480,10 +450,10 @@ def _graph_functions(root) -> list:
 def test_every_node_is_an_engine_primitive(name, shapes, build, rng):
     """conv2d, pooling and batch_norm are compositions: no node of their graph (and none of
     their gradient's graph) is anything but a primitive from minigrad/ops."""
-    primitives = _primitive_classes()
+    primitives = primitive_classes()
     inputs = [mg.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
     y = build(*inputs)
-    fns = _graph_functions(y)
+    fns = graph_functions(y)
     assert fns, "the output has no graph"
     assert {type(f) for f in fns} <= primitives, {type(f).__name__ for f in fns} - {
         p.__name__ for p in primitives
@@ -491,7 +461,7 @@ def test_every_node_is_an_engine_primitive(name, shapes, build, rng):
     assert all(f.scope and f.scope[0].name == name for f in fns)  # grouped for the pictures
     grads = mg.grad((y * y).sum(), inputs, create_graph=True)
     for g in grads:
-        assert {type(f) for f in _graph_functions(g)} <= primitives
+        assert {type(f) for f in graph_functions(g)} <= primitives
 
 
 def test_functional_is_exposed_on_the_package():
