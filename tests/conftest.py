@@ -115,10 +115,10 @@ def _imports_torch(module: types.ModuleType) -> bool:
 # the same collection, as pytest-xdist requires.
 
 LESSON_RUN = "tests/test_lessons.py::test_lesson_runs_in_quick_mode"
-# Tests that share what a worker sets up once run in one worker, one after the other: the
-# browser tests (one Chromium, a session fixture) with the book's (its build is a module
-# fixture of test_book.py, and one of its tests uses Chromium); the tests reading the
-# package's source (one parse, the package_source fixture).
+# Tests that share what a worker sets up once run in the same worker: the browser tests (one
+# Chromium, a session fixture) with the book's (its build is a module fixture of
+# test_book.py, and one of its tests uses Chromium); the tests reading the package's source
+# (one parse, the package_source fixture).
 BOOK = "tests/test_book.py::"
 BROWSER_SECONDS = 10.0  # the book's kernel runs, Chromium's start and the page checks
 SOURCE_SECONDS = 1.0
@@ -168,6 +168,8 @@ def _worksteal_workers(config) -> int:
 
 
 def _long_tests_first(items: list, workers: int) -> None:
+    """Reorder `items` in place: each of the `workers` first shares (as --dist worksteal cuts
+    them) starts with its part of the long tests, then the rest in the order collected."""
     units = sorted(_long_units(items), key=lambda unit: -unit[0])  # stable: ties keep order
     if not units:
         return
