@@ -20,11 +20,17 @@ second. The streams are reproducible (the same seed gives the same weights), but
 changed once, when this was introduced: weights drawn for float32 layers with a given seed
 differ from those of earlier minigrad versions (float64 tensors draw the same values as
 before).
+
+Inside `nn.utils.skip_init` every function here returns its tensor unchanged: a module built
+there keeps the values its layers allocated (zeros; ones for batch norm's scale), and no
+random number is drawn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -46,6 +52,19 @@ __all__ = [
     "xavier_uniform_",
     "xavier_normal_",
 ]
+
+_skipping = [0]  # > 0 inside skipped(): the functions below leave every tensor as it is
+
+
+@contextlib.contextmanager
+def skipped() -> Iterator[None]:
+    """Switch every initialisation function off inside the block (`nn.utils.skip_init`)."""
+    _skipping[0] += 1
+    try:
+        yield
+    finally:
+        _skipping[0] -= 1
+
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose2d", "sigmoid", "identity")
 
@@ -97,6 +116,8 @@ def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     """Write into the tensor in place, in its dtype (no graph: initialisation is not learning)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
+    if _skipping[0]:
+        return tensor
     with no_grad():
         return tensor.copy_(values)
 
@@ -105,14 +126,17 @@ def _rng(generator: np.random.Generator | None) -> np.random.Generator:
     return default_generator() if generator is None else generator
 
 
-def _draw(tensor: Tensor, generator: np.random.Generator | None, kind: str) -> np.ndarray:
-    """The tensor's array filled in place with U(0, 1) or N(0, 1) samples of its own dtype.
+def _draw(tensor: Tensor, generator: np.random.Generator | None, kind: str) -> np.ndarray | None:
+    """The tensor's array filled in place with U(0, 1) or N(0, 1) samples of its own dtype
+    (None, and nothing drawn, inside `skipped()`).
 
     numpy draws float32 and float64 natively (`out=` writes straight into the weights);
     any other dtype gets float64 samples, converted.
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
+    if _skipping[0]:
+        return None
     rng, arr = _rng(generator), tensor.numpy()
     draw = rng.random if kind == "uniform" else rng.standard_normal
     if arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous:
@@ -128,8 +152,9 @@ def uniform_(
 ) -> Tensor:
     """Fill with samples of U(a, b), drawn in the tensor's dtype: a + (b - a) * U(0, 1)."""
     arr = _draw(tensor, generator, "uniform")
-    arr *= b - a  # in place: no temporary as large as the weights
-    arr += a
+    if arr is not None:
+        arr *= b - a  # in place: no temporary as large as the weights
+        arr += a
     return tensor
 
 
@@ -141,8 +166,9 @@ def normal_(
 ) -> Tensor:
     """Fill with samples of N(mean, std^2), drawn in the tensor's dtype: mean + std * N(0, 1)."""
     arr = _draw(tensor, generator, "normal")
-    arr *= std
-    arr += mean
+    if arr is not None:
+        arr *= std
+        arr += mean
     return tensor
 
 

@@ -95,7 +95,13 @@ def layer_dtype(layer: str, dtype: Any, device: Any) -> np.dtype:
 
 
 def filled(shape: tuple[int, ...], value: float, dtype: np.dtype) -> Tensor:
-    """A tensor of `shape` filled with `value`, in exactly `dtype` (for parameters, buffers)."""
+    """A tensor of `shape` filled with `value`, in exactly `dtype` (for parameters, buffers).
+
+    Zeros come from `np.zeros`, which asks the operating system for zeroed memory: a large
+    weight costs nothing until its initialisation writes it (once, not twice).
+    """
+    if value == 0:
+        return from_numpy(np.zeros(shape, dtype=dtype))
     return from_numpy(np.full(shape, value, dtype=dtype))  # made in dtype: no copy
 
 
