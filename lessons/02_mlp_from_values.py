@@ -129,7 +129,7 @@ assert n_params == expected
 # `y_i * (w . x_i + b) >= 1` for every point. scipy finds that no such `w, b` exists.)
 
 # %%
-n_points = 60 if quick else 100
+n_points = 40 if quick else 100
 X, y01 = make_moons(n_samples=n_points, noise=0.1, random_state=1)
 y = 2 * y01 - 1  # labels -1 and +1
 # unknowns (w1, w2, b); each point's constraint -y_i * (w . x_i + b) <= -1

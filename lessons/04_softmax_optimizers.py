@@ -258,7 +258,7 @@ def network(params, X):
     return h @ W3 + b3
 
 
-steps = 150 if quick else 400
+steps = 80 if quick else 400
 Xt = mg.tensor(X, dtype=mg.float32)
 runs = {
     "SGD (lr 0.1)": lambda ps: optim.SGD(ps, lr=0.1),

@@ -38,6 +38,31 @@ def _figure(width: float, height: float) -> Figure:
     return fig
 
 
+def _grid_in_inches(
+    fig: Figure,
+    rows: int,
+    cols: int,
+    margins: tuple[float, float, float, float],
+    gaps: tuple[float, float],
+) -> np.ndarray:
+    """rows x cols axes laid out by hand: margins (left, right, top, bottom) and gaps
+    (between columns, between rows) in inches.
+
+    For figures with many panels and a known layout. Constrained layout would measure
+    every tick label again at every save, which costs as much as drawing the figure.
+    """
+    width, height = fig.get_size_inches()
+    left, right, top, bottom = margins
+    col_gap, row_gap = gaps
+    w = (width - left - right - (cols - 1) * col_gap) / cols
+    h = (height - top - bottom - (rows - 1) * row_gap) / rows
+    grid = fig.add_gridspec(
+        rows, cols, left=left / width, right=1 - right / width, top=1 - top / height,
+        bottom=bottom / height, wspace=col_gap / w, hspace=row_gap / h,
+    )  # fmt: skip
+    return np.array([[fig.add_subplot(grid[r, c]) for c in range(cols)] for r in range(rows)])
+
+
 def _finish(fig: Figure, path: str | os.PathLike | None) -> Figure:
     if path is not None:
         path = Path(path)
@@ -615,8 +640,12 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
     if not flows:
         raise ValueError(f"{fn}: got an empty dict; give {{name: history}}")
     rows = len(flows)
-    fig = _figure(15, 3.6 * rows + 0.5)
-    axes = np.array(fig.subplots(rows, 3)).reshape(rows, 3)
+    top = 0.4 + (0.4 if title else 0.0)  # the panels' titles, and the figure's
+    fig = Figure(figsize=(15, 3.4 * rows + top + 0.5), dpi=DPI, layout="none")  # by hand:
+    FigureCanvasAgg(fig)
+    # below each row its x labels (on the right, the layer names, slanted); between the
+    # columns the next panel's y labels
+    axes = _grid_in_inches(fig, rows, 3, margins=(0.85, 0.2, top, 0.9), gaps=(0.95, 1.25))
     g_all = np.concatenate([f.grad_norms().ravel() for f in flows.values()])
     u_all = np.concatenate([f.update_ratios().ravel() for f in flows.values()])
 
@@ -659,7 +688,7 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
         if len(flow.layers) <= 10:
             ax_g.legend(fontsize=7, ncol=2)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, y=1 - 0.12 / fig.get_size_inches()[1], va="top")
     return _finish(fig, path)
 
 
