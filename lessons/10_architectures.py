@@ -362,7 +362,7 @@ lessons.save_figure(fig, out / "augmentation.png")
 # (a new handwriting position the training images never showed).
 
 # %%
-if quick:  # 50 digits, one batch per step, a larger learning rate: seconds, not a minute
+if quick:  # 50 digits, one batch per step, a larger learning rate: a few seconds
     n_train, steps, lr = 50, 60, 8e-3
 else:
     n_train, steps, lr = 200, 600, 1e-3
