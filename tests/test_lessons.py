@@ -30,9 +30,9 @@ PRELOAD = ["numpy", "minigrad", "minigrad.functional", "minigrad.viz.plots", "ma
            "sklearn.datasets", "scipy.optimize", "pytest"]  # fmt: skip
 # The server's environment is the one `minigrad lesson` gives a lesson (one BLAS thread, glibc
 # keeping freed memory: minigrad/cli/process.py), and numpy does not ask for transparent huge
-# pages: on these virtual machines a huge page's first touch is slow and erratic (lesson 10's
-# quick run, which builds VGG-16's 138 million weights, spent 0.5 s in the kernel without them
-# and 0.7-5 s with them, measured alternately at load 4-7); the results do not change.
+# pages: on these virtual machines a huge page's first touch is slow and erratic (measured
+# alternately at load 6-9, kernel time of lesson 9's quick run 0.14-0.15 s without them and
+# 0.2-1.25 s with them, lesson 10's 0.3 s and 0.1-1.3 s); the results do not change.
 LESSON_ENV = {**child_environment({}), "NUMPY_MADVISE_HUGEPAGE": "0"}
 
 
