@@ -6,6 +6,10 @@ Every function builds a `matplotlib.figure.Figure` directly (the Agg canvas, nev
 so it works on machines without a display. Each returns the Figure (a notebook shows it) and,
 given `path=`, also writes it there (PNG, SVG or PDF from the extension). Pixel sizes are
 `figsize * DPI` exactly: no tight cropping.
+
+Figures of many panels (attribution maps, explanations, gradient flow) are laid out by hand
+(`_grid_in_inches`) to fit their canvas: constrained layout would measure every label again
+at each save, which costs as much as drawing them.
 """
 
 from __future__ import annotations
@@ -584,8 +588,10 @@ def plot_explanation(explanation: Any, path: str | None = None, title: str | Non
         raise TypeError(
             f"plot_explanation: expected what mg.viz.explain returns, got {type(e).__name__}"
         )
-    fig = _figure(13, 6.6)
-    axes = fig.subplots(2, 4)
+    fig = Figure(figsize=(13, 6.6), dpi=DPI)
+    FigureCanvasAgg(fig)
+    # each map's colour bar and its label sit in the gap on the panel's right
+    axes = _grid_in_inches(fig, 2, 4, margins=(0.45, 0.7, 0.75, 0.45), gaps=(0.7, 0.55))
     label = "" if e.label is None else f"true class {e.label}, "
     _draw_image(axes[0, 0], e.image, f"input ({label}explained: {e.target})")
     ax = axes[1, 0]
@@ -604,7 +610,12 @@ def plot_explanation(explanation: Any, path: str | None = None, title: str | Non
         ax.set_title(name + where, fontsize=11)
     for ax in panels[len(e.maps) :]:
         ax.set_axis_off()
-    fig.suptitle(title or f"what the network looks at when it answers {e.target}", fontsize=13)
+    fig.suptitle(
+        title or f"what the network looks at when it answers {e.target}",
+        fontsize=13,
+        y=1 - 0.1 / fig.get_size_inches()[1],
+        va="top",
+    )
     return _finish(fig, path)
 
 
@@ -641,7 +652,7 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
         raise ValueError(f"{fn}: got an empty dict; give {{name: history}}")
     rows = len(flows)
     top = 0.4 + (0.4 if title else 0.0)  # the panels' titles, and the figure's
-    fig = Figure(figsize=(15, 3.4 * rows + top + 0.5), dpi=DPI, layout="none")  # by hand:
+    fig = Figure(figsize=(15, 3.4 * rows + top + 0.5), dpi=DPI)
     FigureCanvasAgg(fig)
     # below each row its x labels (on the right, the layer names, slanted); between the
     # columns the next panel's y labels
