@@ -114,6 +114,7 @@ rows = [f"a {d} (test {i})" for d, i in zip(y, picks)]
 lessons.save_figure(
     plot_attribution(x, maps, row_labels=rows, title="six ways to ask LeNet-5 where it looks"),
     out / "six_maps.png",
+    trim=False,  # plot_attribution lays its panels out to fit
 )
 
 # %% [markdown]
@@ -170,6 +171,7 @@ lessons.save_figure(
         title="saliency of an untrained LeNet-5, of the trained one, and SmoothGrad",
     ),
     out / "untrained_vs_trained.png",
+    trim=False,
 )
 
 # %% [markdown]
@@ -438,7 +440,7 @@ print("network with global average pooling: Grad-CAM = relu(score drop when hidi
 # %%
 explanation = viz.explain(model, x[3], layer="features.c3", label=int(y[3]))
 assert explanation.target == y[3] and set(explanation.maps) == set(maps)
-lessons.save_figure(plot_explanation(explanation), out / "explain_one_digit.png")
+lessons.save_figure(plot_explanation(explanation), out / "explain_one_digit.png", trim=False)
 
 # %% [markdown]
 # ## 8. Gradient flow over training
@@ -501,6 +503,7 @@ lessons.save_figure(
         flows, title=f"12 sigmoid layers, {flow_epochs} epochs: each layer's gradient"
     ),
     out / "gradient_flow.png",
+    trim=False,
 )
 print("plain network, medians over all steps:")
 print(flows["plain"].table())
