@@ -200,10 +200,10 @@ for name, y in [
 # Neither function has a backward of its own. The engine differentiates the slices, sums,
 # unfold and matrix product they are made of. `mg.gradcheck` compares the result with
 # finite differences for every input, every weight and every bias (finite differences cost
-# two forward passes per number, so quick mode checks the first of the two images only):
+# two forward passes per number, so quick mode checks a 5 x 5 corner of the first image):
 
 # %%
-x_check = mg.tensor(x.numpy()[:1], dtype=mg.float64, requires_grad=True) if quick else x
+x_check = mg.tensor(x.numpy()[:1, :, :5, :5], dtype=mg.float64, requires_grad=True) if quick else x
 assert mg.gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), [x_check, w, b])
 assert mg.gradcheck(lambda x, w, b: F.conv2d_naive(x, w, b, stride=2, padding=1), [x_check, w, b])
 grads = {}

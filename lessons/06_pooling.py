@@ -337,7 +337,7 @@ print(
 )
 assert head_params == 32 * 10 + 10 and fc_head_params == 5_130
 
-steps = 120 if quick else 400
+steps = 100 if quick else 400
 opt = optim.Adam(model.parameters(), lr=0.01)
 order = np.random.default_rng(0)
 for step in range(steps):
