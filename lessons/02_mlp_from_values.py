@@ -129,7 +129,7 @@ assert n_params == expected
 # `y_i * (w . x_i + b) >= 1` for every point. scipy finds that no such `w, b` exists.)
 
 # %%
-n_points = 60 if quick else 100
+n_points = 40 if quick else 100
 X, y01 = make_moons(n_samples=n_points, noise=0.1, random_state=1)
 y = 2 * y01 - 1  # labels -1 and +1
 # unknowns (w1, w2, b); each point's constraint -y_i * (w . x_i + b) <= -1
@@ -231,11 +231,12 @@ value_scores = np.array([model([mg.Value(a), mg.Value(b)]).data for a, b in X])
 assert np.allclose(numpy_forward(model, X), value_scores, atol=1e-9)
 
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.2))
+fig.subplots_adjust(left=0.12, right=0.99, top=0.9, bottom=0.16, wspace=0.25)
 ax_loss.plot(losses)
 ax_loss.set(xlabel="step", ylabel="loss", title="hinge loss + L2", yscale="log")
 ax_acc.plot(np.array(accuracies) * 100)
 ax_acc.set(xlabel="step", ylabel="accuracy (%)", title="training accuracy", ylim=(40, 101))
-lessons.save_figure(fig, out / "loss_curve.png")
+lessons.save_figure(fig, out / "loss_curve.png", trim=False)  # placed to fit
 
 fig = plot_decision_boundary(lambda points: numpy_forward(model, points), X, y)
 fig.axes[0].set_title(f"decision boundary, MLP 2-{H}-{H}-1 (accuracy {acc:.0%})")

@@ -258,7 +258,7 @@ def network(params, X):
     return h @ W3 + b3
 
 
-steps = 150 if quick else 400
+steps = 80 if quick else 400
 Xt = mg.tensor(X, dtype=mg.float32)
 runs = {
     "SGD (lr 0.1)": lambda ps: optim.SGD(ps, lr=0.1),
@@ -291,6 +291,7 @@ assert accuracy >= 0.95  # Adam's, the last run
 
 # %%
 fig, (ax_path, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
+fig.subplots_adjust(left=0.06, right=0.99, top=0.92, bottom=0.12, wspace=0.2)
 gx, gy = np.meshgrid(np.linspace(-9, 3, 200), np.linspace(-2.5, 2.5, 200))
 ax_path.contour(
     gx,
@@ -317,7 +318,7 @@ ax_loss.set(
     yscale="log",
 )
 ax_loss.legend(fontsize=8)
-lessons.save_figure(fig, out / "optimizers.png")
+lessons.save_figure(fig, out / "optimizers.png", trim=False)  # placed to fit
 
 # %% [markdown]
 # In the valley, SGD (red) zigzags across the steep direction (`y` changes sign at every

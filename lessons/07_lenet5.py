@@ -282,18 +282,24 @@ dense = paper.features.c3.dense_weight().numpy()  # (16, 6, 5, 5), zeros where n
 connected = np.abs(dense).sum(axis=(2, 3)) > 0
 assert all(set(np.flatnonzero(connected[k])) == set(maps) for k, maps in enumerate(c3_table))
 bitmaps = paper.classifier.output.centres.numpy().reshape(10, 12, 7)
-fig = plt.figure(figsize=(12, 3.6), layout="constrained")
-ax_table, ax_bits = fig.subfigures(1, 2, width_ratios=[1.1, 1])
-ax = ax_table.subplots()
+fig, (ax, ax_bits) = plt.subplots(
+    1, 2, figsize=(12, 3.6), width_ratios=[1.1, 1], layout="constrained"
+)
 ax.imshow(connected.T, cmap="Greys", vmin=0, vmax=1.4)
 ax.set(
     xticks=range(16), yticks=range(6), xlabel="C3 map", ylabel="S2 map",
     title=f"C3's connections: {connected.sum()} of 96",
 )  # fmt: skip
-ax_bits.suptitle("the output layer's prototypes, 7 x 12 each")
-for k, a in enumerate(ax_bits.subplots(2, 5).ravel()):
-    a.imshow(bitmaps[k], cmap="Greys", vmin=-1, vmax=1)
-    a.set(title=str(k), xticks=[], yticks=[])
+# the ten bitmaps as one picture: two rows of five, blank (NaN) around each; -1 is light grey,
+# so that each bitmap's 7 x 12 frame shows
+mosaic = np.full((2 * 14, 5 * 8 - 1), np.nan)
+for k in range(10):
+    row, col = divmod(k, 5)
+    mosaic[14 * row + 2 : 14 * row + 14, 8 * col : 8 * col + 7] = bitmaps[k]
+    ax_bits.text(8 * col + 3, 14 * row + 0.9, str(k), ha="center", va="center")
+ax_bits.imshow(mosaic, cmap=plt.get_cmap("Greys").with_extremes(bad="white"), vmin=-1.25, vmax=1)
+ax_bits.set_title("the output layer's prototypes, 7 x 12 each")
+ax_bits.axis("off")
 lessons.save_figure(fig, out / "lenet_1998_c3_and_rbf.png")
 assert connected.sum() == 60
 

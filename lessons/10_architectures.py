@@ -37,6 +37,9 @@ mg.manual_seed(0)
 # For each we record the parameters, how many sit in fully connected (`Linear`) layers,
 # the number of layers with weights along the path an image takes (the number in
 # "VGG-16" or "ResNet-50"), and the shape of the feature maps handed to the classifier.
+# Nothing here depends on the values of the weights, so `nn.utils.skip_init` builds each
+# network without drawing them (VGG-16 alone would need 138 million random numbers): its
+# parameters stay zeros, which the system does not even store until they are written.
 
 # %%
 size = 96 if quick else 224
@@ -94,7 +97,7 @@ networks = [
 ]  # fmt: skip
 table, fc_inputs, kept = [], {}, {}
 for name, build, year, published, feeds, (channels, side), layers_of in networks:
-    model = build()
+    model = nn.utils.skip_init(build)  # the layers, without drawing their starting weights
     print(f"\n{name} ({year}):")
     summary = nn.summary(model, (3, size, size), depth=1)
     rows = {row.name: row for row in summary.rows}
@@ -111,7 +114,7 @@ for name, build, year, published, feeds, (channels, side), layers_of in networks
         n_inception = sum(isinstance(m, models.Inception) for m in model.modules())
     if name in ("ResNet-18", "DenseNet-121"):  # small enough to keep for later sections
         kept[name] = model
-    del model, summary  # VGG-16 alone is half a gigabyte of weights
+    del model, summary
 # the counts do not depend on the image size: the same network on 64x64 images
 assert nn.summary(kept["ResNet-18"], (3, 64, 64), verbose=False).total_params == 11_689_512
 
@@ -362,7 +365,7 @@ lessons.save_figure(fig, out / "augmentation.png")
 # (a new handwriting position the training images never showed).
 
 # %%
-if quick:  # 50 digits, one batch per step, a larger learning rate: seconds, not a minute
+if quick:  # 50 digits, one batch per step, a larger learning rate: a few seconds
     n_train, steps, lr = 50, 60, 8e-3
 else:
     n_train, steps, lr = 200, 600, 1e-3

@@ -38,20 +38,23 @@ out, quick = lessons.start(11)
 train_set, test_set = data.load_digits()
 mg.manual_seed(0)
 model = models.LeNet5(activation="relu", pool="max")
-epochs = 5 if quick else 8
+# quick mode: one epoch in smaller batches with a larger step, nearly as good
+epochs, batch_size, lr = (1, 16, 3e-3) if quick else (8, 32, 2e-3)
 history = train.fit(
     model,
-    data.DataLoader(train_set, batch_size=32, shuffle=True, seed=0),
+    data.DataLoader(train_set, batch_size=batch_size, shuffle=True, seed=0),
     F.cross_entropy,
-    optim.Adam(model.parameters(), lr=2e-3),
+    optim.Adam(model.parameters(), lr=lr),
     epochs,
     val_loader=data.DataLoader(test_set, batch_size=256),
     progress=False,
 )
 model.eval()
 accuracy = history["val_acc"][-1]
-print(f"LeNet-5 (ReLU, max pooling), {epochs} epochs: test accuracy {accuracy:.1%}")
-assert accuracy > 0.9
+print(
+    f"LeNet-5 (ReLU, max pooling), {epochs} epoch{'s' * (epochs > 1)}: test accuracy {accuracy:.1%}"
+)
+assert accuracy > (0.8 if quick else 0.9)
 
 images, labels = test_set.tensors
 x_all, y_all = images.numpy(), labels.numpy()
@@ -111,6 +114,7 @@ rows = [f"a {d} (test {i})" for d, i in zip(y, picks)]
 lessons.save_figure(
     plot_attribution(x, maps, row_labels=rows, title="six ways to ask LeNet-5 where it looks"),
     out / "six_maps.png",
+    trim=False,  # plot_attribution lays its panels out to fit
 )
 
 # %% [markdown]
@@ -118,7 +122,7 @@ lessons.save_figure(
 # test digits at once, what each of them actually shows.
 
 # %%
-n_check = 40 if quick else 100
+n_check = 20 if quick else 100
 xs, ys = x_all[:n_check], predicted[:n_check]
 
 
@@ -167,6 +171,7 @@ lessons.save_figure(
         title="saliency of an untrained LeNet-5, of the trained one, and SmoothGrad",
     ),
     out / "untrained_vs_trained.png",
+    trim=False,
 )
 
 # %% [markdown]
@@ -342,6 +347,7 @@ r_cam_other = correlation(cams, np.roll(occluded, 1, axis=0))
 print(
     f"Grad-CAM vs occlusion: r = {r_cam:.2f} (vs another digit's occlusion map: {r_cam_other:.2f})"
 )
+assert r_cam < 0.5 and r_cam < r_first - 0.4  # hardly: far below the gradient's first order
 
 # %% [markdown]
 # Hardly: about as well as with another digit's map. Part of the reason is visible in the
@@ -434,7 +440,7 @@ print("network with global average pooling: Grad-CAM = relu(score drop when hidi
 # %%
 explanation = viz.explain(model, x[3], layer="features.c3", label=int(y[3]))
 assert explanation.target == y[3] and set(explanation.maps) == set(maps)
-lessons.save_figure(plot_explanation(explanation), out / "explain_one_digit.png")
+lessons.save_figure(plot_explanation(explanation), out / "explain_one_digit.png", trim=False)
 
 # %% [markdown]
 # ## 8. Gradient flow over training
@@ -476,6 +482,7 @@ def deep_sigmoid_net(kind, depth=10, width=32):
 
 
 train8, test8 = data.load_digits(size=8)
+flow_epochs = 2 if quick else 3
 flows, accuracies = {}, {}
 for kind in ("plain", "batch norm", "residual"):
     mg.manual_seed(0)
@@ -485,15 +492,18 @@ for kind in ("plain", "batch norm", "residual"):
         data.DataLoader(train8, batch_size=64, shuffle=True, seed=0),
         F.cross_entropy,
         optim.SGD(net.parameters(), lr=0.1, momentum=0.9),
-        epochs=3,
+        epochs=flow_epochs,
         val_loader=data.DataLoader(test8, batch_size=512),
         progress=False,
         record_gradient_flow=True,
     )
     flows[kind], accuracies[kind] = history["gradient_flow"], history["val_acc"][-1]
 lessons.save_figure(
-    plot_gradient_flow(flows, title="12 sigmoid layers, 3 epochs: each layer's gradient"),
+    plot_gradient_flow(
+        flows, title=f"12 sigmoid layers, {flow_epochs} epochs: each layer's gradient"
+    ),
     out / "gradient_flow.png",
+    trim=False,
 )
 print("plain network, medians over all steps:")
 print(flows["plain"].table())

@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 import minigrad as mg
 import minigrad.functional as F
@@ -40,9 +40,12 @@ def count(module):
 #
 # Each is built with 1000 classes, as published, and its parameters counted; `nn.summary`
 # then runs one image through it and counts its multiply-accumulates (section 6 says
-# exactly what is counted). The networks were designed for 224 x 224 (v1, v2) or 299 x 299
-# images; quick mode runs all of them at 139 x 139 to save time, full mode at their own
-# size. The parameters do not depend on the image size; the compute does.
+# exactly what is counted). Counting needs the shapes of the weights, not their values, so
+# `nn.utils.skip_init` builds each network without drawing its millions of random numbers
+# (the weights stay zero, which costs neither time nor memory). The networks were designed
+# for 224 x 224 (v1, v2) or 299 x 299 images; quick mode runs all of them at 139 x 139 to
+# save time, full mode at their own size. The parameters do not depend on the image size;
+# the compute does.
 
 # %%
 line = [  # name in mg.models, what it is, year, parameters as published
@@ -53,10 +56,10 @@ line = [  # name in mg.models, what it is, year, parameters as published
     ("inception_resnet_v1", "Inception-ResNet-v1", 2016, 22_756_328),
     ("inception_resnet_v2", "Inception-ResNet-v2", 2016, 55_843_464),
 ]
-inception = {}
+inception, nets = {}, {}
 print(f"{'network':20s} {'year':>4s} {'parameters':>12s} {'image':>9s} {'MACs':>9s}")
 for name, what, year, published in line:
-    model = models.create(name)
+    model = nets[name] = nn.utils.skip_init(models.create, name)  # kept for sections 3 and 6
     side = 139 if quick else models.default_input_shape(name)[1]
     summary = nn.summary(model, (3, side, side), verbose=False)
     assert summary.total_params == published, (name, summary.total_params)
@@ -65,7 +68,6 @@ for name, what, year, published in line:
         f"{what:20s} {year:>4d} {summary.total_params:>12,} {f'{side} x {side}':>9s} "
         f"{summary.total_macs / 1e9:>7.2f} G"
     )
-    del model, summary
 params = {name: p for name, (p, _) in inception.items()}
 macs = {name: m for name, (_, m) in inception.items()}
 # v3 counts its auxiliary head (3.3 M of its 27.2 M); the others are built without one
@@ -128,7 +130,8 @@ def draw_block(ax, title, c_in, columns, c_out, residual=None):
         ax.text(x + w / 2, y + 0.31, text, ha="center", va="center", fontsize=7.5)
 
     def arrow(x0, y0, x1, y1):
-        ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "#555555"})
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="->", color="#555555",
+                                     mutation_scale=10, shrinkA=0, shrinkB=0))  # fmt: skip
 
     top = depth + 0.55
     box(0, top, width, f"input: {c_in} maps", "#eeeeee")
@@ -213,7 +216,7 @@ lessons.save_figure(fig, out / "inception_blocks.png")
 # instead of 25 weights per pair of channels, and one more ReLU.
 
 # %%
-v2_net = models.bninception()
+v2_net = nets["bninception"]
 assert not any(isinstance(m, (nn.LocalResponseNorm, nn.Dropout)) for m in v2_net.modules())
 assert sum(isinstance(m, nn.BatchNorm2d) for m in v2_net.modules()) == sum(
     isinstance(m, nn.Conv2d) for m in v2_net.modules()
@@ -221,7 +224,6 @@ assert sum(isinstance(m, nn.BatchNorm2d) for m in v2_net.modules()) == sum(
 five, two_threes = 5 * 5, 2 * 3 * 3
 print(f"weights per channel pair: one 5x5 {five}, two 3x3 {two_threes}")
 assert two_threes / five == 0.72
-del v2_net
 
 # %% [markdown]
 # **v3: factorised convolutions.** Why stop at 3x3? A 1x7 convolution followed by a 7x1 one
@@ -281,14 +283,13 @@ assert b * 17**2 == a * 35**2 and 2 * cc == a  # (b) is (35/17)^2 = 4.2 times (a
 # block between the grids. Where its 42.7 million parameters sit:
 
 # %%
-v4_net = models.inception_v4()
+v4_net = nets["inception_v4"]
 parts = {name: count(getattr(v4_net, name)) for name in (
     "stem", "inception_a", "reduction_a", "inception_b", "reduction_b", "inception_c", "fc")}  # fmt: skip
 for name, n in parts.items():
     print(f"  {name:12s} {n:>11,}  {n / count(v4_net):6.1%}")
 assert sum(parts.values()) == count(v4_net) == 42_679_816
 assert max(parts, key=parts.get) == "inception_b"  # the seven 17 x 17 blocks: the bulk
-del v4_net
 
 # %% [markdown]
 # **Inception-ResNet: the shortcut, scaled.** Each residual Inception block adds its result
@@ -344,16 +345,17 @@ lessons.save_figure(fig, out / "residual_scaling.png")
 # At test time the heads are dropped (`models.googlenet(aux_logits=True)` has them; in eval
 # mode it returns only the main output). What do they do? A small GoogLeNet on 8x8 digits
 # shows it: a 3x3 convolution, six Inception blocks of 16 channels, no batch norm (as in
-# 2014), and heads with the paper's design, scaled down (average pooling, 1x1 convolution,
-# fully connected), after blocks 2 and 4. The same starting weights, trained twice, with and
-# without the heads; we record the gradient that reaches the first convolution.
+# 2014), and heads with the paper's design, scaled down (average pooling to a 4 x 4 grid,
+# as the paper's heads pool their 14 x 14 maps, a 1x1 convolution, fully connected), after
+# blocks 2 and 4. The same starting weights, trained twice, with and without the heads; we
+# record the gradient that reaches the first convolution.
 
 
 # %%
 def aux_head(channels):
     return nn.Sequential(
-        nn.AdaptiveAvgPool2d(2), nn.Conv2d(channels, 16, 1), nn.ReLU(), nn.Flatten(),
-        nn.Linear(64, 10),
+        nn.AdaptiveAvgPool2d(4), nn.Conv2d(channels, 16, 1), nn.ReLU(), nn.Flatten(),
+        nn.Linear(16 * 4 * 4, 10),
     )  # fmt: skip
 
 
@@ -388,7 +390,7 @@ train8, test8 = data.load_digits(size=8)
 x_train, y_train = train8.tensors[0].numpy(), train8.tensors[1].numpy()
 few = np.random.default_rng(0).permutation(len(x_train))[:500]
 x_test, y_test = test8.tensors[0], test8.tensors[1].numpy()
-steps = 40 if quick else 150
+steps = 25 if quick else 150
 runs = {}
 for heads in (False, True):
     mg.manual_seed(0)
@@ -548,15 +550,15 @@ def macs_via_area_rule(model):
     return 49 * conv + linear, small
 
 
-resnet34 = models.resnet34()
+resnet34 = nn.utils.skip_init(models.resnet34)  # as in section 1: only shapes are counted
 r34_224 = nn.summary(resnet34, (3, 224, 224), verbose=False)
 r34_rule, _ = macs_via_area_rule(resnet34)
 assert r34_rule == r34_224.total_macs  # the rule, checked
-googlenet_224 = nn.summary(models.googlenet(), (3, 224, 224), verbose=False)
+googlenet_224 = nn.summary(nets["googlenet"], (3, 224, 224), verbose=False)
 compute = {"resnet34": r34_224, "googlenet": googlenet_224}
 costs = {"resnet34": r34_224.total_macs, "googlenet": googlenet_224.total_macs}
 for name in ("vgg19", "resnet152"):
-    model = models.create(name)
+    model = nn.utils.skip_init(models.create, name)
     costs[name], small = macs_via_area_rule(model)
     compute[name] = small
     if not quick:

@@ -15,6 +15,7 @@ import pytest
 
 from minigrad import lessons as lessons_module
 from minigrad.cli import main
+from minigrad.cli.process import child_environment
 
 LESSONS = lessons_module.find_lessons()
 WROTE = re.compile(r"^\s*wrote (\S+)", re.MULTILINE)
@@ -27,15 +28,20 @@ WROTE = re.compile(r"^\s*wrote (\S+)", re.MULTILINE)
 # each child imports this module (to find _run_lesson_script), and with it pytest (0.2 s CPU).
 PRELOAD = ["numpy", "minigrad", "minigrad.functional", "minigrad.viz.plots", "matplotlib.pyplot",
            "sklearn.datasets", "scipy.optimize", "pytest"]  # fmt: skip
-PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# The server's environment is the one `minigrad lesson` gives a lesson (one BLAS thread, glibc
+# keeping freed memory: minigrad/cli/process.py), and numpy does not ask for transparent huge
+# pages: on these virtual machines a huge page's first touch is slow and erratic (measured
+# alternately at load 6-9, kernel time of lesson 9's quick run 0.14-0.15 s without them and
+# 0.2-1.25 s with them, lesson 10's 0.3 s and 0.1-1.3 s); the results do not change.
+LESSON_ENV = {**child_environment({}), "NUMPY_MADVISE_HUGEPAGE": "0"}
 
 
 @pytest.fixture(scope="module")
 def lesson_processes():
     """A multiprocessing context whose children fork from a server with the imports done."""
     context = multiprocessing.get_context("forkserver")
-    saved = {k: os.environ.get(k) for k in [*PINNED, "MPLBACKEND"]}
-    os.environ.update(PINNED, MPLBACKEND="Agg")  # the server (and so every lesson) starts so
+    saved = {k: os.environ.get(k) for k in [*LESSON_ENV, "MPLBACKEND"]}
+    os.environ.update(LESSON_ENV, MPLBACKEND="Agg")  # the server (and so every lesson) starts so
     try:
         context.set_forkserver_preload(PRELOAD)
         context.Process(target=int).start()  # starts the server now, in this environment

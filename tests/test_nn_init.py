@@ -153,3 +153,56 @@ def test_clip_grad_value():
     p.grad = mg.tensor([-3.0, 0.5, 2.0])
     nn.utils.clip_grad_value_([p], 1.0)
     np.testing.assert_array_equal(p.grad.numpy(), [-1.0, 0.5, 1.0])
+
+
+def test_skip_init_builds_the_same_module_without_drawing(torch):
+    """Same names, shapes and dtypes as a normal build (and as PyTorch's skip_init), values
+    zero (batch norm's scale one), and the global generator untouched."""
+    mg.manual_seed(3)
+    normal = mg.models.LeNet5(activation="relu", pool="max")
+    mg.manual_seed(3)
+    skipped = nn.utils.skip_init(mg.models.LeNet5, activation="relu", pool="max")
+    after_skip = mg.randn(4).numpy()  # the first draw after the seed: nothing was drawn
+    mg.manual_seed(3)
+    np.testing.assert_array_equal(after_skip, mg.randn(4).numpy())
+    ours, reference = skipped.state_dict(), normal.state_dict()
+    assert list(ours) == list(reference)
+    for name, value in ours.items():
+        assert value.shape == reference[name].shape and value.dtype == reference[name].dtype
+        assert not np.any(value.numpy()), name
+    bn = nn.utils.skip_init(nn.BatchNorm2d, 8)
+    assert np.all(bn.weight.numpy() == 1) and np.all(bn.running_var.numpy() == 1)
+    theirs = torch.nn.utils.skip_init(torch.nn.Conv2d, 3, 8, (5, 3), bias=True)
+    conv = nn.utils.skip_init(nn.Conv2d, 3, 8, (5, 3), bias=True)
+    assert {k: tuple(v.shape) for k, v in conv.state_dict().items()} == {
+        k: tuple(v.shape) for k, v in theirs.state_dict().items()
+    }
+
+
+def test_skip_init_then_a_checkpoint_gives_the_trained_model():
+    mg.manual_seed(4)
+    trained = mg.models.LeNet5()
+    copy = nn.utils.skip_init(mg.models.LeNet5)
+    copy.load_state_dict(trained.state_dict())
+    x = mg.randn(2, 1, 32, 32)
+    np.testing.assert_array_equal(copy(x).numpy(), trained(x).numpy())
+
+
+def test_skip_init_switches_init_back_on_even_after_an_error():
+    def broken():
+        nn.Linear(3, 3)
+        raise RuntimeError("constructor failed")
+
+    with pytest.raises(RuntimeError, match="constructor failed"):
+        nn.utils.skip_init(broken)
+    outer = nn.utils.skip_init(lambda: nn.Sequential(nn.utils.skip_init(nn.Linear, 4, 4)))
+    assert not np.any(outer[0].weight.numpy())
+    w = init.uniform_(mg.zeros(100), 1.0, 2.0)  # outside again: drawn
+    assert w.numpy().min() >= 1.0
+
+
+def test_skip_init_refuses_what_does_not_make_a_module():
+    with pytest.raises(TypeError, match="skip_init: expected a Module class or a function"):
+        nn.utils.skip_init("vgg19")
+    with pytest.raises(TypeError, match="skip_init: <lambda> returned a Tensor, not an nn.Module"):
+        nn.utils.skip_init(lambda: mg.zeros(3))

@@ -20,7 +20,7 @@ r"""`minigrad.nn`: layers, the `Module` they are built on, initialisation and th
 | dropout.py       | Dropout                                                            |
 | flatten.py       | Flatten                                                            |
 | init.py          | kaiming / xavier / uniform / normal initialisation                 |
-| utils.py         | clip_grad_norm_, clip_grad_value_                                  |
+| utils.py         | clip_grad_norm_, clip_grad_value_, skip_init (build without init)  |
 | summary.py       | summary(model, input_shape): the layer table (params, MACs, memory) |
 | functional.py    | `minigrad.nn.functional`, PyTorch's name for `minigrad.functional` |
 """

@@ -6,6 +6,10 @@ Every function builds a `matplotlib.figure.Figure` directly (the Agg canvas, nev
 so it works on machines without a display. Each returns the Figure (a notebook shows it) and,
 given `path=`, also writes it there (PNG, SVG or PDF from the extension). Pixel sizes are
 `figsize * DPI` exactly: no tight cropping.
+
+Figures of many panels (attribution maps, explanations, gradient flow) are laid out by hand
+(`_grid_in_inches`) to fit their canvas: constrained layout would measure every label again
+at each save, which costs as much as drawing them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,31 @@ def _figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+def _grid_in_inches(
+    fig: Figure,
+    rows: int,
+    cols: int,
+    margins: tuple[float, float, float, float],
+    gaps: tuple[float, float],
+) -> np.ndarray:
+    """rows x cols axes laid out by hand: margins (left, right, top, bottom) and gaps
+    (between columns, between rows) in inches.
+
+    For figures with many panels and a known layout. Constrained layout would measure
+    every tick label again at every save, which costs as much as drawing the figure.
+    """
+    width, height = fig.get_size_inches()
+    left, right, top, bottom = margins
+    col_gap, row_gap = gaps
+    w = (width - left - right - (cols - 1) * col_gap) / cols
+    h = (height - top - bottom - (rows - 1) * row_gap) / rows
+    grid = fig.add_gridspec(
+        rows, cols, left=left / width, right=1 - right / width, top=1 - top / height,
+        bottom=bottom / height, wspace=col_gap / w, hspace=row_gap / h,
+    )  # fmt: skip
+    return np.array([[fig.add_subplot(grid[r, c]) for c in range(cols)] for r in range(rows)])
 
 
 def _finish(fig: Figure, path: str | os.PathLike | None) -> Figure:
@@ -559,8 +588,10 @@ def plot_explanation(explanation: Any, path: str | None = None, title: str | Non
         raise TypeError(
             f"plot_explanation: expected what mg.viz.explain returns, got {type(e).__name__}"
         )
-    fig = _figure(13, 6.6)
-    axes = fig.subplots(2, 4)
+    fig = Figure(figsize=(13, 6.6), dpi=DPI)
+    FigureCanvasAgg(fig)
+    # each map's colour bar and its label sit in the gap on the panel's right
+    axes = _grid_in_inches(fig, 2, 4, margins=(0.45, 0.7, 0.75, 0.45), gaps=(0.7, 0.55))
     label = "" if e.label is None else f"true class {e.label}, "
     _draw_image(axes[0, 0], e.image, f"input ({label}explained: {e.target})")
     ax = axes[1, 0]
@@ -579,7 +610,12 @@ def plot_explanation(explanation: Any, path: str | None = None, title: str | Non
         ax.set_title(name + where, fontsize=11)
     for ax in panels[len(e.maps) :]:
         ax.set_axis_off()
-    fig.suptitle(title or f"what the network looks at when it answers {e.target}", fontsize=13)
+    fig.suptitle(
+        title or f"what the network looks at when it answers {e.target}",
+        fontsize=13,
+        y=1 - 0.1 / fig.get_size_inches()[1],
+        va="top",
+    )
     return _finish(fig, path)
 
 
@@ -615,8 +651,12 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
     if not flows:
         raise ValueError(f"{fn}: got an empty dict; give {{name: history}}")
     rows = len(flows)
-    fig = _figure(15, 3.6 * rows + 0.5)
-    axes = np.array(fig.subplots(rows, 3)).reshape(rows, 3)
+    top = 0.4 + (0.4 if title else 0.0)  # the panels' titles, and the figure's
+    fig = Figure(figsize=(15, 3.4 * rows + top + 0.5), dpi=DPI)
+    FigureCanvasAgg(fig)
+    # below each row its x labels (on the right, the layer names, slanted); between the
+    # columns the next panel's y labels
+    axes = _grid_in_inches(fig, rows, 3, margins=(0.85, 0.2, top, 0.9), gaps=(0.95, 1.25))
     g_all = np.concatenate([f.grad_norms().ravel() for f in flows.values()])
     u_all = np.concatenate([f.update_ratios().ravel() for f in flows.values()])
 
@@ -659,7 +699,7 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
         if len(flow.layers) <= 10:
             ax_g.legend(fontsize=7, ncol=2)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, y=1 - 0.12 / fig.get_size_inches()[1], va="top")
     return _finish(fig, path)
 
 
