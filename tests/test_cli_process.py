@@ -29,6 +29,10 @@ def test_child_environment_pins_threads_and_malloc_but_keeps_what_the_user_set()
     assert env["HOME"] == "/x"
     assert env["MALLOC_TRIM_THRESHOLD_"] == str(process.TRIM_THRESHOLD)
     assert env["MALLOC_MMAP_THRESHOLD_"] == str(process.MMAP_THRESHOLD)
+    assert env["NUMPY_MADVISE_HUGEPAGE"] == "0"
+    assert (
+        process.child_environment({"NUMPY_MADVISE_HUGEPAGE": "1"})["NUMPY_MADVISE_HUGEPAGE"] == "1"
+    )
     assert process.child_environment({}, threads=3)["OPENBLAS_NUM_THREADS"] == "3"
 
 
@@ -46,6 +50,20 @@ def test_tuned_block_pins_blas_and_sets_the_environment_then_restores_both(monke
     assert os.environ["OMP_NUM_THREADS"] == "7"
 
 
+def test_tuned_block_turns_numpys_huge_pages_off_then_restores_them(monkeypatch):
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    before = process.use_huge_pages(True)
+    try:
+        with process.tuned(1):
+            assert process.use_huge_pages(False) is False  # off inside the block
+        assert process.use_huge_pages(True) is True  # and on again after it
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")  # the user's choice wins
+        with process.tuned(1):
+            assert process.use_huge_pages(True) is True
+    finally:
+        process.use_huge_pages(before)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is glibc's")
 def test_tune_malloc_is_accepted_by_glibc():
     assert process.tune_malloc() is True
@@ -58,12 +76,18 @@ def test_importing_minigrad_tunes_nothing():
         "count = lambda: [i['num_threads'] for i in threadpoolctl.threadpool_info() "
         "if i['user_api'] == 'blas']\n"
         "before, env = count(), dict(os.environ)\n"
+        "from numpy._core.multiarray import _set_madvise_hugepage as huge\n"
         "import minigrad, minigrad.functional, minigrad.nn\n"
         "assert count() == before, (before, count())\n"
+        "assert huge(True) is True  # numpy still asks for huge pages\n"
         "assert dict(os.environ) == env\n"
         "print('unchanged', before)\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("_NUM_THREADS") and k != "NUMPY_MADVISE_HUGEPAGE"
+    }
     env["OPENBLAS_NUM_THREADS"] = "2"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr

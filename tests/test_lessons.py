@@ -28,12 +28,12 @@ WROTE = re.compile(r"^\s*wrote (\S+)", re.MULTILINE)
 # each child imports this module (to find _run_lesson_script), and with it pytest (0.2 s CPU).
 PRELOAD = ["numpy", "minigrad", "minigrad.functional", "minigrad.viz.plots", "matplotlib.pyplot",
            "sklearn.datasets", "scipy.optimize", "pytest"]  # fmt: skip
-# The server's environment is the one `minigrad lesson` gives a lesson (one BLAS thread, glibc
-# keeping freed memory: minigrad/cli/process.py), and numpy does not ask for transparent huge
-# pages: on these virtual machines a huge page's first touch is slow and erratic (measured
+# The server's environment is the one `minigrad lesson` gives a lesson (minigrad/cli/process.py):
+# one BLAS thread, glibc keeping freed memory, and numpy asking for no transparent huge pages
+# (on these virtual machines a huge page's first touch is slow and erratic: measured
 # alternately at load 6-9, kernel time of lesson 9's quick run 0.14-0.15 s without them and
-# 0.2-1.25 s with them, lesson 10's 0.3 s and 0.1-1.3 s); the results do not change.
-LESSON_ENV = {**child_environment({}), "NUMPY_MADVISE_HUGEPAGE": "0"}
+# 0.2-1.25 s with them, lesson 10's 0.3 s and 0.1-1.3 s; the results do not change).
+LESSON_ENV = child_environment({})
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,11 @@ check`); `import minigrad` changes nothing in a learner's own program.
   to the operating system, and the next step asks for it again, page by page: thousands
   of page faults per training step (about a third of a LeNet-5 step at batch 256). The
   command asks glibc to keep up to 1 GiB of freed memory for reuse instead.
+* **Huge pages.** numpy asks the kernel for transparent huge pages (2 MiB) for every array
+  of 4 MiB or more. On the virtual machines measured here, the first touch of such a page
+  is slow and erratic: building AlexNet took 0.26 s or 2.8 s, VGG-16 0.5 s or 2.9 s, from
+  one run to the next. The command asks numpy not to (the builds then take 0.24-0.7 s,
+  steadily, and a training step's results are the same).
 
 A lesson or a notebook kernel runs in a child process; the same settings reach it through
 environment variables (`child_environment`), which OpenBLAS and glibc read at start-up.
@@ -26,6 +31,7 @@ import os
 from collections.abc import Iterator
 
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+HUGE_PAGE_VARIABLE = "NUMPY_MADVISE_HUGEPAGE"  # "0": numpy asks for no huge pages
 
 # glibc's mallopt parameters (malloc.h) and the values the command uses
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
@@ -53,6 +59,16 @@ def tune_malloc() -> bool:
     )
 
 
+def use_huge_pages(enabled: bool) -> bool | None:
+    """Whether numpy asks for huge pages for its large arrays from now on; returns the
+    previous setting (None where this numpy cannot say: the setting is numpy's own)."""
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:  # pragma: no cover - a numpy without the switch
+        return None
+    return bool(_set_madvise_hugepage(enabled))
+
+
 def limit_blas_threads(threads: int) -> bool:
     """Pin numpy's BLAS to `threads` threads for the rest of the process (threadpoolctl)."""
     try:
@@ -76,23 +92,32 @@ def blas_threads(threads: int) -> Iterator[None]:
 
 
 def tune_process(threads: int = 1) -> dict:
-    """Set this process up for good as the command does: BLAS threads pinned, malloc tuned."""
-    return {"blas_threads": limit_blas_threads(threads) and threads, "malloc": tune_malloc()}
+    """Set this process up for good as the command does: BLAS threads pinned, malloc tuned,
+    no huge pages."""
+    was = use_huge_pages(False)
+    return {
+        "blas_threads": limit_blas_threads(threads) and threads,
+        "malloc": tune_malloc(),
+        "huge_pages": "off" if was is not None else "numpy's default",
+    }
 
 
 @contextlib.contextmanager
 def tuned(threads: int = 1) -> Iterator[None]:
-    """A command's work: malloc tuned, numpy's BLAS on `threads` threads, and the same for
-    the child processes it starts (through the environment). The threads and the
-    environment are restored afterwards (a test may run a command inside its own process);
-    malloc keeps its settings, which change only speed."""
+    """A command's work: malloc tuned, numpy's BLAS on `threads` threads and no huge pages,
+    and the same for the child processes it starts (through the environment). Threads,
+    huge pages and the environment are restored afterwards (a test may run a command inside
+    its own process); malloc keeps its settings, which change only speed."""
     tune_malloc()
     added = {k: v for k, v in child_environment({}, threads).items() if k not in os.environ}
     os.environ.update(added)
+    huge = use_huge_pages(os.environ.get(HUGE_PAGE_VARIABLE) != "0")
     try:
         with blas_threads(threads):
             yield
     finally:
+        if huge is not None:
+            use_huge_pages(huge)
         for name in added:
             os.environ.pop(name, None)
 
@@ -108,4 +133,5 @@ def child_environment(env: dict | None = None, threads: int = 1) -> dict:
         out.setdefault(name, str(threads))
     for name, value in MALLOC_VARIABLES.items():
         out.setdefault(name, value)
+    out.setdefault(HUGE_PAGE_VARIABLE, "0")
     return out
