@@ -320,14 +320,15 @@ for s in (1.0, 0.17):
 assert growth[1.0][20] > 100 * growth[1.0][0]  # unscaled: the sums grow block after block
 assert growth[0.17][20] < 2 * growth[0.17][0]  # scaled: they stay the size of the input
 
-fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 3.6))  # margins by hand: cheaper than constrained layout
+fig.subplots_adjust(left=0.11, right=0.98, bottom=0.14, top=0.91)
 for s, stds in growth.items():
     ax.semilogy(stds, marker="o", markersize=3, label=f"y = relu(x + {s} F(x))")
 ax.set(xlabel="residual blocks", ylabel="standard deviation of the maps")
 ax.set_title("20 Inception-ResNet blocks with strong branches")
 ax.legend()
 ax.grid(alpha=0.3)
-lessons.save_figure(fig, out / "residual_scaling.png")
+lessons.save_figure(fig, out / "residual_scaling.png", trim=False)
 
 # %% [markdown]
 # Unscaled, each block adds a sum as large as its input, and after 20 blocks the maps are
@@ -432,7 +433,8 @@ aux_accuracy = runs[True][1][1:]
 assert min(aux_accuracy) > 0.25  # the middle of the network already classifies (chance: 10%)
 assert min(aux_accuracy) > runs[True][1][0]  # for now, better than the network's own output
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+fig.subplots_adjust(left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.2)
 ax1.semilogy(plain_grads, label="main loss only")
 ax1.semilogy(with_grads, label="loss + 0.3 (aux1 + aux2)")
 ax1.set(xlabel="training step", ylabel="gradient norm, first convolution")
@@ -445,7 +447,7 @@ bars = ax2.bar(names, values, color=["#9e9e9e", "#2962c4", "#d9531e", "#d9531e"]
 ax2.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=9)
 ax2.set(ylabel="test accuracy", ylim=(0, 1))
 ax2.set_title(f"after {steps} steps on 500 digits")
-lessons.save_figure(fig, out / "auxiliary_heads.png")
+lessons.save_figure(fig, out / "auxiliary_heads.png", trim=False)
 
 # %% [markdown]
 # The heads' losses reach the first layer through two blocks instead of six, so early in
@@ -508,7 +510,8 @@ for name, layer, stride in (("AlexNet 11x11/4", alex1, 4), ("ZFNet 7x7/2", zf1, 
 assert abs(seen_period["ZFNet 7x7/2"] - 5) < 0.3  # the true period
 assert abs(seen_period["AlexNet 11x11/4"] - 20) < 1  # aliased: a pattern 4 times coarser
 
-fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.06)
 axes[0].imshow(stripes[:40, :40], cmap="gray")
 axes[0].set_title("input: stripes every 5 pixels (detail)")
 for ax, (name, m) in zip(axes[1:], maps.items()):
@@ -518,7 +521,7 @@ for ax, (name, m) in zip(axes[1:], maps.items()):
 for ax in axes:
     ax.set(xticks=[], yticks=[])
 fig.suptitle("the same 40 x 40 pixels of the image, through each first layer")
-lessons.save_figure(fig, out / "aliasing.png")
+lessons.save_figure(fig, out / "aliasing.png", trim=False)
 
 # %% [markdown]
 # Stride 4 samples the 5-pixel stripes too sparsely: the map shows stripes every 20 pixels,
@@ -576,7 +579,8 @@ assert costs["resnet34"] < costs["vgg19"] / 5  # ResNet costs less compute than 
 assert costs["resnet152"] < costs["vgg19"]  # ... even at 152 layers
 assert costs["googlenet"] < costs["resnet34"] and abs(costs["googlenet"] / 1.5e9 - 1) < 0.06
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
+fig.subplots_adjust(left=0.08, right=0.99, bottom=0.14, top=0.9, wspace=0.22)
 order = ["vgg19", "resnet152", "resnet34", "googlenet"]
 ax1.barh(order, [compute[n].total_params / 1e6 for n in order], color="#2962c4")
 ax1.set(xlabel="parameters (millions)")
@@ -586,7 +590,7 @@ for ax in (ax1, ax2):
     ax.invert_yaxis()
     ax.grid(alpha=0.3, axis="x")
 fig.suptitle("what each network stores (left) and computes (right)")
-lessons.save_figure(fig, out / "compute.png")
+lessons.save_figure(fig, out / "compute.png", trim=False)
 
 # %% [markdown]
 # ResNet-34 does a fifth of VGG-19's arithmetic with 34 layers against 19, and even
