@@ -282,9 +282,8 @@ dense = paper.features.c3.dense_weight().numpy()  # (16, 6, 5, 5), zeros where n
 connected = np.abs(dense).sum(axis=(2, 3)) > 0
 assert all(set(np.flatnonzero(connected[k])) == set(maps) for k, maps in enumerate(c3_table))
 bitmaps = paper.classifier.output.centres.numpy().reshape(10, 12, 7)
-fig, (ax, ax_bits) = plt.subplots(
-    1, 2, figsize=(12, 3.6), width_ratios=[1.1, 1], layout="constrained"
-)
+fig, (ax, ax_bits) = plt.subplots(1, 2, figsize=(12, 3.6), width_ratios=[1.1, 1])
+fig.subplots_adjust(left=0.05, right=0.99, bottom=0.13, top=0.91, wspace=0.08)  # by hand: cheaper
 ax.imshow(connected.T, cmap="Greys", vmin=0, vmax=1.4)
 ax.set(
     xticks=range(16), yticks=range(6), xlabel="C3 map", ylabel="S2 map",
@@ -300,7 +299,7 @@ for k in range(10):
 ax_bits.imshow(mosaic, cmap=plt.get_cmap("Greys").with_extremes(bad="white"), vmin=-1.25, vmax=1)
 ax_bits.set_title("the output layer's prototypes, 7 x 12 each")
 ax_bits.axis("off")
-lessons.save_figure(fig, out / "lenet_1998_c3_and_rbf.png")
+lessons.save_figure(fig, out / "lenet_1998_c3_and_rbf.png", trim=False)
 assert connected.sum() == 60
 
 # %% [markdown]
@@ -358,7 +357,8 @@ print(
 )
 assert accuracy_modern >= floor, f"accuracy {accuracy_modern:.1%} below {floor:.0%}"
 
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 4))
+fig.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.86, wspace=0.2)  # by hand: cheaper
 for history, name, colour in [
     (history_classic, "tanh, average pooling", "#2962c4"),
     (history_modern, "ReLU, max pooling", "#d9531e"),
@@ -373,7 +373,7 @@ for ax in (ax_loss, ax_acc):
     ax.grid(alpha=0.3)
     ax.legend()
 fig.suptitle("the same LeNet-5 with tanh and average pooling, and with ReLU and max pooling")
-lessons.save_figure(fig, out / "tanh_vs_relu.png")
+lessons.save_figure(fig, out / "tanh_vs_relu.png", trim=False)
 
 # %% [markdown]
 # On a problem this small both recipes reach high accuracy, within a few points of each

@@ -142,7 +142,8 @@ assert 58e6 < in_linear_of["AlexNet"] < 59e6  # section 3's "58 million"
 # The same numbers as a picture: how many parameters, and where they sit.
 
 # %%
-fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(9, 4.2))
+fig.subplots_adjust(left=0.2, right=0.98, bottom=0.12, top=0.93)  # by hand: cheaper
 names = [f"{name} ({year})" for name, year, *_ in table][::-1]
 conv_part = [(total - lin) / 1e6 for _, _, total, lin, _, _ in table][::-1]
 fc_part = [lin / 1e6 for _, _, _, lin, _, _ in table][::-1]
@@ -154,7 +155,7 @@ ax.set(xlabel="parameters (millions)", xlim=(0, 160))
 ax.set_title("parameters of each network (1000 classes), split by kind of layer")
 ax.legend(loc="lower right")
 ax.grid(alpha=0.3, axis="x")
-lessons.save_figure(fig, out / "parameters.png")
+lessons.save_figure(fig, out / "parameters.png", trim=False)
 
 # %% [markdown]
 # ## 2. What each one changed, and why
@@ -343,7 +344,8 @@ for v in variants:  # each variant is the digit moved by some (di, dj) with |di|
     offsets.append(found[0])
 print("shifts drawn (down, right):", offsets)
 assert len(set(offsets)) > 1  # a different shift each time it is drawn
-fig, axes = plt.subplots(1, 6, figsize=(10, 2.2), layout="constrained")
+fig, axes = plt.subplots(1, 6, figsize=(10, 2.2))
+fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.74, wspace=0.12)  # by hand: cheaper
 titles = ["original"] + [f"moved ({di:+d}, {dj:+d})" for di, dj in offsets]
 for ax, image, title in zip(axes, [digit] + variants, titles):
     ax.imshow(image[0], cmap="gray_r", interpolation="nearest")
@@ -352,7 +354,7 @@ fig.suptitle(
     f"RandomShift(2): one training digit (a {train16.tensors[1].numpy()[0]}) drawn five times; "
     "titles: pixels moved (down, right)"
 )
-lessons.save_figure(fig, out / "augmentation.png")
+lessons.save_figure(fig, out / "augmentation.png", trim=False)
 
 # %% [markdown]
 # ## 5. Both, on a small problem
@@ -431,7 +433,8 @@ assert dropout[1] >= base[1] - 0.01  # dropout costs nothing on the test digits 
 assert dropout[0] - dropout[1] < base[0] - base[1]  # and narrows the gap a little
 assert augmented[2] > base[2] + 0.15  # shifts in training: far better on shifted digits
 
-fig, ax = plt.subplots(figsize=(8.5, 4), layout="constrained")
+fig, ax = plt.subplots(figsize=(8.5, 4))
+fig.subplots_adjust(left=0.08, right=0.98, bottom=0.08, top=0.92)  # by hand: cheaper
 positions = np.arange(3)
 for k, (what, colour) in enumerate(
     [
@@ -451,7 +454,7 @@ ax.set(ylabel="accuracy", ylim=(0, 1.22))
 ax.set_title(f"a small CNN trained on {n_train} digits, tested on new ones")
 ax.legend(loc="upper center", ncol=3, fontsize=9)
 ax.grid(alpha=0.3, axis="y")
-lessons.save_figure(fig, out / "regularisers.png")
+lessons.save_figure(fig, out / "regularisers.png", trim=False)
 
 # %% [markdown]
 # Each does its own job. Without either, the network knows its training digits perfectly
