@@ -407,7 +407,7 @@ for ax in fig.axes:
 fig.suptitle(
     "outputs of sigmoid layers 1, 4, 7, 10 on the test digits: plain (top), batch norm (bottom)"
 )
-lessons.save_figure(fig, out / "activation_histograms.png")
+lessons.save_figure(fig, out / "activation_histograms.png", trim=False)  # laid out to fit
 
 
 def spread(a):

@@ -97,6 +97,27 @@ def test_plot_activation_histograms_png(tmp_path):
     check_png(fig, tmp_path / "a.png", (600, 300))
 
 
+def test_plot_activation_histograms_labels_fit_and_panels_stay_apart():
+    # laid out by hand: every panel with its title, ticks and labels inside the canvas, none
+    # over another, and the figure's title above them all
+    rng = np.random.default_rng(0)
+    for n in (1, 3, 8):
+        acts = {f"plain: layer {k}": rng.normal(k, 10.0**k, 2000) for k in range(n)}
+        fig = plots.plot_activation_histograms(acts)
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        canvas = fig.bbox
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible() and ax.axison]
+        assert len(boxes) == n
+        title = fig._suptitle.get_window_extent(renderer)
+        for box in [*boxes, title]:
+            assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1, (n, box, canvas)
+            assert canvas.y0 <= box.y0 and box.y1 <= canvas.y1, (n, box, canvas)
+        for i, box in enumerate(boxes):
+            assert not box.overlaps(title), (n, i)
+            assert not any(box.overlaps(other) for other in boxes[i + 1 :]), (n, i)
+
+
 def test_plot_confusion_matrix_png_and_counts(tmp_path):
     y_true = [0, 0, 1, 1, 2, 2, 2]
     y_pred = [0, 1, 1, 1, 2, 0, 2]

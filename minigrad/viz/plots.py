@@ -7,9 +7,9 @@ so it works on machines without a display. Each returns the Figure (a notebook s
 given `path=`, also writes it there (PNG, SVG or PDF from the extension). Pixel sizes are
 `figsize * DPI` exactly: no tight cropping.
 
-Figures of many panels (attribution maps, explanations, gradient flow) are laid out by hand
-(`_grid_in_inches`) to fit their canvas: constrained layout would measure every label again
-at each save, which costs as much as drawing them.
+Figures of many panels (attribution maps, explanations, gradient flow, activation
+histograms) are laid out by hand (`_grid_in_inches`) to fit their canvas: constrained layout
+would measure every label again at each save, which costs as much as drawing them.
 """
 
 from __future__ import annotations
@@ -292,8 +292,13 @@ def plot_activation_histograms(
     n = len(activations)
     cols = min(n, 4)
     rows = math.ceil(n / cols)
-    fig = _figure(3 * cols, 2.6 * rows + 0.4)
-    axes = np.atleast_1d(fig.subplots(rows, cols)).reshape(-1)
+    fig = Figure(figsize=(3 * cols, 2.6 * rows + 0.4), dpi=DPI)
+    FigureCanvasAgg(fig)
+    # by hand (constrained layout cost 0.65 s instead of 0.4 s per save of eight panels): on
+    # the left the counts and their label, above each panel its two-line title (the top one
+    # also under the figure's title), below it the values and their label
+    axes = _grid_in_inches(fig, rows, cols, margins=(0.6, 0.15, 0.85, 0.5), gaps=(0.6, 0.95))
+    axes = axes.reshape(-1)
     for ax, (name, a) in zip(axes, activations.items()):
         a = _array(a, f"activations[{name!r}]", "plot_activation_histograms").reshape(-1)
         ax.hist(a, bins=bins, color="#6baed6", edgecolor="#2171b5", linewidth=0.3)
@@ -303,7 +308,9 @@ def plot_activation_histograms(
         ax.tick_params(labelsize=7)
     for ax in axes[n:]:
         ax.set_axis_off()
-    fig.suptitle("distribution of each layer's outputs")
+    fig.suptitle(
+        "distribution of each layer's outputs", y=1 - 0.08 / fig.get_size_inches()[1], va="top"
+    )
     return _finish(fig, path)
 
 
