@@ -39,7 +39,7 @@ mg.manual_seed(0)
 # "VGG-16" or "ResNet-50"), and the shape of the feature maps handed to the classifier.
 # Nothing here depends on the values of the weights, so `nn.utils.skip_init` builds each
 # network without drawing them (VGG-16 alone would need 138 million random numbers): its
-# parameters stay zeros, which the system does not even store until they are written.
+# parameters stay zeros, far cheaper to make than random numbers (the memory is still taken).
 
 # %%
 size = 96 if quick else 224

@@ -42,10 +42,10 @@ def count(module):
 # then runs one image through it and counts its multiply-accumulates (section 6 says
 # exactly what is counted). Counting needs the shapes of the weights, not their values, so
 # `nn.utils.skip_init` builds each network without drawing its millions of random numbers
-# (the weights stay zero, which costs neither time nor memory). The networks were designed
-# for 224 x 224 (v1, v2) or 299 x 299 images; quick mode runs all of them at 139 x 139 to
-# save time, full mode at their own size. The parameters do not depend on the image size;
-# the compute does.
+# (the weights stay zero: the memory is taken, but no time goes into drawing). The
+# networks were designed for 224 x 224 (v1, v2) or 299 x 299 images; quick mode runs all
+# of them at 139 x 139 to save time, full mode at their own size. The parameters do not
+# depend on the image size; the compute does.
 
 # %%
 line = [  # name in mg.models, what it is, year, parameters as published

@@ -227,9 +227,10 @@ def skip_init(module_cls: Callable[..., Module], *args: Any, **kwargs: Any) -> M
     running variance: ones), and the random stream does not move.
 
     For a model about to receive its values (`load_state_dict`), or one that is only counted
-    and inspected: VGG-16's 138 million draws take a second or more, and zeros not yet written
-    take no memory. `module_cls` is a Module class or any function that builds one
-    (`models.vgg16`). Layers made later (a lazy layer's first call) draw as usual.
+    and inspected: VGG-16's 138 million draws take a second or more, and zeros are far
+    cheaper to make (the memory is allocated all the same). `module_cls` is a Module class
+    or any function that builds one (`models.vgg16`). Layers made later (a lazy layer's
+    first call) draw as usual.
     """
     global _skipping
     if not callable(module_cls):
