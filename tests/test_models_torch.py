@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from torch_oracle import assert_matches_torch, assert_module_matches_torch
 
-from minigrad import models
+from minigrad import models, nn
 from minigrad.models import LeNet5
 from minigrad.models.densenet import DenseNet
 from minigrad.models.googlenet import Inception, LocalResponseNorm
@@ -229,7 +229,8 @@ def test_imagenet_resnets_load_torchvision_layout_weights_and_match(torch, rng, 
     last stage then sees 2 x 2 maps: batch norm over only 2 values per channel would be
     ill-conditioned enough to amplify rounding to 1e-7)."""
     theirs = make_torch_resnet(torch, kind, layers, (64, 128, 256, 512), "imagenet", 3, 7)
-    ours = load_torch_weights(models.create(name, num_classes=7).double(), theirs)
+    ours = nn.utils.skip_init(models.create, name, num_classes=7).double()  # values: theirs
+    ours = load_torch_weights(ours, theirs)
     for mode in ("train", "eval"):
         x = rng.standard_normal((2, 3, 48, 48))
         assert_module_matches_torch(ours, theirs, [x], mode=mode, what=name)
