@@ -48,16 +48,13 @@ def test_default_layer_init_follows_the_stream():
 
 @pytest.mark.parametrize("name", ["googlenet_bn", "inception_resnet_v1", "resnet_small"])
 def test_same_seed_same_weights_other_seed_other_weights(name):
-    def weights(seed):
+    def weights(seed):  # the arrays themselves: each build is a new model, kept by no one
         mg.manual_seed(seed)
-        return {
-            k: v.numpy().copy() for k, v in models.create(name, num_classes=5).state_dict().items()
-        }
+        return {k: v.numpy() for k, v in models.create(name, num_classes=5).state_dict().items()}
 
     first, again, other = weights(0), weights(0), weights(1)
     assert first.keys() == again.keys()
-    for key in first:
-        np.testing.assert_array_equal(first[key], again[key], err_msg=key)
+    assert [k for k in first if not np.array_equal(first[k], again[k])] == []  # (names them)
     convs = [k for k in first if k.endswith("conv.weight") or k.endswith("conv1.weight")]
     assert convs and not np.array_equal(first[convs[0]], other[convs[0]])
 
