@@ -7,6 +7,7 @@ torch or the oracle in tests/torch_oracle.py (assert_matches_torch).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import types
@@ -32,6 +33,16 @@ def pytest_configure(config):
     from property_strategies import register_profiles
 
     register_profiles()
+
+
+def pytest_collection_finish(session):
+    """Everything imported and collected so far (numpy, torch, hypothesis, the test items:
+    a few hundred thousand objects) lives until the end: move it out of the cyclic garbage
+    collector's sight (gc.freeze), so that its full collections during the tests, and the
+    interpreter's at exit, do not walk it again each time. Objects made later are collected
+    as usual."""
+    gc.collect()
+    gc.freeze()
 
 
 def torch_or_skip():
