@@ -19,6 +19,7 @@ MINIGRAD_DATA when it is set, else `data/` in the current folder. MNIST is read 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -428,13 +429,22 @@ def _stratified_split(y: np.ndarray, test_fraction: float, seed: int) -> tuple:
     return train, test
 
 
+@functools.cache
 def _sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
-    """(images (1797, 8, 8), labels) from the CSV file scikit-learn ships.
+    """(images (1797, 8, 8), labels) from the CSV file scikit-learn ships, read-only.
 
     The file is read directly: importing scikit-learn (and SciPy with it) takes seconds,
     longer than training LeNet-5 on these images. If the file has moved in some version,
-    ask scikit-learn itself.
+    ask scikit-learn itself. Read once per process (parsing the text takes 20 ms, and the
+    exercise checks load the digits at every check); the arrays are shared, so read-only.
     """
+    images, labels = _read_sklearn_digits()
+    images.setflags(write=False)
+    labels.setflags(write=False)
+    return images, labels
+
+
+def _read_sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     spec = importlib.util.find_spec("sklearn")
     if spec is None:
         raise ModuleNotFoundError(
@@ -445,11 +455,11 @@ def _sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     csv = folder / "datasets" / "data" / "digits.csv.gz"
     if csv.is_file():
         table = np.loadtxt(csv, delimiter=",")  # 64 pixel values, then the label, per row
-        return table[:, :-1].reshape(-1, 8, 8), table[:, -1]
+        return table[:, :-1].reshape(-1, 8, 8).copy(), table[:, -1].copy()
     from sklearn.datasets import load_digits as sklearn_digits
 
     digits = sklearn_digits()
-    return digits.images, digits.target
+    return np.array(digits.images), np.array(digits.target)
 
 
 def load_digits(

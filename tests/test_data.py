@@ -161,6 +161,10 @@ def test_digits_read_from_the_csv_equal_scikit_learns():
     reference = load_digits()
     np.testing.assert_array_equal(images, reference.images)
     np.testing.assert_array_equal(labels, reference.target)
+    # read once per process, and shared: nobody may change them
+    assert data._sklearn_digits()[0] is images
+    with pytest.raises(ValueError, match="read-only"):
+        images[0, 0, 0] = 1.0
 
 
 def test_load_digits_bad_arguments():
