@@ -56,12 +56,8 @@ $(VENV)/.stamp-base: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
 	touch $@
 
-# `sync`: the test tools (PyTorch above all) leave about a gigabyte of files the kernel has
-# not written to disk yet; written while the tests run, they slowed the first run after an
-# install by 10-15 s (system time 20 s against 6-9 s). Written here, the install pays for them.
 $(VENV)/.stamp-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e ".[test]"
-	-sync
 	touch $@ $(VENV)/.stamp-base
 
 $(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
