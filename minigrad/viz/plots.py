@@ -36,8 +36,9 @@ from ..train import eval_mode
 DPI = 100
 
 
-def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def _figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
+    """A figure on the Agg canvas; layout=None for one laid out by hand (`_grid_in_inches`)."""
+    fig = Figure(figsize=(width, height), dpi=DPI, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -292,8 +293,7 @@ def plot_activation_histograms(
     n = len(activations)
     cols = min(n, 4)
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(3 * cols, 2.6 * rows + 0.4), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = _figure(3 * cols, 2.6 * rows + 0.4, layout=None)
     # by hand (constrained layout cost 0.65 s instead of 0.4 s per save of eight panels): on
     # the left the counts and their label, above each panel its two-line title (the top one
     # also under the figure's title), below it the values and their label
@@ -530,8 +530,7 @@ def plot_attribution(
     # A fixed grid, not constrained layout: with dozens of panels it costs seconds per save.
     # The last, thin row holds one colour bar per column.
     top = 0.4 + (0.45 if title else 0)
-    fig = Figure(figsize=(2.0 * cols, 2.0 * n + 0.9 + top), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = _figure(2.0 * cols, 2.0 * n + 0.9 + top, layout=None)
     height = fig.get_size_inches()[1]
     grid = fig.add_gridspec(
         n + 1,
@@ -595,8 +594,7 @@ def plot_explanation(explanation: Any, path: str | None = None, title: str | Non
         raise TypeError(
             f"plot_explanation: expected what mg.viz.explain returns, got {type(e).__name__}"
         )
-    fig = Figure(figsize=(13, 6.6), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = _figure(13, 6.6, layout=None)
     # each map's colour bar and its label sit in the gap on the panel's right
     axes = _grid_in_inches(fig, 2, 4, margins=(0.45, 0.7, 0.75, 0.45), gaps=(0.7, 0.55))
     label = "" if e.label is None else f"true class {e.label}, "
@@ -659,8 +657,7 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
         raise ValueError(f"{fn}: got an empty dict; give {{name: history}}")
     rows = len(flows)
     top = 0.4 + (0.4 if title else 0.0)  # the panels' titles, and the figure's
-    fig = Figure(figsize=(15, 3.4 * rows + top + 0.5), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = _figure(15, 3.4 * rows + top + 0.5, layout=None)
     # below each row its x labels (on the right, the layer names, slanted); between the
     # columns the next panel's y labels
     axes = _grid_in_inches(fig, rows, 3, margins=(0.85, 0.2, top, 0.9), gaps=(0.95, 1.25))
