@@ -15,13 +15,15 @@ import types
 import numpy as np
 import pytest
 
+from minigrad.cli.process import HUGE_PAGE_VARIABLE, use_huge_pages
+
 os.environ.setdefault("MPLBACKEND", "Agg")  # plots render without a display
 # No transparent huge pages for numpy's large arrays, in the test processes and the
 # processes they start, as in the `minigrad` command's (minigrad/cli/process.py says why):
 # here a first touch of the zoo's large weights cost seconds of kernel time with them
 # (the AlexNet and VGG-16 tests of test_models_zoo.py: 4-6 s of system time, 0.7 s without).
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-np._core.multiarray._set_madvise_hugepage(os.environ["NUMPY_MADVISE_HUGEPAGE"] != "0")
+os.environ.setdefault(HUGE_PAGE_VARIABLE, "0")
+use_huge_pages(os.environ[HUGE_PAGE_VARIABLE] != "0")
 
 
 def pytest_configure(config):

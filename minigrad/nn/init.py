@@ -100,11 +100,17 @@ def _fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
-    """Write into the tensor in place, in its dtype (no graph: initialisation is not learning)."""
+def _to_write(tensor: Any) -> bool:
+    """Check what an init function was given; False inside skip_init, where the values stay
+    as allocated."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    if _skipping:  # inside skip_init: the values stay as allocated
+    return not _skipping
+
+
+def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
+    """Write into the tensor in place, in its dtype (no graph: initialisation is not learning)."""
+    if not _to_write(tensor):
         return tensor
     with no_grad():
         return tensor.copy_(values)
@@ -116,9 +122,7 @@ def _draw(tensor: Tensor, generator: Any, kind: str, scale: float, shift: float)
     numpy draws float32 and float64 natively (`out=` writes straight into the weights);
     any other dtype gets float64 samples, converted.
     """
-    if not isinstance(tensor, Tensor):
-        raise TypeError(f"init: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    if _skipping:  # inside skip_init: the values stay as allocated
+    if not _to_write(tensor):
         return tensor
     rng, arr = default_generator() if generator is None else generator, tensor.numpy()
     draw = rng.random if kind == "uniform" else rng.standard_normal
