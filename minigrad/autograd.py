@@ -444,9 +444,8 @@ class PartialGrad:
       into the sum, in memory the previous product just freed.
 
     A subclass implements ``array()`` (the gradient as a new ndarray), ``write(out)`` (the
-    same, written into the ndarray `out`), ``dense()`` (the gradient as a tensor the walk
-    may add into), ``add_into(total)`` (total += this gradient, in place) and ``copy(t)``
-    (a new array holding tensor t's numbers), and has ``like``, a tensor of its dtype. A
+    same, written into the ndarray `out`) and ``add_into(total)`` (total += this gradient,
+    in place), and has ``like``, a tensor of its dtype. A
     gradient someone else may hold is never changed: the walk adds in place only into
     arrays it made (`owned` in `_walk`). With an observer, a captured node (`mg.grad`) or
     a node that keeps its `.grad`, every partial gradient is made dense first, so they see
@@ -463,14 +462,16 @@ class PartialGrad:
     def write(self, out: Any) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def dense(self) -> Any:  # pragma: no cover - interface
-        raise NotImplementedError
-
     def add_into(self, total: Any) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def copy(self, t: Any) -> Any:  # pragma: no cover - interface
-        raise NotImplementedError
+    def dense(self) -> Any:
+        """The gradient as a tensor the walk may add into (a new array)."""
+        return self.like._constant(self.array())
+
+    def copy(self, t: Any) -> Any:
+        """A new tensor holding tensor t's numbers (to add into, leaving t as it was)."""
+        return t._constant(t._data.copy(order="K"))  # in its memory order
 
 
 def partial_allowed() -> bool:

@@ -164,14 +164,8 @@ class ProductGrad(PartialGrad):
         with _quietly():
             np.multiply(self.like._data, self.arr, out=out)
 
-    def dense(self):
-        return self.like._constant(self.array())
-
     def add_into(self, total):
         total._data += self.array()
-
-    def copy(self, t):
-        return t._constant(np.array(t._data, copy=True))
 
 
 def _times_to(grad, arr: np.ndarray, shape: tuple):

@@ -113,15 +113,9 @@ class SliceGrad(PartialGrad):
         out[...] = 0
         self.add_into(self.like._constant(out))
 
-    def dense(self):
-        return self.like._constant(self.array())
-
     def add_into(self, total):
         g = self.grad
         total._data[self.index] += g.array() if isinstance(g, PartialGrad) else g._data
-
-    def copy(self, t):
-        return t._constant(np.array(t._data, copy=True))
 
 
 class IndexAdd(Function):
