@@ -15,23 +15,26 @@ import types
 import numpy as np
 import pytest
 
-from minigrad.cli.process import HUGE_PAGE_VARIABLE, use_huge_pages
-
 os.environ.setdefault("MPLBACKEND", "Agg")  # plots render without a display
 # No transparent huge pages for numpy's large arrays, in the test processes and the
 # processes they start, as in the `minigrad` command's (minigrad/cli/process.py says why):
 # here a first touch of the zoo's large weights cost seconds of kernel time with them
 # (the AlexNet and VGG-16 tests of test_models_zoo.py: 4-6 s of system time, 0.7 s without).
-os.environ.setdefault(HUGE_PAGE_VARIABLE, "0")
-use_huge_pages(os.environ[HUGE_PAGE_VARIABLE] != "0")
+# The variable reaches every process started from here; numpy's switch (pytest_configure)
+# turns them off in the test processes themselves, where numpy is already imported.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
 def pytest_configure(config):
-    """Hypothesis profiles: "quick" by default, "thorough" under make test-slow. Loaded before
-    the test modules are imported (@given takes the default settings then), and not in the
-    pytest-xdist controller, which runs no test and need not import hypothesis."""
+    """In each process that runs tests: huge pages as the variable above says, and the
+    hypothesis profiles ("quick" by default, "thorough" under make test-slow), loaded before
+    the test modules are imported (@given takes the default settings then). Not in the
+    pytest-xdist controller, which runs no test and need not import minigrad or hypothesis."""
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return
+    from minigrad.cli.process import HUGE_PAGE_VARIABLE, use_huge_pages
+
+    use_huge_pages(os.environ[HUGE_PAGE_VARIABLE] != "0")
     from property_strategies import register_profiles
 
     register_profiles()
