@@ -116,7 +116,7 @@ def test_skip_init_builds_without_drawing():
     with pytest.raises(ValueError):
         nn.utils.skip_init(nn.Linear, 3, -2)
     assert nn.Linear(3, 2).weight.numpy().all()  # also after a build that failed
-    with pytest.raises(TypeError, match=r"skip_init: <lambda> returned a int, not an nn.Module"):
+    with pytest.raises(TypeError, match=r"skip_init: <lambda> returned int, not an nn.Module"):
         nn.utils.skip_init(lambda: 3)
     with pytest.raises(TypeError, match="a Module class or a function that builds one"):
         nn.utils.skip_init("Linear")
@@ -204,5 +204,5 @@ def test_skip_init_switches_init_back_on_even_after_an_error():
 def test_skip_init_refuses_what_does_not_make_a_module():
     with pytest.raises(TypeError, match="skip_init: expected a Module class or a function"):
         nn.utils.skip_init("vgg19")
-    with pytest.raises(TypeError, match="skip_init: <lambda> returned a Tensor, not an nn.Module"):
+    with pytest.raises(TypeError, match="skip_init: <lambda> returned Tensor, not an nn.Module"):
         nn.utils.skip_init(lambda: mg.zeros(3))

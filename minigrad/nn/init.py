@@ -249,5 +249,5 @@ def skip_init(module_cls: Callable[..., Module], *args: Any, **kwargs: Any) -> M
         _skipping = previous
     if not isinstance(module, Module):
         name = getattr(module_cls, "__name__", repr(module_cls))
-        raise TypeError(f"skip_init: {name} returned a {type(module).__name__}, not an nn.Module")
+        raise TypeError(f"skip_init: {name} returned {type(module).__name__}, not an nn.Module")
     return module
