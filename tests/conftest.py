@@ -26,15 +26,18 @@ os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
 def pytest_configure(config):
-    """In each process that runs tests: huge pages as the variable above says, and the
+    """In each process that runs tests: huge pages as the variable above says, malloc kept
+    as the `minigrad` command keeps it (freed memory reused, not handed back and faulted in
+    again page by page: the model tests free and allocate hundreds of megabytes), and the
     hypothesis profiles ("quick" by default, "thorough" under make test-slow), loaded before
     the test modules are imported (@given takes the default settings then). Not in the
     pytest-xdist controller, which runs no test and need not import minigrad or hypothesis."""
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return
-    from minigrad.cli.process import HUGE_PAGE_VARIABLE, use_huge_pages
+    from minigrad.cli.process import HUGE_PAGE_VARIABLE, tune_malloc, use_huge_pages
 
     use_huge_pages(os.environ[HUGE_PAGE_VARIABLE] != "0")
+    tune_malloc()
     from property_strategies import register_profiles
 
     register_profiles()
