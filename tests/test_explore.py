@@ -333,6 +333,24 @@ def test_graph_command_refuses_a_page_name_without_html(tmp_path):
         main(["graph", "lenet", "--html", str(tmp_path / "p.svg")])
 
 
+def test_graph_command_given_a_folder_names_a_file_to_write(tmp_path, capsys):
+    """A folder given to --out or --html is refused before any work, with the file name to
+    give instead (it used to fail after the drawing with "unknown picture format ''")."""
+    with pytest.raises(SystemExit) as stop:
+        main(["graph", "lenet", "--html", "--out", str(tmp_path)])
+    assert str(stop.value) == (
+        f"minigrad graph: --out names a picture file ending in .svg, .png, .pdf or .dot, "
+        f"got {tmp_path} ({tmp_path} is a folder: name a file in it, such as "
+        f"{tmp_path / 'lenet.svg'})"
+    )
+    with pytest.raises(SystemExit, match=r"--html names a page ending in \.html, got .*"
+                       r"is a folder: name a file in it, such as .*lenet\.html"):  # fmt: skip
+        main(["graph", "lenet", "--html", str(tmp_path)])
+    with pytest.raises(SystemExit, match=r"--out names a picture file .* got out/lenet\.jpg$"):
+        main(["graph", "lenet", "--out", "out/lenet.jpg"])
+    assert not list(tmp_path.iterdir())  # nothing was written
+
+
 def test_graph_command_without_graphviz_says_how_to_install(tmp_path, monkeypatch, capsys):
     from minigrad.viz import graph as graph_module
 

@@ -51,8 +51,9 @@ def lenet_step(
 def run_graph(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise SystemExit(f"minigrad graph: --batch-size must be at least 1, got {args.batch_size}")
-    if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):  # before any work
-        raise SystemExit(f"minigrad graph: --html names a page ending in .html, got {args.html}")
+    # both file names checked before any work
+    _check_file_name("--html", args.html, "a page ending in .html", (".html", ".htm"))
+    _check_file_name("--out", args.out, "a picture file ending in " + PICTURES, SUFFIXES)
     model, x, y, loss = lenet_step(args.batch_size, args.seed, retain_graph=bool(args.html))
     status = 0
     if args.html:
@@ -77,6 +78,22 @@ def run_graph(args: argparse.Namespace) -> int:
         f"{args.view} graph written to {path}"
     )
     return status
+
+
+PICTURES = ".svg, .png, .pdf or .dot"
+SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
+
+
+def _check_file_name(option: str, value: str | None, what: str, suffixes: tuple) -> None:
+    """Stop with a message when `value` (given to `option`) is not a file name with one of
+    `suffixes`; a folder gets the file name to add."""
+    if value is None or Path(value).suffix.lower() in suffixes:
+        return
+    hint = ""
+    if Path(value).is_dir() or value.endswith(("/", "\\")):
+        example = Path(value) / f"lenet{suffixes[0]}"
+        hint = f" ({value} is a folder: name a file in it, such as {example})"
+    raise SystemExit(f"minigrad graph: {option} names {what}, got {value}{hint}")
 
 
 def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> int:
