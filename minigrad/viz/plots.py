@@ -695,7 +695,12 @@ def plot_gradient_flow(history: Any, path: str | None = None, title: str | None 
         ax_m.set_xticks(depth, flow.layers, rotation=45, ha="right", fontsize=7)
         ax_m.set_ylabel("median over steps")
         ax_m.grid(alpha=0.3, which="both")
-        ax_m.legend(fontsize=8)
+        # room above the points for the legend, in one row: "best" found no free corner
+        # when the two curves zigzag across the whole panel (batch norm's layers)
+        lo, hi = limits(np.concatenate([np.median(g, axis=0), np.nanmedian(u, axis=0)]))
+        decades = np.log10(hi / lo)
+        ax_m.set_ylim(lo, hi * 10 ** (0.25 * decades))
+        ax_m.legend(fontsize=8, loc="upper center", ncol=2)
         prefix = f"{name}: " if name else ""
         ax_g.set_title(f"{prefix}gradient norm per layer", fontsize=10)
         ax_u.set_title(f"{prefix}update / weight per step (dashed: 1e-3)", fontsize=10)
