@@ -277,6 +277,7 @@ def test_vgg_configurations_run_at_32x32(config, batch_norm):
         model(mg.randn(2, 3, 31, 31))
 
 
+@pytest.mark.slow  # 138M weights drawn; VGG-11/13's stacks and freezing run by default
 def test_vgg16_forward_and_backward_at_32x32():
     """The classifier is frozen so that backward does not write 120M weight gradients."""
     vgg16 = models.vgg16()
