@@ -24,6 +24,8 @@ import numpy as np
 
 def is_int(value: Any) -> bool:
     """True for Python and numpy integers; False for bools, floats and everything else."""
+    if type(value) is int:  # the usual case, first (a bool's type is bool, not int)
+        return True
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
@@ -145,6 +147,8 @@ def as_shape(
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = tuple(size)
+    if all(type(n) is int and n >= 0 for n in shape):  # the usual case: nothing to check
+        return shape
     for n in shape:
         if not is_int(n):
             raise TypeError(f"{op}: {name} must be ints, got {_describe(n)} in {shape!r:.60}")
