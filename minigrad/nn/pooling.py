@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from .. import functional as F
-from ..functional._checks import IntPair
 from ..tensor import Tensor
 from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+
+IntPair = int | tuple[int, int]
 
 
 def _check_input(layer: Module, x: Any) -> None:
