@@ -13,6 +13,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -105,6 +106,38 @@ def test_every_exercise_folder_is_listed_once_and_named_after_its_id():
         assert all(c.run.__module__ == f"{ex.package}.checks" for c in ex.checks)
         assert all(m.unfixed or m.wrong.__module__ == f"{ex.package}.mistakes" for m in ex.mistakes)
     assert [ex.lesson for ex in EXERCISES] == sorted(ex.lesson for ex in EXERCISES)
+
+
+def test_the_lesson_is_the_folders_prefix_and_the_listing_groups_by_it(tmp_path, capsys):
+    """l06_maxpool_backward/ goes with lesson 6: the folder says it, no LESSON constant repeats
+    it, and `minigrad exercises` lists each track, then the other exercises lesson by lesson."""
+    from minigrad.cli import main
+    from minigrad.cli.exercises import OTHERS
+
+    for ex in EXERCISES:
+        assert re.fullmatch(rf"l{ex.lesson:02d}_\w+", ex.folder.name), ex.id
+        assert not hasattr(importlib.import_module(ex.package), "LESSON"), ex.id
+    for folder in ("l3_mse_grad", "l03_mse"):  # one digit; a name that is not the id's
+        package = SimpleNamespace(__name__="x", __file__=str(tmp_path / folder / "__init__.py"),
+                                  ID="mse-grad", TITLE="", HINTS=())  # fmt: skip
+        with pytest.raises(ValueError, match=rf"{folder}/; its folder must be l<lesson>_mse_grad/"):
+            Exercise(package)
+
+    assert main(["exercises", "--dir", str(tmp_path)]) == 0
+    listed = {}  # heading -> [(id, lesson)], as printed
+    for block in capsys.readouterr().out.split("\n\n"):
+        heading, columns, *rows = block.splitlines()
+        if columns.split()[:2] == ["id", "lesson"]:
+            listed[heading] = [(row.split()[0], int(row.split()[1])) for row in rows]
+    in_tracks = {i for ids in exercises.TRACKS.values() for i in ids}
+    expected = {f"Track: {name}": list(ids) for name, ids in exercises.TRACKS.items()}
+    expected[OTHERS] = [ex.id for ex in EXERCISES if ex.id not in in_tracks]
+    assert {h: [i for i, _ in rows] for h, rows in listed.items()} == expected
+    for rows in listed.values():
+        assert all(lesson == exercises.get(i).lesson for i, lesson in rows)
+    others = [lesson for _, lesson in listed[OTHERS]]
+    assert others == sorted(others)
+    assert {lesson for rows in listed.values() for _, lesson in rows} == set(range(1, 12))
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda e: e.id)

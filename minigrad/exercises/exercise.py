@@ -169,15 +169,17 @@ class Exercise:
         self.package = package.__name__
         self.folder = Path(package.__file__).parent
         self.id: str = package.ID
-        self.lesson: int = package.LESSON
         self.title: str = package.TITLE
         self.hints: tuple[str, ...] = tuple(package.HINTS)
-        expected = f"l{self.lesson:02d}_{self.id.replace('-', '_')}"
-        if self.folder.name != expected:
+        # the folder says the lesson: l06_maxpool_backward/ goes with lesson 6
+        named = re.fullmatch(r"l(\d\d)_(\w+)", self.folder.name)
+        if named is None or named[2] != self.id.replace("-", "_"):
             raise ValueError(
-                f"exercise {self.id} (lesson {self.lesson}) lives in {self.folder.name}/; "
-                f"its folder must be {expected}/ (the learner's file is named after it)"
+                f"exercise {self.id} lives in {self.folder.name}/; its folder must be "
+                f"l<lesson>_{self.id.replace('-', '_')}/, the lesson in two digits (l06_ for "
+                "lesson 6): the learner's file is named after it"
             )
+        self.lesson = int(named[1])
 
     def __repr__(self) -> str:
         return f"<Exercise {self.id} (lesson {self.lesson})>"

@@ -21,7 +21,8 @@ from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
 from ..recording import no_grad
 from ..tensor import Tensor, grad
 from .checker import Unfilled, Wrong
-from .diagnosis import relation, same
+from .diagnosis import relation
+from .diagnosis import same as close  # one shape and equal values (to rtol and atol)
 from .exercise import check  # noqa: F401 - re-exported: checks.py imports it from here
 
 
@@ -97,10 +98,6 @@ def integer(x: Any, what: str) -> int:
     raise Wrong(f"{what} should be an int, got {type(x).__name__}")
 
 
-def close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
-    return same(got, want, rtol, atol)
-
-
 def diagnose(
     got: Any,
     want: Any,
@@ -112,7 +109,8 @@ def diagnose(
 ) -> None:
     """Pass when got == want; else raise Wrong saying what kind of wrong it is (`explain`'s
     message; `relations` are its sizes=, per_example= and variance_n=)."""
-    raise_if_wrong(explain(got, want, what, mistakes, rtol, atol, **relations))
+    if (message := explain(got, want, what, mistakes, rtol, atol, **relations)) is not None:
+        raise Wrong(message)
 
 
 def explain(
@@ -190,23 +188,17 @@ def related(got: Any, want: Any, **kw: Any) -> str | None:
     return f"it {named}" if named else None
 
 
-def raise_if_wrong(message: str | None) -> None:
-    if message is not None:
-        raise Wrong(message)
-
-
 def cases_diagnose(
     fn: Callable[..., Any],
     cases: Iterable[dict],
     right: Callable[..., Any],
     mistakes: Iterable[tuple[Callable[..., Any], str]],
     what: str,
-    convert: Callable[[Any, str], Any] = integer,
 ) -> None:
     """Run the learner's `fn` on each case; if any answer is wrong, name the mistake that
     explains every answer (or say which case is wrong)."""
     cases = list(cases)
-    got = [convert(fn(**c), f"{what}({_args(c)})") for c in cases]
+    got = [integer(fn(**c), f"{what}({_args(c)})") for c in cases]
     want = [right(**c) for c in cases]
     if got == want:
         return

@@ -153,10 +153,6 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
-def _tensor_kind(value: Any) -> str:
-    return type(value).__name__
-
-
 class Module:
     """Base class of every layer and model: subclass it, assign layers and parameters as
     attributes in `__init__` (after `super().__init__()`), and write `forward`.
@@ -319,7 +315,7 @@ class Module:
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign a {_tensor_kind(value)} to '{name}' of "
+                    f"cannot assign a {type(value).__name__} to '{name}' of "
                     f"{type(self).__name__}: it is a parameter, so it takes an nn.Parameter "
                     "or None. Wrap the value: nn.Parameter(value)"
                 )
@@ -331,7 +327,7 @@ class Module:
         elif modules is not None and name in modules:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign a {_tensor_kind(value)} to '{name}' of "
+                    f"cannot assign a {type(value).__name__} to '{name}' of "
                     f"{type(self).__name__}: it is a submodule, so it takes a Module or None"
                 )
             modules[name] = None
@@ -376,7 +372,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"register_parameter('{name}'): expected an nn.Parameter or None, got "
-                f"{_tensor_kind(param)}; wrap it: nn.Parameter(t)"
+                f"{type(param).__name__}; wrap it: nn.Parameter(t)"
             )
         self._forget(name)
         self._parameters[name] = param
@@ -398,7 +394,7 @@ class Module:
         self._check_initialised(str(name), "module")
         self._check_name(str(name), "add_module")
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"add_module('{name}'): expected a Module, got {_tensor_kind(module)}")
+            raise TypeError(f"add_module('{name}'): expected a Module, got {type(module).__name__}")
         self._forget(str(name))
         self._modules[str(name)] = module
 

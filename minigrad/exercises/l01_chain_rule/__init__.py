@@ -1,5 +1,4 @@
 ID = "chain-rule"
-LESSON = 1
 TITLE = "The chain rule by hand (a variable used twice)"
 HINTS = (
     "Name the pieces: f = g(u) + x with g(u) = u**2. Then df/du = 2u, and du/dx = y, "

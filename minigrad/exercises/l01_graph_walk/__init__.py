@@ -1,5 +1,4 @@
 ID = "graph-walk"
-LESSON = 1
 TITLE = "Write the graph walk: topological order and backward"
 HINTS = (
     "Think of a depth-first search with an explicit stack of (node, done) pairs: push a "

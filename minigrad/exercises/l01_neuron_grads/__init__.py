@@ -1,5 +1,4 @@
 ID = "neuron-grads"
-LESSON = 1
 TITLE = "Gradients of a tanh neuron by hand"
 HINTS = (
     "Split it: o = tanh(n), so do/dw1 = do/dn * dn/dw1. What is dn/dw1?",

@@ -1,5 +1,4 @@
 ID = "value-backward"
-LESSON = 1
 TITLE = "Build Value yourself (2/3): backward, the topological walk"
 HINTS = (
     "First the order: a depth-first search with an explicit stack of (node, done) pairs. "

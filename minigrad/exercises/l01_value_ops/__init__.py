@@ -1,5 +1,4 @@
 ID = "value-ops"
-LESSON = 1
 TITLE = "Build Value yourself (1/3): the operations and their local derivatives"
 HINTS = (
     "Each operation returns a NEW Value: its data is the result, its _parents the operands "

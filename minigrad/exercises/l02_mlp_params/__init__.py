@@ -1,5 +1,4 @@
 ID = "mlp-params"
-LESSON = 2
 TITLE = "Count the parameters of an MLP"
 HINTS = (
     "Go layer by layer: a layer from n_in to n_out inputs has n_out neurons.",

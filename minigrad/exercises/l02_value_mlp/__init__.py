@@ -1,5 +1,4 @@
 ID = "value-mlp"
-LESSON = 2
 TITLE = "Build Value yourself (3/3): lesson 2's MLP on your Value, trained"
 HINTS = (
     "A Neuron sums w[i] * x[i] onto its bias, then applies relu() unless it is in the last "

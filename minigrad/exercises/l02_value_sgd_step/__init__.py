@@ -1,5 +1,4 @@
 ID = "value-sgd-step"
-LESSON = 2
 TITLE = "One gradient-descent step on Values"
 HINTS = (
     "The order is: zero the gradients, forward (loss_fn()), loss.backward(), update.",

@@ -1,5 +1,4 @@
 ID = "elu-function"
-LESSON = 3
 TITLE = "ELU as a new Function, with alpha"
 HINTS = (
     "forward: np.where(x > 0, x, alpha * (np.exp(x) - 1)); keep alpha on self.",

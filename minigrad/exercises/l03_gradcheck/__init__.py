@@ -1,5 +1,4 @@
 ID = "gradcheck"
-LESSON = 3
 TITLE = "Debugging (1/3): write gradcheck, finite differences and a relative error"
 HINTS = (
     "numerical_gradient: loop over every index of x (np.ndindex(x.shape)); save x[i], set "

@@ -1,5 +1,4 @@
 ID = "linear-backward"
-LESSON = 3
 TITLE = "The backward of y = x @ W + b, in numpy"
 HINTS = (
     "Let the shapes guide you: dx must be (N, D), and the only way to get it from dy "

@@ -1,5 +1,4 @@
 ID = "prelu-function"
-LESSON = 3
 TITLE = "PReLU as a Function: a learned slope per channel"
 HINTS = (
     "Reshape the weight to (1, C) or (1, C, 1, 1) so that it lines up with axis 1; "

@@ -1,5 +1,4 @@
 ID = "sigmoid-function"
-LESSON = 3
 TITLE = "Sigmoid as a new Function (gradcheck and gradgradcheck)"
 HINTS = (
     "forward is plain numpy: 1.0 / (1.0 + np.exp(-x)).",

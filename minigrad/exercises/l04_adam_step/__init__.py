@@ -1,5 +1,4 @@
 ID = "adam-step"
-LESSON = 4
 TITLE = "One Adam update in numpy, bias correction included"
 HINTS = (
     "m and v start at zero, so at t = 1 they are (1 - beta) times too small: the bias "

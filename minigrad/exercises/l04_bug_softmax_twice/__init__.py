@@ -1,5 +1,4 @@
 ID = "bug-softmax-twice"
-LESSON = 4
 TITLE = "Find the bug: a classifier that trains badly"
 HINTS = (
     "Look at what the model outputs, and at what F.cross_entropy expects as its input.",

@@ -1,5 +1,4 @@
 ID = "log-softmax"
-LESSON = 4
 TITLE = "A numerically stable log-softmax from Tensor operations"
 HINTS = (
     "log(sum(exp(x))) = m + log(sum(exp(x - m))) for any constant m.",

@@ -1,5 +1,4 @@
 ID = "lr-sweep"
-LESSON = 4
 TITLE = "Debugging (2/3): a learning-rate sweep that finds where training diverges"
 HINTS = (
     "train_loss: model = make_model() first (a fresh model for every learning rate), then "

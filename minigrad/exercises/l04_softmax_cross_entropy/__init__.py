@@ -1,5 +1,4 @@
 ID = "softmax-cross-entropy"
-LESSON = 4
 TITLE = "Softmax cross-entropy as one Function: (softmax - onehot) / N"
 HINTS = (
     "forward: subtract each row's max from the logits before exp; then "

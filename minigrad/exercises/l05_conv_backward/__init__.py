@@ -1,5 +1,4 @@
 ID = "conv-backward"
-LESSON = 5
 TITLE = "The convolution backward by hand (dX, dW, db) vs the derived one"
 HINTS = (
     "Loop over the kernel taps (u, v). Tap (u, v) multiplied w[:, :, u, v] with the "

@@ -1,5 +1,4 @@
 ID = "conv-backward-naive"
-LESSON = 5
 TITLE = "Convolution in numpy (3/4): the backward pass, one window at a time"
 HINTS = (
     "Walk the same loops as the forward pass (n, o, i, j) and ask what each window did: "

@@ -1,5 +1,4 @@
 ID = "conv-fast"
-LESSON = 5
 TITLE = "Convolution in numpy (4/4): the fast version, im2col and one matrix product"
 HINTS = (
     "Forward: cols = im2col(x, KH, KW, S, P) is (N, C*KH*KW, L); the kernel as a matrix "

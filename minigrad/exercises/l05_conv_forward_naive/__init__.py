@@ -1,5 +1,4 @@
 ID = "conv-forward-naive"
-LESSON = 5
 TITLE = "Convolution in numpy (2/4): the forward pass, one window at a time"
 HINTS = (
     "Pad x first (np.pad with ((0, 0), (0, 0), (P, P), (P, P))), then OH = (H + 2P - KH) // "

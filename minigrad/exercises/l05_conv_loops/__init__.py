@@ -1,5 +1,4 @@
 ID = "conv-loops"
-LESSON = 5
 TITLE = "A convolution written with loops; the engine derives its backward"
 HINTS = (
     "Pad first (x.pad((p, p, p, p))), then compute OH = (H_pad - D*(KH-1) - 1) // S + 1.",

@@ -1,5 +1,4 @@
 ID = "conv-params"
-LESSON = 5
 TITLE = "Count a convolution's parameters (bias, groups)"
 HINTS = (
     "One filter per output channel; a filter is (c_in / groups) x kh x kw numbers.",

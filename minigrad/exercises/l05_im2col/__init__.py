@@ -1,5 +1,4 @@
 ID = "im2col"
-LESSON = 5
 TITLE = "Convolution in numpy (1/4): im2col and col2im, the window primitive"
 HINTS = (
     "Pad first, compute OH = (H + 2P - KH) // S + 1 and OW likewise, then make an array "

@@ -1,5 +1,4 @@
 ID = "keras-model"
-LESSON = 5
 TITLE = "A Keras-style CNN: every layer's parameters (19,189 in all)"
 HINTS = (
     "A Conv2D with k x k kernels from c_in to c_out channels has k*k*c_in*c_out weights "

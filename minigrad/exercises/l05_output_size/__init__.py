@@ -1,5 +1,4 @@
 ID = "output-size"
-LESSON = 5
 TITLE = "The output-size formula with stride, padding and dilation"
 HINTS = (
     "Count the positions where a whole window fits: the padded input has size + 2*padding pixels.",

@@ -1,5 +1,4 @@
 ID = "vgg-block"
-LESSON = 5
 TITLE = "A VGG block: stacked 3x3 convolutions, parameters and receptive field"
 HINTS = (
     "Only the first convolution maps c_in to c_out; the others map c_out to c_out.",

@@ -1,5 +1,4 @@
 ID = "gap-classifier"
-LESSON = 6
 TITLE = "Global average pooling instead of a big classifier: count the savings"
 HINTS = (
     "A fully connected layer from F inputs to K outputs has F*K weights and K biases.",

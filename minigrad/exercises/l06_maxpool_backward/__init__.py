@@ -1,5 +1,4 @@
 ID = "maxpool-backward"
-LESSON = 6
 TITLE = "Max-pooling backward in numpy vs the engine"
 HINTS = (
     "Only the largest element of each window influenced the output, so only it gets a "

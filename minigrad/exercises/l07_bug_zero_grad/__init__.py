@@ -1,5 +1,4 @@
 ID = "bug-zero-grad"
-LESSON = 7
 TITLE = "Find the bug: a CNN training loop whose loss misbehaves"
 HINTS = (
     "What does loss.backward() do to a parameter's .grad that already holds a value?",

@@ -1,5 +1,4 @@
 ID = "lenet-counts"
-LESSON = 7
 TITLE = "LeNet-5's parameters, layer by layer (61,706)"
 HINTS = (
     "A convolution from c_in to c_out channels with k x k kernels: c_out * (c_in*k*k) "

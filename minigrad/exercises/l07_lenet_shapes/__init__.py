@@ -1,5 +1,4 @@
 ID = "lenet-shapes"
-LESSON = 7
 TITLE = "LeNet-5's output shape after every layer"
 HINTS = (
     "A 5x5 convolution without padding, stride 1, turns W into W - 5 + 1.",

@@ -1,5 +1,4 @@
 ID = "overfit-batch"
-LESSON = 7
 TITLE = "Debugging (3/3): overfit one tiny batch, the first sanity check"
 HINTS = (
     "overfit_one_batch: opt = optim.Adam(model.parameters(), lr=lr) once, before the loop; "

@@ -1,5 +1,4 @@
 ID = "batchnorm-backward"
-LESSON = 8
 TITLE = "Batch norm's closed-form backward vs the derived one"
 HINTS = (
     "dbeta = sum of dout over the batch; dgamma = sum of dout * x_hat over the batch.",

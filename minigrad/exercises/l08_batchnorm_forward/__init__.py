@@ -1,5 +1,4 @@
 ID = "batchnorm-forward"
-LESSON = 8
 TITLE = "Batch norm forward: train and eval mode, running statistics"
 HINTS = (
     "Statistics per channel: for (N, C, H, W) average over axes (0, 2, 3), and reshape "

@@ -1,5 +1,4 @@
 ID = "bug-eval-mode"
-LESSON = 8
 TITLE = "Find the bug: an evaluation that changes the model"
 HINTS = (
     "Which layers behave differently while training and while evaluating?",

@@ -1,5 +1,4 @@
 ID = "resblock-params"
-LESSON = 9
 TITLE = "Count a ResNet basic block with a projection shortcut"
 HINTS = (
     "A k x k convolution without bias has k*k*c_in*c_out parameters.",

@@ -1,5 +1,4 @@
 ID = "residual-block"
-LESSON = 9
 TITLE = "Build a residual block with a projection shortcut (nn.Module)"
 HINTS = (
     "Create the layers in __init__ (assigning them to self registers their parameters); "

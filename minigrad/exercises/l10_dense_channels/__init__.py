@@ -1,5 +1,4 @@
 ID = "dense-channels"
-LESSON = 10
 TITLE = "DenseNet's channel growth through dense blocks and transitions"
 HINTS = (
     "The block's output is a concatenation: its c0 input maps, then growth_rate new maps "

@@ -1,5 +1,4 @@
 ID = "inception-params"
-LESSON = 10
 TITLE = "Count a GoogLeNet Inception block from its row of the table"
 HINTS = (
     "A k x k convolution from a to b channels has k*k*a*b weights and b biases. Add up "

@@ -1,5 +1,4 @@
 ID = "inverted-dropout"
-LESSON = 10
 TITLE = "Inverted dropout in numpy: train and eval mode, expected value kept"
 HINTS = (
     "Training: x * mask zeroes the dropped values. A value is kept with probability "

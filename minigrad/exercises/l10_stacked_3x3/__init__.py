@@ -1,5 +1,4 @@
 ID = "stacked-3x3"
-LESSON = 10
 TITLE = "Why VGG stacks 3x3 convolutions: the same window for fewer parameters"
 HINTS = (
     "One 3x3 layer sees 3 pixels. Each further 3x3 layer looks at 3 neighbouring pixels "

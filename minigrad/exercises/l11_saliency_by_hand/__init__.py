@@ -1,5 +1,4 @@
 ID = "saliency-by-hand"
-LESSON = 11
 TITLE = "Looking inside (1/2): a saliency map from mg.grad, by hand"
 HINTS = (
     "Put the model in eval mode, make the images a leaf that wants a gradient "

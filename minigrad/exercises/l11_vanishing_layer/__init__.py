@@ -1,5 +1,4 @@
 ID = "vanishing-layer"
-LESSON = 11
 TITLE = "Looking inside (2/2): find the layer whose gradient vanishes, from the numbers"
 HINTS = (
     "flow.grad_norms() is an array (steps, layers), the columns in the order of "
