@@ -19,7 +19,7 @@ and each way leaves a fingerprint that the two arrays alone reveal:
 Slips that change how the answer is computed rather than the answer itself (the stride
 ignored, the kernel not rotated in dX, = where += is needed) have no fingerprint in the two
 arrays: a check recomputes the answer the wrong way and passes it as a known mistake
-(`helpers.conv_variants` does that for convolutions). `relation` is tried after those.
+(`convolution.conv_diagnosis` does that for convolutions). `relation` is tried after those.
 
 Each relation is tested on its own in tests/test_exercises_diagnosis.py: the wrong answer
 is constructed from the right one, and the name is asserted.
