@@ -16,6 +16,7 @@ Nodes are reused (an operand drawn twice), so gradients must add up over several
 from __future__ import annotations
 
 import random
+from operator import add, mul
 from typing import Any
 
 from ..scalar import Value as EngineValue
@@ -23,6 +24,8 @@ from ..scalar import Value as EngineValue
 UNARY = ("tanh", "relu", "exp")
 BINARY = ("add", "mul")
 WITH_NUMBER = ("add_number", "mul_number", "pow")
+OPERATOR = {"add": add, "mul": mul, "add_number": add, "mul_number": mul, "pow": pow}
+SYMBOL = {"add": "+", "mul": "*", "add_number": "+", "mul_number": "*"}
 
 
 def recipe(seed: int, leaves: int = 4, ops: int = 12) -> list[tuple]:
@@ -54,16 +57,10 @@ def build(cls: type, steps: list[tuple]) -> list[Any]:
     for kind, *args in steps:
         if kind == "leaf":
             nodes.append(cls(args[0]))
-        elif kind == "add":
-            nodes.append(nodes[args[0]] + nodes[args[1]])
-        elif kind == "mul":
-            nodes.append(nodes[args[0]] * nodes[args[1]])
-        elif kind == "add_number":
-            nodes.append(nodes[args[0]] + args[1])
-        elif kind == "mul_number":
-            nodes.append(nodes[args[0]] * args[1])
-        elif kind == "pow":
-            nodes.append(nodes[args[0]] ** args[1])
+        elif kind in BINARY:
+            nodes.append(OPERATOR[kind](nodes[args[0]], nodes[args[1]]))
+        elif kind in WITH_NUMBER:
+            nodes.append(OPERATOR[kind](nodes[args[0]], args[1]))
         else:
             nodes.append(getattr(nodes[args[0]], kind)())
     return nodes
@@ -74,15 +71,12 @@ def text(steps: list[tuple], k: int) -> str:
     kind, *args = steps[k]
     if kind == "leaf":
         return "abcdefghij"[k] if k < 10 else f"x{k}"
-    if kind in ("add", "mul"):
-        op = "+" if kind == "add" else "*"
-        return f"({text(steps, args[0])} {op} {text(steps, args[1])})"
-    if kind == "add_number":
-        return f"({text(steps, args[0])} + {args[1]:g})"
-    if kind == "mul_number":
-        return f"({text(steps, args[0])} * {args[1]:g})"
+    if kind in BINARY:
+        return f"({text(steps, args[0])} {SYMBOL[kind]} {text(steps, args[1])})"
     if kind == "pow":
         return f"{text(steps, args[0])}**{args[1]}"
+    if kind in WITH_NUMBER:
+        return f"({text(steps, args[0])} {SYMBOL[kind]} {args[1]:g})"
     return f"{text(steps, args[0])}.{kind}()"
 
 
