@@ -22,7 +22,7 @@ import numpy as np
 from .. import functional as F
 from ..factory import tensor
 from .checker import Wrong
-from .helpers import array, close, explain
+from .helpers import array, close, explain, leaf
 
 CONV_CONFIGS = {
     "stride 1": (1, 0, 1),
@@ -183,7 +183,7 @@ def conv_grads(x, w, b, dout, stride: int, padding: int, dilation: int = 1):
     """(y, dx, dw, db) of y = conv2d(x, w, b) for the upstream gradient dout, as arrays
     (dout None: the forward only, and None for the gradients)."""
 
-    xt, wt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, w, b))
+    xt, wt, bt = map(leaf, (x, w, b))
     y = F.conv2d(xt, wt, bt, stride=stride, padding=padding, dilation=dilation)
     if dout is None:
         return y.numpy(), None, None, None
@@ -403,7 +403,7 @@ def max_pool_backward(x, dout, k: int, step: int, assign: bool = False, spread: 
 def pool_diagnosis(x, dout, k: int, s: int) -> dict[str, Any]:
     """The engine's dx of max_pool2d(x, k, s) and the usual wrong ones, for `explain`."""
 
-    xt = tensor(x, dtype=np.float64, requires_grad=True)
+    xt = leaf(x)
     F.max_pool2d(xt, k, s).backward(tensor(dout, dtype=np.float64))
     mistakes = [
         (

@@ -60,6 +60,11 @@ def filled(got: dict, key: str) -> Any:
     return value
 
 
+def leaf(values: Any) -> Tensor:
+    """A fresh float64 Tensor of `values` that requires grad: an input for a learner's op."""
+    return tensor(values, dtype=np.float64, requires_grad=True)
+
+
 def array(x: Any, what: str) -> np.ndarray:
     """The learner's result as a float64 ndarray (Tensors, lists and numbers accepted)."""
     if x is None:
