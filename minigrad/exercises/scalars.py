@@ -32,7 +32,6 @@ def recipe(seed: int, leaves: int = 4, ops: int = 12) -> list[tuple]:
     """A random expression whose values stay moderate (no overflow in exp or pow)."""
     rng = random.Random(seed)
     steps: list[tuple] = [("leaf", round(rng.uniform(-1.5, 1.5), 3)) for _ in range(leaves)]
-    values = [s[1] for s in steps]
     while len(steps) < leaves + ops:
         kind = rng.choice(UNARY + BINARY + WITH_NUMBER)
         i, j = rng.randrange(len(steps)), rng.randrange(len(steps))  # i == j now and then
@@ -47,7 +46,6 @@ def recipe(seed: int, leaves: int = 4, ops: int = 12) -> list[tuple]:
         value = build(EngineValue, [*steps, step])[-1].data
         if abs(value) < 20 and abs(value) > 1e-3:
             steps.append(step)
-            values.append(value)
     return steps
 
 
