@@ -275,17 +275,12 @@ def conv_diagnosis(
             )
         )
     if key == "dX":
-        for per_filter in (None, False, True):
-            mistakes.append(
-                (
-                    lambda per_filter=per_filter: (
-                        _assigned_dx_taps(x, w, dout, s, p, d)
-                        if per_filter is None
-                        else _assigned_dx_windows(x, w, dout, s, p, d, per_filter)
-                    ),
-                    ASSIGNED.format(part="an input pixel"),
-                )
-            )
+        for assigned in (
+            lambda: _assigned_dx_taps(x, w, dout, s, p, d),
+            lambda: _assigned_dx_windows(x, w, dout, s, p, d, per_filter=False),
+            lambda: _assigned_dx_windows(x, w, dout, s, p, d, per_filter=True),
+        ):
+            mistakes.append((assigned, ASSIGNED.format(part="an input pixel")))
     if key == "dW":
         mistakes.append(
             (
