@@ -139,14 +139,11 @@ class BackwardHookCall:
 
     def _on_grad_output(self, grads: tuple) -> tuple:
         grad_output = self._spread(self.outputs_at, grads, self.n_outputs)
-        self.grad_output = grad_output
         for hook in self.pre_hooks:
-            result = hook(self.module, self.grad_output)
+            result = hook(self.module, grad_output)
             if result is not None:
-                self.grad_output = self._check(
-                    result, self.grad_output, "grad_output", "backward pre-hook"
-                )
-        grad_output = self.grad_output
+                grad_output = self._check(result, grad_output, "grad_output", "backward pre-hook")
+        self.grad_output = grad_output
         if not self.inputs_at or not self.hooks:  # no input gradient will come: call now
             grad_input = (None,) * self.n_args
             for hook in self.hooks:
