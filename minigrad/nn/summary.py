@@ -305,18 +305,15 @@ def summary(
                 row.macs = kept["macs"] - macs_start
 
     modes = {id(m): m.training for m in model.modules()}
-    if has_uninitialized_params(model):  # lazy layers take their shapes from a first pass
-        model.eval()
-        with no_grad():
-            model(*inputs)
-        for m in model.modules():
-            object.__setattr__(m, "training", modes[id(m)])
     handles = []
     try:
+        model.eval()
+        if has_uninitialized_params(model):  # lazy layers take their shapes from a first pass
+            with no_grad():
+                model(*inputs)
         for m in model.modules():
             handles.append(m.register_forward_pre_hook(before))
             handles.append(m.register_forward_hook(after))
-        model.eval()
         with no_grad():
             out = model(*inputs)
     finally:
