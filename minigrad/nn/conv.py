@@ -24,11 +24,10 @@ __all__ = ["Conv2d", "ConvTranspose2d"]
 
 
 def _check_channels(name: str, in_channels: Any, out_channels: Any, groups: Any) -> None:
-    for what, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+    counts = (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups))
+    for what, n in counts:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"{name}: {what} must be a whole number >= 1, got {n!r}")
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{name}: groups must be a whole number >= 1, got {groups!r}")
     if in_channels % groups or out_channels % groups:
         raise ValueError(
             f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must "
