@@ -249,9 +249,9 @@ def summary(
     rows: list[SummaryRow] = []
     names = {id(m): name for name, m in model.named_modules()}
     counted: set[int] = set()
-    pending: dict[int, list[SummaryRow]] = {}
+    # per module call in progress: its row (or None), and the bytes and MACs counted before it
+    pending: dict[int, list[tuple[SummaryRow | None, int, int]]] = {}
     kept = {"bytes": 0, "seen": set(), "macs": 0}  # activation bytes, memory seen, MACs so far
-    starts: dict[int, list[int]] = {}
     # keep every output alive until the end, so that no id() is reused by a new array
     outputs: list[Any] = []
 
@@ -271,18 +271,15 @@ def summary(
                 n_params = None
         row = SummaryRow(name or "(model)", type(module).__name__, None, n_params, trainable)
         row.depth = max(level - 1, 0)
-        if name == "" and not own:
-            row = None  # the model itself is a row only if it owns parameters directly
-        elif depth is not None and level > depth:
+        # the model itself is a row only if it owns parameters directly
+        if (name == "" and not own) or (depth is not None and level > depth):
             row = None
-        if row is not None:
+        else:
             rows.append(row)
-        pending.setdefault(id(module), []).append(row)
-        starts.setdefault(id(module), []).append((kept["bytes"], kept["macs"]))
+        pending.setdefault(id(module), []).append((row, kept["bytes"], kept["macs"]))
 
     def after(module: Module, args: tuple, out: Any) -> None:
-        row = pending[id(module)].pop()
-        start, macs_start = starts[id(module)].pop()
+        row, start, macs_start = pending[id(module)].pop()
         is_leaf = not module._modules
         macs = count_macs(module, args, out) if is_leaf else None
         if macs is not None:
