@@ -354,12 +354,10 @@ class Module:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:
-        for table in (self._parameters, self._buffers, self._modules):
-            if name in table:
-                del table[name]
-                self._non_persistent_buffers.discard(name)
-                return
-        object.__delattr__(self, name)
+        if any(name in table for table in (self._parameters, self._buffers, self._modules)):
+            self._forget(name)
+        else:
+            object.__delattr__(self, name)
 
     def __dir__(self) -> list[str]:
         extra = list(self._parameters) + list(self._buffers) + list(self._modules)
