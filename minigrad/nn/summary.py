@@ -352,9 +352,7 @@ def _make_inputs(input_shape: Any, input_data: Any, batch_size: int, dtype: Any)
             "nn.summary: give input_shape, the shape of one example without the batch axis "
             "(e.g. (1, 32, 32) for a 32x32 grayscale image), or input_data"
         )
-    shapes = input_shape
-    if not isinstance(shapes[0], (tuple, list)):
-        shapes = [shapes]
+    shapes = input_shape if isinstance(input_shape[0], (tuple, list)) else [input_shape]
     dtype = as_dtype(dtype or np.float32)
     rng = np.random.default_rng(0)  # a local generator: the summary leaves mg's seed alone
     out = []
