@@ -107,10 +107,9 @@ class BackwardHookCall:
         return outs[0] if single else type(out)(outs)
 
     def _spread(self, at: list[int], grads: tuple, n: int) -> tuple:
-        full: list = [None] * n
-        for i, g in zip(at, grads):
-            full[i] = g
-        return tuple(full)
+        """The gradients at positions `at` of a tuple of n, None at the others."""
+        given = dict(zip(at, grads))
+        return tuple(given.get(i) for i in range(n))
 
     def _check(self, result: Any, like: tuple, what: str, kind: str) -> tuple:
         """A hook's replacement for `like` (grad_input or grad_output), checked entry by entry."""
