@@ -265,7 +265,14 @@ class ConvTranspose2d(Module):
         if unbatched:
             x = x.unsqueeze(0)
         y = F.conv_transpose2d(
-            x, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            extra,
+            self.groups,
+            self.dilation,
         )
         return y.squeeze(0) if unbatched else y
 
