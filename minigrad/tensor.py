@@ -1427,17 +1427,18 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
       0-d float64 gives float64). Python numbers never do (see `_lift`).
     * Otherwise the wider dtype: float32 with float64 gives float64.
     """
-    da, db = a._data.dtype, b._data.dtype
-    ca, cb = _CATEGORY.get(da.kind, 3), _CATEGORY.get(db.kind, 3)
     if (a.ndim == 0) != (b.ndim == 0):
-        dims, zero = (a, b) if b.ndim == 0 else (b, a)
-        c_dims, c_zero = (ca, cb) if b.ndim == 0 else (cb, ca)
-        dtype = dims.dtype if c_zero <= c_dims else zero.dtype
-    elif ca != cb:
-        dtype = da if ca > cb else db
+        dims, zero = (a.dtype, b.dtype) if b.ndim == 0 else (b.dtype, a.dtype)
+        dtype = dims if _CATEGORY.get(zero.kind, 3) <= _CATEGORY.get(dims.kind, 3) else zero
     else:
-        dtype = np.promote_types(da, db)
+        dtype = _wider(a.dtype, b.dtype)
     return a.to(dtype), b.to(dtype)
+
+
+def _wider(a: np.dtype, b: np.dtype) -> np.dtype:
+    """The dtype two tensors with dims combine to (`_promote`; cat and stack, over all)."""
+    ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
+    return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
 
 
 def _subtract(a: Tensor, b: Tensor) -> Tensor:
@@ -1493,16 +1494,6 @@ def _number_array(x: float | int, dtype: np.dtype) -> np.ndarray:
             arr.flags.writeable = False
             _NUMBERS[key] = arr
     return arr
-
-
-def _joined_dtype(dtypes: list[np.dtype]) -> np.dtype:
-    """The dtype tensors with dims combine to (cat, stack), by _promote's rule."""
-
-    def two(a: np.dtype, b: np.dtype) -> np.dtype:
-        ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
-        return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
-
-    return functools.reduce(two, dtypes)
 
 
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
@@ -1616,7 +1607,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if tensors[0].ndim == 0:
         raise ValueError("cat: 0-d tensors have no dim to join along; use mg.stack")
     d = as_dim(dim, tensors[0].ndim, "cat")
-    dtype = _joined_dtype([t.dtype for t in tensors])  # PyTorch's promotion, not numpy's
+    dtype = functools.reduce(_wider, [t.dtype for t in tensors])  # PyTorch's, not numpy's
     tensors = [t if t.dtype == dtype else t.to(dtype) for t in tensors]
     for t in tensors[1:]:
         if t.ndim != tensors[0].ndim or any(
