@@ -20,65 +20,6 @@ import numpy as np
 from .factory import from_numpy
 from .tensor import DEFAULT_DTYPE, Tensor, ValuesIndices, as_dtype
 
-__all__ = [
-    "add",
-    "allclose",
-    "amax",
-    "amin",
-    "argmax",
-    "argmin",
-    "bmm",
-    "chunk",
-    "clamp",
-    "clip",
-    "clone",
-    "cos",
-    "cumsum",
-    "detach",
-    "div",
-    "dot",
-    "eq",
-    "equal",
-    "exp",
-    "flatten",
-    "ge",
-    "get_default_dtype",
-    "gt",
-    "is_floating_point",
-    "is_tensor",
-    "isclose",
-    "le",
-    "log",
-    "log_softmax",
-    "logsumexp",
-    "lt",
-    "mean",
-    "mm",
-    "mul",
-    "mv",
-    "ne",
-    "neg",
-    "norm",
-    "numel",
-    "permute",
-    "relu",
-    "reshape",
-    "sigmoid",
-    "sign",
-    "sin",
-    "softmax",
-    "sqrt",
-    "square",
-    "squeeze",
-    "std",
-    "sub",
-    "t",
-    "tanh",
-    "transpose",
-    "unsqueeze",
-    "var",
-]
-
 
 def _t(input: Any, op: str, name: str = "input") -> Tensor:
     if not isinstance(input, Tensor):
@@ -351,3 +292,14 @@ def is_floating_point(input: Tensor) -> bool:
 def get_default_dtype() -> np.dtype:
     """The dtype of tensors made from Python floats: float32."""
     return DEFAULT_DTYPE
+
+
+# Every function above, but not the builtins' names (see the top): they are mg.sum, not `*`
+__all__ = sorted(
+    name
+    for name, obj in list(globals().items())
+    if callable(obj)
+    and getattr(obj, "__module__", None) == __name__
+    and not name.startswith("_")
+    and name not in ("abs", "max", "min", "pow", "sum")
+)
