@@ -456,6 +456,8 @@ class Tensor:
     def numel(self) -> int:
         return int(self._data.size)
 
+    nelement = numel
+
     def dim(self) -> int:
         return self._data.ndim
 
@@ -1319,9 +1321,6 @@ class Tensor:
         """True when both tensors have the same shape and the same values."""
         return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
 
-    def nelement(self) -> int:
-        return self.numel()
-
     def element_size(self) -> int:
         return int(self._data.itemsize)
 
@@ -1349,9 +1348,8 @@ autograd.set_result_class(Tensor)  # Function.apply makes Tensors (a Parameter's
 
 
 def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
-    if dims is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[d] for d in dims], dtype=np.int64))
+    sizes = shape if dims is None else [shape[d] for d in dims]
+    return int(np.prod(sizes, dtype=np.int64))
 
 
 def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
