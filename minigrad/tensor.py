@@ -926,9 +926,8 @@ class Tensor:
             raise TypeError("logsumexp: dim is required (an int or a tuple of ints), as in PyTorch")
         dims = _dims(dim, None, self.ndim, "logsumexp")
         x = self if self.dtype.kind == "f" else self.float()
-        m = np.amax(x._data, axis=dims, keepdims=True, initial=-np.inf)
-        m = Tensor._constant(np.where(np.isfinite(m), m, 0).astype(x.dtype))
-        m.name = "maximum (subtracted against overflow; no gradient needed)"
+        m = x._shift(dims)
+        m._data = np.where(np.isfinite(m._data), m._data, 0).astype(x.dtype)
         out = m + (x - m).exp().sum(dims, keepdim=True).log()
         return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
@@ -1396,20 +1395,16 @@ def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
     # compared from the right (zip stops at the shorter shape: missing dims count as 1)
     pairs = zip(reversed(a), reversed(b))
     if target:
-        ok = len(a) <= len(b) and all(n == m or n == 1 for n, m in pairs)
-    else:
-        ok = all(n == m or n == 1 or m == 1 for n, m in pairs)
-    if ok:
-        return
-    if target:
+        if len(a) > len(b) or not all(n == m or n == 1 for n, m in pairs):
+            raise ValueError(
+                f"{op}: cannot broadcast shape {a} to {tuple(b)}; compared from the right, "
+                "each dimension must equal the target's or be 1 (new dimensions go on the left)"
+            )
+    elif not all(n == m or n == 1 or m == 1 for n, m in pairs):
         raise ValueError(
-            f"{op}: cannot broadcast shape {a} to {tuple(b)}; compared from the right, each "
-            "dimension must equal the target's or be 1 (new dimensions go on the left)"
+            f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
+            "right, each pair of dimensions must be equal or one of them 1"
         )
-    raise ValueError(
-        f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
-        "right, each pair of dimensions must be equal or one of them 1"
-    )
 
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating point
