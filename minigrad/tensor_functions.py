@@ -30,9 +30,6 @@ def _t(input: Any, op: str, name: str = "input") -> Tensor:
     return input
 
 
-# --- elementwise ------------------------------------------------------------------------------
-
-
 def _method(name: str) -> Callable[[Tensor], Tensor]:
     """`mg.NAME(input)`, which is `input.NAME()`: for the methods of no other argument."""
 
@@ -43,9 +40,23 @@ def _method(name: str) -> Callable[[Tensor], Tensor]:
     return call
 
 
+def _method_of_other(name: str) -> Callable[[Tensor, Any], Tensor]:
+    """`mg.NAME(input, other)`, which is `input.NAME(other)`: mul, div and the comparisons."""
+
+    def call(input: Tensor, other: Any) -> Tensor:
+        return getattr(_t(input, name), name)(other)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+# --- elementwise ------------------------------------------------------------------------------
+
+
 abs, exp, log, sqrt = _method("abs"), _method("exp"), _method("log"), _method("sqrt")
 sin, cos, tanh, sigmoid = _method("sin"), _method("cos"), _method("tanh"), _method("sigmoid")
 relu, neg, square, sign = _method("relu"), _method("neg"), _method("square"), _method("sign")
+mul, div = _method_of_other("mul"), _method_of_other("div")
 
 
 def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
@@ -70,14 +81,6 @@ def add(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
 def sub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
     """input - alpha * other."""
     return _t(input, "sub") - (other if alpha == 1 else other * alpha)
-
-
-def mul(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "mul") * other
-
-
-def div(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "div") / other
 
 
 # --- reductions -------------------------------------------------------------------------------
@@ -191,8 +194,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     return _t(input, "unsqueeze").unsqueeze(dim)
 
 
-def t(input: Tensor) -> Tensor:
-    return _t(input, "t").t()
+t = _method("t")
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -225,36 +227,9 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
 # --- copies, comparisons, facts ---------------------------------------------------------------
 
 
-def clone(input: Tensor) -> Tensor:
-    return _t(input, "clone").clone()
-
-
-def detach(input: Tensor) -> Tensor:
-    return _t(input, "detach").detach()
-
-
-def eq(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "eq") == other
-
-
-def ne(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "ne") != other
-
-
-def lt(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "lt") < other
-
-
-def le(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "le") <= other
-
-
-def gt(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "gt") > other
-
-
-def ge(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "ge") >= other
+clone, detach = _method("clone"), _method("detach")
+eq, ne, lt = _method_of_other("eq"), _method_of_other("ne"), _method_of_other("lt")
+le, gt, ge = _method_of_other("le"), _method_of_other("gt"), _method_of_other("ge")
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
