@@ -119,28 +119,24 @@ def var(
 
 
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return _t(input, "amax").amax(None if dim == () else dim, keepdim)
+    return _t(input, "amax").amax(dim, keepdim)  # dim=() is every dim, as None
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return _t(input, "amin").amin(None if dim == () else dim, keepdim)
+    return _t(input, "amin").amin(dim, keepdim)
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """`max(x)`: the largest element; `max(x, dim)`: (values, indices) along dim;
     `max(x, other)`: the elementwise maximum of two tensors."""
     x = _t(input, "max")
-    if isinstance(dim, Tensor):
-        return x.maximum(dim)
-    return x.max() if dim is None else x.max(dim, keepdim)
+    return x.maximum(dim) if isinstance(dim, Tensor) else x.max(dim, keepdim)
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """Like `max`, for the smallest elements."""
     x = _t(input, "min")
-    if isinstance(dim, Tensor):
-        return x.minimum(dim)
-    return x.min() if dim is None else x.min(dim, keepdim)
+    return x.minimum(dim) if isinstance(dim, Tensor) else x.min(dim, keepdim)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
