@@ -1420,11 +1420,12 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
       0-d float64 gives float64). Python numbers never do (see `_lift`).
     * Otherwise the wider dtype: float32 with float64 gives float64.
     """
+    da, db = a._data.dtype, b._data.dtype
     if (a.ndim == 0) != (b.ndim == 0):
-        dims, zero = (a.dtype, b.dtype) if b.ndim == 0 else (b.dtype, a.dtype)
+        dims, zero = (da, db) if b.ndim == 0 else (db, da)
         dtype = dims if _CATEGORY.get(zero.kind, 3) <= _CATEGORY.get(dims.kind, 3) else zero
     else:
-        dtype = _wider(a.dtype, b.dtype)
+        dtype = _wider(da, db)
     return a.to(dtype), b.to(dtype)
 
 
