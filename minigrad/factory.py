@@ -286,23 +286,37 @@ def _like(make: Any, x: Tensor, dtype: Any, device: Any, requires_grad: bool, *f
     return make(x.shape, *fill, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
 
 
-def _like_of(make: Any) -> Any:
-    """`NAME_like(x)`: a tensor made by `make` (zeros, ones, ...) with x's shape and dtype."""
-
-    def like(
-        x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
-    ) -> Tensor:
-        return _like(make, x, dtype, device, requires_grad)
-
-    like.__name__ = like.__qualname__ = make.__name__ + "_like"
-    return like
+def zeros_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(zeros, x, dtype, device, requires_grad)
 
 
-zeros_like, ones_like, empty_like = _like_of(zeros), _like_of(ones), _like_of(empty)
-randn_like, rand_like = _like_of(randn), _like_of(rand)
+def ones_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(ones, x, dtype, device, requires_grad)
+
+
+def empty_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(empty, x, dtype, device, requires_grad)
 
 
 def full_like(
     x: Tensor, fill_value: float, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     return _like(full, x, dtype, device, requires_grad, fill_value)
+
+
+def randn_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(randn, x, dtype, device, requires_grad)
+
+
+def rand_like(
+    x: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return _like(rand, x, dtype, device, requires_grad)
