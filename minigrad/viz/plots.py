@@ -50,12 +50,8 @@ def _grid_in_inches(
     margins: tuple[float, float, float, float],
     gaps: tuple[float, float],
 ) -> np.ndarray:
-    """rows x cols axes laid out by hand: margins (left, right, top, bottom) and gaps
-    (between columns, between rows) in inches.
-
-    For figures with many panels and a known layout. Constrained layout would measure
-    every tick label again at every save, which costs as much as drawing the figure.
-    """
+    """rows x cols axes laid out by hand (see the module doc): margins (left, right, top,
+    bottom) and gaps (between columns, between rows) in inches."""
     width, height = fig.get_size_inches()
     left, right, top, bottom = margins
     col_gap, row_gap = gaps
