@@ -216,17 +216,14 @@ def _units(nodes, graph, scalar, args) -> tuple[dict[int, str], list[dict], list
         units.append(
             {"key": u.key, "kind": u.kind, "aliases": [], "nodes": members, "path": list(u.path)}
         )
+    by_key = {u["key"]: u for u in units}
     for n in nodes:  # leaves a closed box hides are shown by the box that uses them
         if id(n) not in keys:
             for child in nodes:
                 if id(child) in keys and any(p is n for p in child._parents):
                     keys[id(n)] = keys[id(child)]
+                    by_key[keys[id(n)]]["nodes"].append(index[id(n)])
                     break
-    by_key = {u["key"]: u for u in units}
-    for n in nodes:
-        key = keys.get(id(n))
-        if key is not None and index[id(n)] not in by_key[key]["nodes"]:
-            by_key[key]["nodes"].append(index[id(n)])
     return keys, units, _clusters(graph, units, args)
 
 
