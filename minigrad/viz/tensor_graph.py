@@ -132,9 +132,7 @@ def draw_tensor(
     )
     if title:
         g.attr(label=_escape(title), labelloc="t", fontsize="16")
-    ctx = _Context(
-        root, view, show, color, label_of, grads, errors, mod_names, unit_of, frames, param_ids
-    )
+    ctx = _Context(root, view, show, color, label_of, grads, errors, mod_names, frames, param_ids)
     _emit_clusters(g, units, ctx)
     _emit_edges(g, nodes, unit_of, view)
     if color == "grad":
@@ -364,7 +362,6 @@ class _Context:
     grads: dict
     errors: dict
     mod_names: dict
-    unit_of: dict
     frames: dict  # cluster number -> Frame
     param_ids: set
     outputs: dict = field(default_factory=dict)  # box key -> tensors used outside the box
