@@ -54,8 +54,7 @@ def write_notebook(lesson: LessonFile, out: str | None = None) -> Path:
     folder = Path(out or Path("out") / "lessons" / f"{lesson.number:02d}")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{lesson.path.stem}.ipynb"
-    notebook = lesson.notebook()
-    jupytext.write(notebook, target, fmt="ipynb")
+    jupytext.write(lesson.notebook(), target, fmt="ipynb")
     return target
 
 
