@@ -179,11 +179,7 @@ def _check_options(root, rankdir, show, view, depth, modules, color, max_nodes) 
 def _expand_set(expand: Iterable[str] | str | bool) -> set[str] | bool:
     if expand is True:
         return True
-    if not expand:
-        return set()
-    if isinstance(expand, str):
-        return {expand}
-    return set(expand)
+    return {expand} if expand and isinstance(expand, str) else set(expand or ())
 
 
 def _wants_grads(show: str | None, color: str | None) -> bool:
