@@ -462,7 +462,7 @@ def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
 
 
 def _module_title(frame: Frame, ctx: _Context) -> str:
-    """`conv1: Conv2d(1, 6, 5)`: the module's name in the model and its short repr."""
+    """`features.c1: Conv2d(1, 6, kernel_size=5)`: the module's name and its short repr."""
     name = ctx.mod_names.get(id(frame.obj))
     text = _module_text(frame.obj)
     return f"{name}: {text}" if name else text
