@@ -210,8 +210,7 @@ def _link(href: str, text: str) -> str:
 
 
 def _graph_links(page: LessonPage, base: str) -> str:
-    links = ", ".join(_link(f"{base}{p.name}", p.stem.replace("_", " ")) for p in page.graph_pages)
-    return links
+    return ", ".join(_link(f"{base}{p.name}", p.stem.replace("_", " ")) for p in page.graph_pages)
 
 
 def _write_lesson_html(

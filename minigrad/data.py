@@ -438,13 +438,6 @@ def _sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     ask scikit-learn itself. Read once per process (parsing the text takes 20 ms, and the
     exercise checks load the digits at every check); the arrays are shared, so read-only.
     """
-    images, labels = _read_sklearn_digits()
-    images.setflags(write=False)
-    labels.setflags(write=False)
-    return images, labels
-
-
-def _read_sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     spec = importlib.util.find_spec("sklearn")
     if spec is None:
         raise ModuleNotFoundError(
@@ -455,11 +448,15 @@ def _read_sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     csv = folder / "datasets" / "data" / "digits.csv.gz"
     if csv.is_file():
         table = np.loadtxt(csv, delimiter=",")  # 64 pixel values, then the label, per row
-        return table[:, :-1].reshape(-1, 8, 8).copy(), table[:, -1].copy()
-    from sklearn.datasets import load_digits as sklearn_digits
+        images, labels = table[:, :-1].reshape(-1, 8, 8).copy(), table[:, -1].copy()
+    else:
+        from sklearn.datasets import load_digits as sklearn_digits
 
-    digits = sklearn_digits()
-    return np.array(digits.images), np.array(digits.target)
+        digits = sklearn_digits()
+        images, labels = np.array(digits.images), np.array(digits.target)
+    images.setflags(write=False)
+    labels.setflags(write=False)
+    return images, labels
 
 
 def load_digits(
@@ -603,12 +600,8 @@ class MNIST(Dataset):
         transform: Callable | None = None,
         verify: bool = True,
     ) -> None:
-        self.root, self.train, self.transform, self.verify = (
-            data_dir() / "mnist" if root is None else Path(root),
-            bool(train),
-            transform,
-            verify,
-        )
+        self.root = data_dir() / "mnist" if root is None else Path(root)
+        self.train, self.transform, self.verify = bool(train), transform, verify
         names = self.files[self.train]
         missing = [n for n in names if self._find(n) is None]
         if missing and download:

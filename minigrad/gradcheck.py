@@ -92,10 +92,9 @@ def gradcheck(
     project = _projection(fn, inputs, seed=0)
     target = project(*inputs)
     wanted = [inputs[i] for i in checked]
+    analytic = [None] * len(wanted)
     if target.requires_grad:
         analytic = grad(target, wanted, allow_unused=True)
-    else:
-        analytic = [None] * len(wanted)
     for i, x, a in zip(checked, wanted, analytic):
         a = np.zeros(x.shape) if a is None else a.numpy()
         if not x.numpy().flags.writeable:

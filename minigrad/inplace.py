@@ -122,10 +122,7 @@ def change(
             t._data[...] = new._data
         count_write(t)
         return t
-    if base is t:
-        _rewrite_node(t, name, compute, operands, cast)
-    else:
-        _rewrite_through_view(t, name, compute, operands, cast)
+    _rewrite(t, name, compute, operands, cast)
     return t
 
 
@@ -161,37 +158,28 @@ def _check_result(t: Any, new: Any, name: str, cast: bool) -> None:
         )
 
 
-def _rewrite_node(t: Any, name: str, compute: Callable, operands: tuple, cast: bool) -> None:
+def _rewrite(t: Any, name: str, compute: Callable, operands: tuple, cast: bool) -> None:
+    """The recorded change of `t` (or of a view: through its base), as the module says."""
+    base, steps = (t, ()) if t._view is None else t._view
     after = version(t) + 1
-    old = _previous(t, after)
-    new = compute(old, *[_as_before(o, t, old) for o in operands])
+    old_base = _previous(base, after)
+    old = view_steps(old_base, steps)
+    new = compute(old, *[_as_before(o, base, old_base) for o in operands])
     _check_result(t, new, name, cast)
     _keep_values_read(new, old)
-    _hand_over(t, old)
-    _redirect_history(operands, t, old)
-    new = new.to(t.dtype)
-    if new._data is not t._data:
-        t._data[...] = new._data
-    count_write(t)
-    _become(t, new, after)
-
-
-def _rewrite_through_view(
-    view: Any, name: str, compute: Callable, operands: tuple, cast: bool
-) -> None:
-    base, steps = view._view
-    after = version(view) + 1
-    old_base = _previous(base, after)
-    old_view = view_steps(old_base, steps)
-    new = compute(old_view, *[_as_before(o, base, old_base) for o in operands])
-    _check_result(view, new, name, cast)
-    _keep_values_read(new, old_view)
     _hand_over(base, old_base)
     _redirect_history(operands, base, old_base)
-    new_base = SetRegion.apply(old_base, new.to(view.dtype), steps=steps)  # writes the memory
-    count_write(view)
-    _become(base, new_base, after)
-    _become(view, view_steps(base, steps), after)
+    if steps:  # a view: base = SetRegion(old_base, new), which writes the memory
+        new_base = SetRegion.apply(old_base, new.to(t.dtype), steps=steps)
+        count_write(t)
+        _become(base, new_base, after)
+        _become(t, view_steps(base, steps), after)
+    else:
+        new = new.to(t.dtype)
+        if new._data is not t._data:
+            t._data[...] = new._data
+        count_write(t)
+        _become(t, new, after)
 
 
 def _previous(t: Any, after: int) -> Any:

@@ -169,11 +169,10 @@ class Optimizer:
                 index.setdefault(id(p), len(index))
                 ids.append(index[id(p)])
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
-        state = {}
-        for p, s in self.state.items():
-            state[index[id(p)]] = {
-                k: v.copy() if isinstance(v, np.ndarray) else v for k, v in s.items()
-            }
+        state = {
+            index[id(p)]: {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in s.items()}
+            for p, s in self.state.items()
+        }
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -199,12 +198,12 @@ class Optimizer:
             p = params[int(k)]
             restored = {}
             for key, v in s.items():
-                if isinstance(v, np.ndarray) and v.shape != () and v.shape != p.shape:
+                is_array = isinstance(v, np.ndarray) and v.shape != ()
+                if is_array and v.shape != p.shape:
                     raise ValueError(
                         f"{name}.load_state_dict: state {key!r} of parameter {k} has shape "
                         f"{v.shape}, but the parameter has shape {p.shape}"
                     )
-                is_array = isinstance(v, np.ndarray) and v.shape != ()
                 restored[key] = v.astype(p.dtype, copy=True) if is_array else _number(v)
             self.state[p] = restored
         for saved, group in zip(groups, self.param_groups):
@@ -254,11 +253,8 @@ def _hyperparameters(arguments: dict[str, Any]) -> dict[str, Any]:
 
 def _number(v: Any) -> Any:
     """Plain Python numbers back from 0-d arrays (as a loaded .npz gives them)."""
-    if isinstance(v, np.ndarray) and v.shape == ():
-        v = v.item()
-    if isinstance(v, np.generic):
-        v = v.item()
-    return v
+    is_0d = isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.shape == ())
+    return v.item() if is_0d else v
 
 
 class SGD(Optimizer):
@@ -378,10 +374,6 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
 
 
-# --------------------------------------------------------------------------------------------
-# Learning-rate schedules: call scheduler.step() once per epoch, after optimizer.step().
-
-
 class RMSprop(Optimizer):
     r"""RMSprop (Hinton): divide the gradient by the running root mean square of past ones.
 
@@ -437,6 +429,10 @@ class RMSprop(Optimizer):
             p -= group["lr"] * b
         else:
             p -= group["lr"] * (g / denom)
+
+
+# --------------------------------------------------------------------------------------------
+# Learning-rate schedules: call scheduler.step() once per epoch, after optimizer.step().
 
 
 class LRScheduler:

@@ -456,6 +456,8 @@ class Tensor:
     def numel(self) -> int:
         return int(self._data.size)
 
+    nelement = numel
+
     def dim(self) -> int:
         return self._data.ndim
 
@@ -924,9 +926,8 @@ class Tensor:
             raise TypeError("logsumexp: dim is required (an int or a tuple of ints), as in PyTorch")
         dims = _dims(dim, None, self.ndim, "logsumexp")
         x = self if self.dtype.kind == "f" else self.float()
-        m = np.amax(x._data, axis=dims, keepdims=True, initial=-np.inf)
-        m = Tensor._constant(np.where(np.isfinite(m), m, 0).astype(x.dtype))
-        m.name = "maximum (subtracted against overflow; no gradient needed)"
+        m = x._shift(dims)
+        m._data = np.where(np.isfinite(m._data), m._data, 0).astype(x.dtype)
         out = m + (x - m).exp().sum(dims, keepdim=True).log()
         return out if keepdim else out.reshape(_reduced_shape(self.shape, dims))
 
@@ -1319,9 +1320,6 @@ class Tensor:
         """True when both tensors have the same shape and the same values."""
         return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
 
-    def nelement(self) -> int:
-        return self.numel()
-
     def element_size(self) -> int:
         return int(self._data.itemsize)
 
@@ -1349,9 +1347,8 @@ autograd.set_result_class(Tensor)  # Function.apply makes Tensors (a Parameter's
 
 
 def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
-    if dims is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[d] for d in dims], dtype=np.int64))
+    sizes = shape if dims is None else [shape[d] for d in dims]
+    return int(np.prod(sizes, dtype=np.int64))
 
 
 def _reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -1398,20 +1395,16 @@ def _check_broadcast(op: str, a: tuple, b: tuple, target: bool = False) -> None:
     # compared from the right (zip stops at the shorter shape: missing dims count as 1)
     pairs = zip(reversed(a), reversed(b))
     if target:
-        ok = len(a) <= len(b) and all(n == m or n == 1 for n, m in pairs)
-    else:
-        ok = all(n == m or n == 1 or m == 1 for n, m in pairs)
-    if ok:
-        return
-    if target:
+        if len(a) > len(b) or not all(n == m or n == 1 for n, m in pairs):
+            raise ValueError(
+                f"{op}: cannot broadcast shape {a} to {tuple(b)}; compared from the right, "
+                "each dimension must equal the target's or be 1 (new dimensions go on the left)"
+            )
+    elif not all(n == m or n == 1 or m == 1 for n, m in pairs):
         raise ValueError(
-            f"{op}: cannot broadcast shape {a} to {tuple(b)}; compared from the right, each "
-            "dimension must equal the target's or be 1 (new dimensions go on the left)"
+            f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
+            "right, each pair of dimensions must be equal or one of them 1"
         )
-    raise ValueError(
-        f"{op}: shapes {a} and {b} cannot be broadcast together; compared from the "
-        "right, each pair of dimensions must be equal or one of them 1"
-    )
 
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating point
@@ -1428,16 +1421,18 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     * Otherwise the wider dtype: float32 with float64 gives float64.
     """
     da, db = a._data.dtype, b._data.dtype
-    ca, cb = _CATEGORY.get(da.kind, 3), _CATEGORY.get(db.kind, 3)
     if (a.ndim == 0) != (b.ndim == 0):
-        dims, zero = (a, b) if b.ndim == 0 else (b, a)
-        c_dims, c_zero = (ca, cb) if b.ndim == 0 else (cb, ca)
-        dtype = dims.dtype if c_zero <= c_dims else zero.dtype
-    elif ca != cb:
-        dtype = da if ca > cb else db
+        dims, zero = (da, db) if b.ndim == 0 else (db, da)
+        dtype = dims if _CATEGORY.get(zero.kind, 3) <= _CATEGORY.get(dims.kind, 3) else zero
     else:
-        dtype = np.promote_types(da, db)
+        dtype = _wider(da, db)
     return a.to(dtype), b.to(dtype)
+
+
+def _wider(a: np.dtype, b: np.dtype) -> np.dtype:
+    """The dtype two tensors with dims combine to (`_promote`; cat and stack, over all)."""
+    ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
+    return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
 
 
 def _subtract(a: Tensor, b: Tensor) -> Tensor:
@@ -1493,16 +1488,6 @@ def _number_array(x: float | int, dtype: np.dtype) -> np.ndarray:
             arr.flags.writeable = False
             _NUMBERS[key] = arr
     return arr
-
-
-def _joined_dtype(dtypes: list[np.dtype]) -> np.dtype:
-    """The dtype tensors with dims combine to (cat, stack), by _promote's rule."""
-
-    def two(a: np.dtype, b: np.dtype) -> np.dtype:
-        ca, cb = _CATEGORY.get(a.kind, 3), _CATEGORY.get(b.kind, 3)
-        return (a if ca > cb else b) if ca != cb else np.promote_types(a, b)
-
-    return functools.reduce(two, dtypes)
 
 
 def _sum_to(g: Tensor, shape: tuple[int, ...], fn: Function) -> Tensor:
@@ -1616,7 +1601,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if tensors[0].ndim == 0:
         raise ValueError("cat: 0-d tensors have no dim to join along; use mg.stack")
     d = as_dim(dim, tensors[0].ndim, "cat")
-    dtype = _joined_dtype([t.dtype for t in tensors])  # PyTorch's promotion, not numpy's
+    dtype = functools.reduce(_wider, [t.dtype for t in tensors])  # PyTorch's, not numpy's
     tensors = [t if t.dtype == dtype else t.to(dtype) for t in tensors]
     for t in tensors[1:]:
         if t.ndim != tensors[0].ndim or any(

@@ -20,65 +20,6 @@ import numpy as np
 from .factory import from_numpy
 from .tensor import DEFAULT_DTYPE, Tensor, ValuesIndices, as_dtype
 
-__all__ = [
-    "add",
-    "allclose",
-    "amax",
-    "amin",
-    "argmax",
-    "argmin",
-    "bmm",
-    "chunk",
-    "clamp",
-    "clip",
-    "clone",
-    "cos",
-    "cumsum",
-    "detach",
-    "div",
-    "dot",
-    "eq",
-    "equal",
-    "exp",
-    "flatten",
-    "ge",
-    "get_default_dtype",
-    "gt",
-    "is_floating_point",
-    "is_tensor",
-    "isclose",
-    "le",
-    "log",
-    "log_softmax",
-    "logsumexp",
-    "lt",
-    "mean",
-    "mm",
-    "mul",
-    "mv",
-    "ne",
-    "neg",
-    "norm",
-    "numel",
-    "permute",
-    "relu",
-    "reshape",
-    "sigmoid",
-    "sign",
-    "sin",
-    "softmax",
-    "sqrt",
-    "square",
-    "squeeze",
-    "std",
-    "sub",
-    "t",
-    "tanh",
-    "transpose",
-    "unsqueeze",
-    "var",
-]
-
 
 def _t(input: Any, op: str, name: str = "input") -> Tensor:
     if not isinstance(input, Tensor):
@@ -87,9 +28,6 @@ def _t(input: Any, op: str, name: str = "input") -> Tensor:
             "make one first with mg.tensor(...)"
         )
     return input
-
-
-# --- elementwise ------------------------------------------------------------------------------
 
 
 def _method(name: str) -> Callable[[Tensor], Tensor]:
@@ -102,9 +40,23 @@ def _method(name: str) -> Callable[[Tensor], Tensor]:
     return call
 
 
+def _method_of_other(name: str) -> Callable[[Tensor, Any], Tensor]:
+    """`mg.NAME(input, other)`, which is `input.NAME(other)`: mul, div and the comparisons."""
+
+    def call(input: Tensor, other: Any) -> Tensor:
+        return getattr(_t(input, name), name)(other)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+# --- elementwise ------------------------------------------------------------------------------
+
+
 abs, exp, log, sqrt = _method("abs"), _method("exp"), _method("log"), _method("sqrt")
 sin, cos, tanh, sigmoid = _method("sin"), _method("cos"), _method("tanh"), _method("sigmoid")
 relu, neg, square, sign = _method("relu"), _method("neg"), _method("square"), _method("sign")
+mul, div = _method_of_other("mul"), _method_of_other("div")
 
 
 def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
@@ -129,14 +81,6 @@ def add(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
 def sub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
     """input - alpha * other."""
     return _t(input, "sub") - (other if alpha == 1 else other * alpha)
-
-
-def mul(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "mul") * other
-
-
-def div(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "div") / other
 
 
 # --- reductions -------------------------------------------------------------------------------
@@ -175,28 +119,24 @@ def var(
 
 
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return _t(input, "amax").amax(None if dim == () else dim, keepdim)
+    return _t(input, "amax").amax(dim, keepdim)  # dim=() is every dim, as None
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return _t(input, "amin").amin(None if dim == () else dim, keepdim)
+    return _t(input, "amin").amin(dim, keepdim)
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """`max(x)`: the largest element; `max(x, dim)`: (values, indices) along dim;
     `max(x, other)`: the elementwise maximum of two tensors."""
     x = _t(input, "max")
-    if isinstance(dim, Tensor):
-        return x.maximum(dim)
-    return x.max() if dim is None else x.max(dim, keepdim)
+    return x.maximum(dim) if isinstance(dim, Tensor) else x.max(dim, keepdim)
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """Like `max`, for the smallest elements."""
     x = _t(input, "min")
-    if isinstance(dim, Tensor):
-        return x.minimum(dim)
-    return x.min() if dim is None else x.min(dim, keepdim)
+    return x.minimum(dim) if isinstance(dim, Tensor) else x.min(dim, keepdim)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -250,8 +190,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     return _t(input, "unsqueeze").unsqueeze(dim)
 
 
-def t(input: Tensor) -> Tensor:
-    return _t(input, "t").t()
+t = _method("t")
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -284,36 +223,9 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
 # --- copies, comparisons, facts ---------------------------------------------------------------
 
 
-def clone(input: Tensor) -> Tensor:
-    return _t(input, "clone").clone()
-
-
-def detach(input: Tensor) -> Tensor:
-    return _t(input, "detach").detach()
-
-
-def eq(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "eq") == other
-
-
-def ne(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "ne") != other
-
-
-def lt(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "lt") < other
-
-
-def le(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "le") <= other
-
-
-def gt(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "gt") > other
-
-
-def ge(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "ge") >= other
+clone, detach = _method("clone"), _method("detach")
+eq, ne, lt = _method_of_other("eq"), _method_of_other("ne"), _method_of_other("lt")
+le, gt, ge = _method_of_other("le"), _method_of_other("gt"), _method_of_other("ge")
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
@@ -351,3 +263,14 @@ def is_floating_point(input: Tensor) -> bool:
 def get_default_dtype() -> np.dtype:
     """The dtype of tensors made from Python floats: float32."""
     return DEFAULT_DTYPE
+
+
+# Every function above, but not the builtins' names (see the top): they are mg.sum, not `*`
+__all__ = sorted(
+    name
+    for name, obj in list(globals().items())
+    if callable(obj)
+    and getattr(obj, "__module__", None) == __name__
+    and not name.startswith("_")
+    and name not in ("abs", "max", "min", "pow", "sum")
+)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from graph_functions import graph_functions
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from property_strategies import FLOATS, arrays, budget
 from torch_oracle import assert_matches_torch
@@ -102,6 +102,9 @@ def test_depthwise_conv2d_matches_torch_on_random_shapes(data, case):
     torch = pytest.importorskip("torch")
     dtype = data.draw(FLOATS)
     x, w = data.draw(arrays(x_shape, dtype)), data.draw(arrays(w_shape, dtype))
+    # An inf/NaN weight meeting zero padding: NaN here, a number in PyTorch's float32 depthwise
+    # kernel, which skips padded positions (docs/differences.md; tests/test_numerics_edges.py)
+    assume(np.isfinite(w).all() or kw["padding"] == 0)
     inputs = [x, w] + ([data.draw(arrays(w_shape[:1], dtype))] if has_bias else [])
     arrange = batch_inner if layout == "batch_inner" else (lambda t: t)
     assert_matches_torch(

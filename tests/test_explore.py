@@ -361,3 +361,20 @@ def test_graph_command_without_graphviz_says_how_to_install(tmp_path, monkeypatc
     assert main(["graph", "lenet", "--html", str(tmp_path / "p.html")]) == 1
     assert "apt-get install graphviz" in capsys.readouterr().out
     assert not (tmp_path / "p.html").exists()
+
+
+def test_expand_false_draws_the_default_page_and_true_opens_every_composite(tmp_path):
+    """expand=False means no composite starts open, as the default expand=() does (it used to
+    fail while building the clusters); expand=True opens them all."""
+    mg.manual_seed(0)
+    layer = mg.nn.Linear(4, 3)
+    loss = mg.nn.functional.cross_entropy(layer(mg.randn(2, 4)), mg.tensor([0, 2]))
+    pages = {}
+    for expand in ((), False, True):
+        path = mg.viz.explore(loss, tmp_path / f"{expand}.html", modules=layer, expand=expand)
+        pages[expand] = page_data(path)
+    assert pages[False] == pages[()]
+    composites = {"linear", "cross_entropy"}
+    closed = {c["name"] for c in pages[()]["clusters"] if not c["open"]}
+    assert composites <= closed
+    assert not any(c["name"] in composites and not c["open"] for c in pages[True]["clusters"])

@@ -406,6 +406,22 @@ def test_difference_an_infinite_weight_meets_the_zero_padding():
     assert math.isnan(x.grad.item())  # the cropped positions' zero gradient meets the inf
 
 
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_difference_depthwise_padding_meets_an_infinite_weight_in_either_dtype(dtype):
+    """The same rule in the depthwise path (groups = channels): the padded zeros meet the
+    inf. PyTorch's float32 depthwise kernel skips them and gives x * centre weight there
+    (0.0708 for the example the property suite found); its float64 kernel gives NaN, as
+    minigrad does in both dtypes."""
+    x = np.array([[[[0.12573022]], [[-0.13210486]]]], dtype=dtype)
+    w = np.array([[[[0.126, -0.132, 0.640]]], [[[0.105, -0.536, -INF]]]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's 'invalid value' notice
+        out = F.conv2d(mg.tensor(x), mg.tensor(w), padding="same", groups=2).numpy()
+    assert out.shape == (1, 2, 1, 1) and out.dtype == dtype
+    assert out[0, 0, 0, 0] == pytest.approx(0.12573022 * -0.132, rel=1e-6)  # finite weights
+    assert np.isnan(out[0, 1, 0, 0])  # the padding on the right meets -inf
+
 def test_difference_conv_transpose2d_cropped_to_nothing_is_an_error():
     """Padding that leaves no output pixel is refused; PyTorch returns an empty tensor for
     an output of 0 x 0 and raises 'Output size is too small' for 0 x 4."""

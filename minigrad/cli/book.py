@@ -24,10 +24,7 @@ def _cmd_book(args: argparse.Namespace) -> int:
     try:
         with tuned():  # the kernels inherit one BLAS thread and the malloc settings
             pages = build_book(folder, quick=args.quick, numbers=args.lesson or None)
-    except BookToolsMissing as e:
-        print(f"minigrad book: {e}", file=sys.stderr)
-        return 1
-    except (LessonsNotFound, ValueError) as e:
+    except (BookToolsMissing, LessonsNotFound, ValueError) as e:
         print(f"minigrad book: {e}", file=sys.stderr)
         return 1
     failed = [p for p in pages if not p.ok]

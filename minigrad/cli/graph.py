@@ -55,13 +55,15 @@ def run_graph(args: argparse.Namespace) -> int:
     _check_file_name("--html", args.html, "a page ending in .html", (".html", ".htm"))
     _check_file_name("--out", args.out, "a picture file ending in " + PICTURES, SUFFIXES)
     model, x, y, loss = lenet_step(args.batch_size, args.seed, retain_graph=bool(args.html))
+    options = _options(args, model, x, y)
+    headline = f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}"
     status = 0
     if args.html:
-        status = _explore(args, model, x, y, loss)
+        status = _explore(args, loss, options, headline)
         if args.out is None:
             return status
     try:
-        graph = draw(loss, **_options(args, model, x, y))
+        graph = draw(loss, **options)
     except ValueError as e:
         raise _too_large(e) from None
     out = Path(args.out or Path("out") / "lenet.svg")
@@ -73,10 +75,7 @@ def run_graph(args: argparse.Namespace) -> int:
         return 1
     except ValueError as e:
         raise SystemExit(f"minigrad graph: {e}") from None
-    print(
-        f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}; "
-        f"{args.view} graph written to {path}"
-    )
+    print(f"{headline}; {args.view} graph written to {path}")
     return status
 
 
@@ -96,26 +95,19 @@ def _check_file_name(option: str, value: str | None, what: str, suffixes: tuple)
     raise SystemExit(f"minigrad graph: {option} names {what}, got {value}{hint}")
 
 
-def _explore(args: argparse.Namespace, model: Any, x: Any, y: Any, loss: Any) -> int:
+def _explore(args: argparse.Namespace, loss: Any, options: dict, headline: str) -> int:
     """Write the interactive page (`--html`); 1 when Graphviz is missing."""
 
     try:
         path = explore(
-            loss,
-            args.html,
-            **_options(args, model, x, y),
-            gradcheck=args.color == "gradcheck",
-            title=f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}",
+            loss, args.html, **options, gradcheck=args.color == "gradcheck", title=headline
         )
     except GraphvizNotFound as e:
         print(f"minigrad graph --html: {e}")
         return 1
     except ValueError as e:
         raise _too_large(e) from None
-    print(
-        f"LeNet-5, one training step on {args.batch_size} digits: loss {loss.item():.4f}; "
-        f"interactive page written to {path} (open it in a web browser)"
-    )
+    print(f"{headline}; interactive page written to {path} (open it in a web browser)")
     return 0
 
 

@@ -26,10 +26,9 @@ from .process import child_environment
 def run_lesson(lesson: LessonFile, quick: bool = False, out: str | None = None) -> int:
     """Run a lesson script in a fresh Python (the same interpreter); return its exit code.
 
-    The lesson's process is tuned as `minigrad train` tunes its own (cli/process.py): one
-    BLAS thread unless OPENBLAS_NUM_THREADS says otherwise, and malloc that keeps freed
-    memory. On a busy 2-core machine two BLAS threads made lesson 9 --quick take 64 s
-    instead of 8 s.
+    The lesson's process is tuned as `minigrad train` tunes its own (cli/process.py says
+    why): one BLAS thread unless OPENBLAS_NUM_THREADS says otherwise, and malloc that keeps
+    freed memory.
     """
     env = child_environment()
     if quick:
@@ -55,8 +54,7 @@ def write_notebook(lesson: LessonFile, out: str | None = None) -> Path:
     folder = Path(out or Path("out") / "lessons" / f"{lesson.number:02d}")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{lesson.path.stem}.ipynb"
-    notebook = lesson.notebook()
-    jupytext.write(notebook, target, fmt="ipynb")
+    jupytext.write(lesson.notebook(), target, fmt="ipynb")
     return target
 
 

@@ -94,7 +94,8 @@ def _datasets(args: argparse.Namespace):
         train, test = data.load_digits(size=32)
         what = "scikit-learn's digits (8x8, upsampled to 32x32)"
     else:
-        root, splits, missing = _mnist_root(args), [], []
+        root = Path(args.mnist_root) if args.mnist_root else data_dir(args.data_dir) / "mnist"
+        splits, missing = [], []
         for split in (True, False):  # both, so that one message names every missing file
             try:
                 splits.append(_PaddedMNIST(data.MNIST(root, split, download=args.download)))
@@ -110,12 +111,6 @@ def _datasets(args: argparse.Namespace):
         train = data.Subset(train, np.arange(min(QUICK["train"], len(train))))
         test = data.Subset(test, np.arange(min(QUICK["test"], len(test))))
     return train, test, what
-
-
-def _mnist_root(args: argparse.Namespace) -> Path:
-    """--mnist-root, else DATA_DIR/mnist with DATA_DIR = --data-dir, $MINIGRAD_DATA or ./data."""
-
-    return Path(args.mnist_root) if args.mnist_root else data_dir(args.data_dir) / "mnist"
 
 
 def _why_this_folder(args: argparse.Namespace) -> str:

@@ -18,6 +18,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol
@@ -159,7 +160,7 @@ def _guarded(fn: Callable[[], object], learner_file: str | None, timeout: float)
             warnings.catch_warnings(),
         ):
             warnings.simplefilter("ignore")
-            _reset_engine()  # a learner's leftover no_grad must not leak into a check
+            recording.reset()  # a learner's leftover no_grad must not leak into a check
             return fn(), None, "", out.getvalue()
     except KeyboardInterrupt:
         raise
@@ -167,13 +168,7 @@ def _guarded(fn: Callable[[], object], learner_file: str | None, timeout: float)
         kind, message = _classify(exc, learner_file, timeout)
         return None, kind, message, out.getvalue()
     finally:
-        _reset_engine()
-
-
-def _reset_engine() -> None:
-    """Recording on and no scope open, whatever the learner's code left behind."""
-
-    recording.reset()
+        recording.reset()  # recording on and no scope open, whatever the learner's code left
 
 
 def run_checks(ex: Exercise, path: Path | str, timeout: float = 10.0) -> list[Result]:
@@ -200,11 +195,7 @@ def check_module(
     results = []
     for check in ex.checks:
         manual_seed(0)
-
-        def run(check=check) -> None:
-            check(mod)
-
-        _, kind, message, printed = _guarded(run, learner_file, timeout)
+        _, kind, message, printed = _guarded(partial(check, mod), learner_file, timeout)
         results.append(Result(check.name, kind or "pass", message, printed))
     return results
 

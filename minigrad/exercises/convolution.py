@@ -22,7 +22,7 @@ import numpy as np
 from .. import functional as F
 from ..factory import tensor
 from .checker import Wrong
-from .helpers import array, close, explain
+from .helpers import array, close, explain, leaf
 
 CONV_CONFIGS = {
     "stride 1": (1, 0, 1),
@@ -31,6 +31,7 @@ CONV_CONFIGS = {
     "dilation 2": (1, 0, 2),
     "stride 2 and padding 1": (2, 1, 1),
 }
+NO_DILATION = {k: v for k, v in CONV_CONFIGS.items() if v[2] == 1}
 
 _CHANGE = {
     "stride 2": "right for stride 1 but wrong for stride 2",
@@ -93,6 +94,23 @@ def where_wrong(ok: Mapping[str, bool], what: str) -> str:
     return f"{what} is right for {', '.join(passing)} but wrong for {failing}"
 
 
+def conv_forward_check(fn: Callable[..., Any], extra: Callable[..., list] | None = None) -> None:
+    """The learner's forward fn(x, w, b, stride, padding) against F.conv2d, configuration by
+    configuration (no dilation), naming the mistake when one explains it. extra(want) gives
+    more known mistakes, (wrong value, hint) pairs, tried first."""
+    x, w, b = conv_data()
+
+    def cases():
+        for name, (s, p, _) in NO_DILATION.items():
+            got = array(fn(x.copy(), w.copy(), b.copy(), s, p), f"the output for {name}")
+            kw = conv_diagnosis("y", x, w, b, None, s, p)
+            if extra is not None:
+                kw["mistakes"] = extra(kw["want"]) + kw["mistakes"]
+            yield name, got, kw
+
+    diagnose_configs("the output", cases(), where=lambda ok: explain_configs(ok, "the output"))
+
+
 def conv_gradient_check(
     key: str,
     call: Callable[..., Any],
@@ -106,7 +124,6 @@ def conv_gradient_check(
     padding) gives more known mistakes, (wrong value, hint) pairs.
     """
 
-    configs = {k: v for k, v in CONV_CONFIGS.items() if v[2] == 1}
     which = ("dX", "dW", "db").index(key)
     x, w, b = conv_data(3)
     rng = np.random.default_rng(4)
@@ -117,7 +134,7 @@ def conv_gradient_check(
     }
 
     def cases():
-        for name, (s, p, _) in configs.items():
+        for name, (s, p, _) in NO_DILATION.items():
             dout = rng.standard_normal(conv_output_shape(x.shape, w.shape, s, p, 1))
             out = call(x.copy(), w.copy(), dout.copy(), s, p)
             if not isinstance(out, (tuple, list)) or len(out) != 3:
@@ -166,7 +183,7 @@ def conv_grads(x, w, b, dout, stride: int, padding: int, dilation: int = 1):
     """(y, dx, dw, db) of y = conv2d(x, w, b) for the upstream gradient dout, as arrays
     (dout None: the forward only, and None for the gradients)."""
 
-    xt, wt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, w, b))
+    xt, wt, bt = map(leaf, (x, w, b))
     y = F.conv2d(xt, wt, bt, stride=stride, padding=padding, dilation=dilation)
     if dout is None:
         return y.numpy(), None, None, None
@@ -258,17 +275,12 @@ def conv_diagnosis(
             )
         )
     if key == "dX":
-        for per_filter in (None, False, True):
-            mistakes.append(
-                (
-                    lambda per_filter=per_filter: (
-                        _assigned_dx_taps(x, w, dout, s, p, d)
-                        if per_filter is None
-                        else _assigned_dx_windows(x, w, dout, s, p, d, per_filter)
-                    ),
-                    ASSIGNED.format(part="an input pixel"),
-                )
-            )
+        for assigned in (
+            lambda: _assigned_dx_taps(x, w, dout, s, p, d),
+            lambda: _assigned_dx_windows(x, w, dout, s, p, d, per_filter=False),
+            lambda: _assigned_dx_windows(x, w, dout, s, p, d, per_filter=True),
+        ):
+            mistakes.append((assigned, ASSIGNED.format(part="an input pixel")))
     if key == "dW":
         mistakes.append(
             (
@@ -386,7 +398,7 @@ def max_pool_backward(x, dout, k: int, step: int, assign: bool = False, spread: 
 def pool_diagnosis(x, dout, k: int, s: int) -> dict[str, Any]:
     """The engine's dx of max_pool2d(x, k, s) and the usual wrong ones, for `explain`."""
 
-    xt = tensor(x, dtype=np.float64, requires_grad=True)
+    xt = leaf(x)
     F.max_pool2d(xt, k, s).backward(tensor(dout, dtype=np.float64))
     mistakes = [
         (

@@ -19,7 +19,7 @@ and each way leaves a fingerprint that the two arrays alone reveal:
 Slips that change how the answer is computed rather than the answer itself (the stride
 ignored, the kernel not rotated in dX, = where += is needed) have no fingerprint in the two
 arrays: a check recomputes the answer the wrong way and passes it as a known mistake
-(`helpers.conv_variants` does that for convolutions). `relation` is tried after those.
+(`convolution.conv_diagnosis` does that for convolutions). `relation` is tried after those.
 
 Each relation is tested on its own in tests/test_exercises_diagnosis.py: the wrong answer
 is constructed from the right one, and the name is asserted.
@@ -157,23 +157,25 @@ def _factor(got, want, sizes, variance_n, rtol, atol) -> str | None:
 
 def _swapped(got, want, sizes, variance_n, rtol, atol) -> str | None:
     """Same shape, but the values of want.T (2-D) or of want with its axes reordered."""
-    for axes in _permutations(want):
+    axes = _moved_axes(got, want, rtol, atol)
+    if axes is None:
+        return None
+    if want.ndim == 2:
+        return "is transposed: your rows are the expected columns (you have expected.T)"
+    return (
+        f"has its axes swapped: it is the expected array with its axes in the order "
+        f"{axes} (np.transpose(expected, {axes}))"
+    )
+
+
+def _moved_axes(got, want, rtol, atol) -> tuple[int, ...] | None:
+    """The order of want's axes (2 to 5 of them) that gives got, if one does."""
+    orders = list(itertools.permutations(range(want.ndim))) if 2 <= want.ndim <= 5 else []
+    for axes in orders[1:]:  # the first is the identity
         moved = want.transpose(axes)
         if moved.shape == got.shape and np.allclose(got, moved, rtol=rtol, atol=atol):
-            if want.ndim == 2:
-                return "is transposed: your rows are the expected columns (you have expected.T)"
-            return (
-                f"has its axes swapped: it is the expected array with its axes in the order "
-                f"{axes} (np.transpose(expected, {axes}))"
-            )
+            return axes
     return None
-
-
-def _permutations(want: np.ndarray):
-    if not 2 <= want.ndim <= 5:
-        return []
-    identity = tuple(range(want.ndim))
-    return [p for p in itertools.permutations(identity) if p != identity]
 
 
 def _rotated(got, want, sizes, variance_n, rtol, atol) -> str | None:
@@ -191,17 +193,14 @@ def _rotated(got, want, sizes, variance_n, rtol, atol) -> str | None:
 def _shape_relation(got, want, rtol, atol) -> str | None:
     """Relations that change the shape: transposed, axes swapped, a border too many or too
     few on the last two axes."""
-    for axes in _permutations(want):
-        moved = want.transpose(axes)
-        if moved.shape == got.shape and np.allclose(got, moved, rtol=rtol, atol=atol):
-            if want.ndim == 2:
-                return (
-                    f"is transposed: shape {got.shape}, expected {want.shape} (you have expected.T)"
-                )
-            return (
-                f"has its axes swapped: shape {got.shape}, expected {want.shape}; it is the "
-                f"expected array with its axes in the order {axes}"
-            )
+    axes = _moved_axes(got, want, rtol, atol)
+    if axes is not None and want.ndim == 2:
+        return f"is transposed: shape {got.shape}, expected {want.shape} (you have expected.T)"
+    if axes is not None:
+        return (
+            f"has its axes swapped: shape {got.shape}, expected {want.shape}; it is the "
+            f"expected array with its axes in the order {axes}"
+        )
     if got.ndim != want.ndim or got.ndim < 2 or got.shape[:-2] != want.shape[:-2]:
         return None
     dh, dw = got.shape[-2] - want.shape[-2], got.shape[-1] - want.shape[-1]

@@ -60,18 +60,21 @@ def filled(got: dict, key: str) -> Any:
     return value
 
 
+def leaf(values: Any) -> Tensor:
+    """A fresh float64 Tensor of `values` that requires grad: an input for a learner's op."""
+    return tensor(values, dtype=np.float64, requires_grad=True)
+
+
 def array(x: Any, what: str) -> np.ndarray:
     """The learner's result as a float64 ndarray (Tensors, lists and numbers accepted)."""
     if x is None:
         raise Wrong(f"{what} is None: did you forget a `return`?")
-
     try:
-        arr = np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
+        return np.asarray(x.numpy() if isinstance(x, Tensor) else x, dtype=np.float64)
     except (TypeError, ValueError):
         raise Wrong(
             f"{what} should be numbers (an array or Tensor), got {type(x).__name__}"
         ) from None
-    return arr
 
 
 def number(x: Any, what: str) -> float:
@@ -246,10 +249,6 @@ def tensor_grads(fn: Callable[..., Any], inputs: list, grad_out: np.ndarray | No
 # Checks for a learner's Function subclass
 
 
-def _as_tuple(x: Any) -> tuple:
-    return x if isinstance(x, tuple) else (x,)
-
-
 def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) -> list:
     """Call the learner's backward directly (as the engine would) and return its raw results
     as arrays, after checking that they are Tensors of a sensible shape."""
@@ -260,7 +259,8 @@ def backward_grads(apply: Callable[..., Any], inputs: list, seed: np.ndarray) ->
     if out.grad_fn is None:
         raise Wrong("the output has no graph node: call YourFunction.apply(x), not forward(x)")
     with no_grad():
-        raw = _as_tuple(out.grad_fn.backward(tensor(seed, dtype=out.dtype)))
+        raw = out.grad_fn.backward(tensor(seed, dtype=out.dtype))
+    raw = raw if isinstance(raw, tuple) else (raw,)  # one input: one gradient, maybe bare
     if len(raw) != len(inputs):
         raise Wrong(
             f"backward returned {len(raw)} gradient(s) for {len(inputs)} input(s): return one "

@@ -16,6 +16,7 @@ Nodes are reused (an operand drawn twice), so gradients must add up over several
 from __future__ import annotations
 
 import random
+from operator import add, mul
 from typing import Any
 
 from ..scalar import Value as EngineValue
@@ -23,13 +24,14 @@ from ..scalar import Value as EngineValue
 UNARY = ("tanh", "relu", "exp")
 BINARY = ("add", "mul")
 WITH_NUMBER = ("add_number", "mul_number", "pow")
+OPERATOR = {"add": add, "mul": mul, "add_number": add, "mul_number": mul, "pow": pow}
+SYMBOL = {"add": "+", "mul": "*", "add_number": "+", "mul_number": "*"}
 
 
 def recipe(seed: int, leaves: int = 4, ops: int = 12) -> list[tuple]:
     """A random expression whose values stay moderate (no overflow in exp or pow)."""
     rng = random.Random(seed)
     steps: list[tuple] = [("leaf", round(rng.uniform(-1.5, 1.5), 3)) for _ in range(leaves)]
-    values = [s[1] for s in steps]
     while len(steps) < leaves + ops:
         kind = rng.choice(UNARY + BINARY + WITH_NUMBER)
         i, j = rng.randrange(len(steps)), rng.randrange(len(steps))  # i == j now and then
@@ -44,7 +46,6 @@ def recipe(seed: int, leaves: int = 4, ops: int = 12) -> list[tuple]:
         value = build(EngineValue, [*steps, step])[-1].data
         if abs(value) < 20 and abs(value) > 1e-3:
             steps.append(step)
-            values.append(value)
     return steps
 
 
@@ -54,16 +55,10 @@ def build(cls: type, steps: list[tuple]) -> list[Any]:
     for kind, *args in steps:
         if kind == "leaf":
             nodes.append(cls(args[0]))
-        elif kind == "add":
-            nodes.append(nodes[args[0]] + nodes[args[1]])
-        elif kind == "mul":
-            nodes.append(nodes[args[0]] * nodes[args[1]])
-        elif kind == "add_number":
-            nodes.append(nodes[args[0]] + args[1])
-        elif kind == "mul_number":
-            nodes.append(nodes[args[0]] * args[1])
-        elif kind == "pow":
-            nodes.append(nodes[args[0]] ** args[1])
+        elif kind in BINARY:
+            nodes.append(OPERATOR[kind](nodes[args[0]], nodes[args[1]]))
+        elif kind in WITH_NUMBER:
+            nodes.append(OPERATOR[kind](nodes[args[0]], args[1]))
         else:
             nodes.append(getattr(nodes[args[0]], kind)())
     return nodes
@@ -74,15 +69,12 @@ def text(steps: list[tuple], k: int) -> str:
     kind, *args = steps[k]
     if kind == "leaf":
         return "abcdefghij"[k] if k < 10 else f"x{k}"
-    if kind in ("add", "mul"):
-        op = "+" if kind == "add" else "*"
-        return f"({text(steps, args[0])} {op} {text(steps, args[1])})"
-    if kind == "add_number":
-        return f"({text(steps, args[0])} + {args[1]:g})"
-    if kind == "mul_number":
-        return f"({text(steps, args[0])} * {args[1]:g})"
+    if kind in BINARY:
+        return f"({text(steps, args[0])} {SYMBOL[kind]} {text(steps, args[1])})"
     if kind == "pow":
         return f"{text(steps, args[0])}**{args[1]}"
+    if kind in WITH_NUMBER:
+        return f"({text(steps, args[0])} {SYMBOL[kind]} {args[1]:g})"
     return f"{text(steps, args[0])}.{kind}()"
 
 

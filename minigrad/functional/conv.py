@@ -4,7 +4,6 @@ the adjoint of conv2d (a matrix product and a fold)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -119,12 +118,9 @@ def _conv_padding(
                     "larger stride the output cannot have the input's size; give the padding "
                     "as numbers instead"
                 )
-            total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            totals = (d * (k - 1) for k, d in zip(kernel, dilation))
             # an odd total puts the extra row/column at the bottom/right, as PyTorch does
-            return (total[0] // 2, total[0] - total[0] // 2), (
-                total[1] // 2,
-                total[1] - total[1] // 2,
-            )
+            return tuple((total // 2, total - total // 2) for total in totals)
         raise ValueError(
             f"conv2d: padding must be an int, a pair, 'same' or 'valid', got {padding!r}"
         )
@@ -347,14 +343,10 @@ def conv2d_naive(
                 term = (patch.unsqueeze(1) * wg[:, :, i, j].reshape(1, og, cg, 1, 1)).sum(2)
                 y = term if y is None else y + term
         outputs.append(y)
-    y = outputs[0] if groups == 1 else _cat(outputs, 1)
+    y = outputs[0] if groups == 1 else cat(outputs, 1)
     if b is not None:
         y = y + b.reshape(1, o, 1, 1)
     return y[0] if unbatched else y
-
-
-def _cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
-    return cat(tensors, dim)
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,15 +24,13 @@ def _check_reduction(reduction: Any, op: str) -> None:
 def _reduce(
     loss: Tensor,
     reduction: str,
-    op: str,
     divisor: float | None = None,
     weighted: bool = False,
     unbatched: bool = False,
 ) -> Tensor:
     """The loss per element (per sample of a class loss; one number for an unbatched one),
     summed, or averaged over `divisor`: the elements by default, for a class loss the
-    number of targets (or their total weight, `weighted`)."""
-    _check_reduction(reduction, op)
+    number of targets (or their total weight, `weighted`). `reduction` is checked already."""
     if reduction == "none":
         return loss.reshape(()) if unbatched else loss
     if reduction == "sum":
@@ -46,13 +44,12 @@ def _reduce(
 
 
 def _class_weights(
-    op: str, x: Tensor, target: Any, weight: Any, ignore_index: Any
+    op: str, x: Tensor, t: np.ndarray, weight: Any, ignore_index: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For class-index targets: (the mask of each sample's target class (N, C, ...), the
     weight each target gets (N, ...), 0 where ignored, and the class weights broadcast to
     (1, C, 1, ...)). The weights are constants in the input's dtype."""
     ignore_index = as_int(ignore_index, op, "ignore_index")
-    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     c = x.shape[1]
     if t.dtype.kind not in "iu":
         raise TypeError(
@@ -111,18 +108,18 @@ def _pick(logp: Tensor, chosen: np.ndarray) -> Tensor:
     return where(chosen, logp, zero).sum(1)
 
 
-def _batched(op: str, input: Any, target: Any, reduction: Any) -> tuple[Tensor, Any, bool]:
-    """The scores checked, and an unbatched input (C,) with a scalar target made a batch of
-    one: (x, target, unbatched)."""
+def _batched(op: str, input: Any, target: Any, reduction: Any) -> tuple[Tensor, np.ndarray, bool]:
+    """The scores checked and the target as an array, an unbatched input (C,) with a scalar
+    target made a batch of one: (x, t, unbatched)."""
     x = _tensor(input, op)
     _check_float(op, x)
     _check_reduction(reduction, op)
-    if x.ndim == 1:
-        t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
-        return x.reshape(1, -1), t.reshape((1,) + t.shape), True
     if x.ndim == 0:
         raise ValueError(f"{op}: input must be (C,) or (N, C, ...) scores, got a 0-d tensor")
-    return x, target, False
+    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
+    if x.ndim == 1:
+        return x.reshape(1, -1), t.reshape((1,) + t.shape), True
+    return x, t, False
 
 
 @composite("nll_loss")
@@ -139,10 +136,10 @@ def nll_loss(
     divides by the total weight of the targets that are not ignore_index (as PyTorch).
     Picking input[n, t_n] is a product with a constant one-hot mask and a sum over classes.
     """
-    x, target, unbatched = _batched("nll_loss", input, target, reduction)
-    chosen, picked, _ = _class_weights("nll_loss", x, target, weight, ignore_index)
+    x, t, unbatched = _batched("nll_loss", input, target, reduction)
+    chosen, picked, _ = _class_weights("nll_loss", x, t, weight, ignore_index)
     loss = _weighted(-_pick(x, chosen), picked)
-    return _reduce(loss, reduction, "nll_loss", picked.sum(), weight is not None, unbatched)
+    return _reduce(loss, reduction, picked.sum(), weight is not None, unbatched)
 
 
 @composite("cross_entropy")
@@ -162,11 +159,10 @@ def cross_entropy(
     logits of any size: log_softmax subtracts the maximum before exponentiating.
     """
     op = "cross_entropy"
-    x, target, unbatched = _batched(op, input, target, reduction)
+    x, t, unbatched = _batched(op, input, target, reduction)
     label_smoothing = as_float(label_smoothing, op, "label_smoothing", low=0.0, high=1.0)
     logp = x.log_softmax(1)
     c = x.shape[1]
-    t = target.numpy() if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":  # class probabilities
         if t.shape != x.shape:
             raise ValueError(
@@ -180,7 +176,7 @@ def cross_entropy(
         loss = -(logp * constant(q, x.dtype, "target probabilities")).sum(1)
         divisor = None
     else:
-        chosen, picked, per_class = _class_weights(op, x, target, weight, ignore_index)
+        chosen, picked, per_class = _class_weights(op, x, t, weight, ignore_index)
         loss = _weighted(-_pick(logp, chosen), picked)
         if label_smoothing:  # every class gets label_smoothing / C of the target
             spread = constant(per_class, x.dtype, "smoothed targets: each class's weight")
@@ -190,7 +186,7 @@ def cross_entropy(
                 smooth = where(valid, smooth, constant(0, x.dtype, "0 for ignored samples"))
             loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
         divisor = picked.sum()
-    return _reduce(loss, reduction, op, divisor, weight is not None, unbatched)
+    return _reduce(loss, reduction, divisor, weight is not None, unbatched)
 
 
 def _input_and_target(
@@ -218,14 +214,14 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean squared error: mean((input - target)^2)."""
     x, y = _input_and_target("mse_loss", input, target, reduction)
     diff = x - y
-    return _reduce(diff * diff, reduction, "mse_loss")
+    return _reduce(diff * diff, reduction)
 
 
 @composite("l1_loss")
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     r"""Mean absolute error: mean(|input - target|)."""
     x, y = _input_and_target("l1_loss", input, target, reduction)
-    return _reduce((x - y).abs(), reduction, "l1_loss")
+    return _reduce((x - y).abs(), reduction)
 
 
 @composite("binary_cross_entropy_with_logits")
@@ -256,7 +252,7 @@ def binary_cross_entropy_with_logits(
         loss = (1.0 - y) * x + (1.0 + (pos_weight - 1.0) * y) * softplus_neg
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction, op)
+    return _reduce(loss, reduction)
 
 
 def _broadcastable(op: str, name: str, t: Any, x: Tensor) -> Tensor | None:
@@ -308,7 +304,7 @@ def binary_cross_entropy(
         loss = where(saturated, _saturated(p, y), loss)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction, op)
+    return _reduce(loss, reduction)
 
 
 BCE_EPS = 1e-12  # PyTorch's floor for p (1 - p) in the gradient of binary_cross_entropy

@@ -152,12 +152,8 @@ def create(name: str, num_classes: int | None = None, in_channels: int | None = 
     """
     name = resolve_name(name, "models.create")
     builder, _ = REGISTRY[name]
-    kwargs = {}
-    if num_classes is not None:
-        kwargs["num_classes"] = num_classes
-    if in_channels is not None:
-        kwargs["in_channels"] = in_channels
-    return builder(**kwargs)
+    kwargs = {"num_classes": num_classes, "in_channels": in_channels}
+    return builder(**{key: value for key, value in kwargs.items() if value is not None})
 
 
 def default_input_shape(name: str, in_channels: int | None = None) -> tuple[int, int, int]:

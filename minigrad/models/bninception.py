@@ -96,10 +96,8 @@ class InceptionV2(nn.Module):
             _conv(dbl, dbl, 3, stride, 1),
         )
         pooling = nn.AvgPool2d if pool == "avg" else nn.MaxPool2d
-        layers = [pooling(3, stride=stride, padding=1)]
-        if proj:
-            layers.append(_conv(in_channels, proj, 1))
-        self.branch4 = nn.Sequential(*layers)
+        projection = [_conv(in_channels, proj, 1)] if proj else []  # none: pass the input on
+        self.branch4 = nn.Sequential(pooling(3, stride=stride, padding=1), *projection)
 
     def forward(self, x: Tensor) -> Tensor:
         branches = (self.branch1, self.branch2, self.branch3, self.branch4)

@@ -91,11 +91,8 @@ class InceptionResNetBlock(nn.Module):
 
 def _out_channels(branches: Sequence[nn.Module]) -> int:
     """The channels of the concatenated branches: the last convolution of each."""
-    total = 0
-    for branch in branches:
-        convs = [m for m in branch.modules() if isinstance(m, nn.Conv2d)]
-        total += convs[-1].out_channels
-    return total
+    last_convs = [[m for m in b.modules() if isinstance(m, nn.Conv2d)][-1] for b in branches]
+    return sum(conv.out_channels for conv in last_convs)
 
 
 def block_a(channels: int, widths: tuple[int, int, int], scale: float) -> InceptionResNetBlock:
@@ -223,8 +220,7 @@ class InceptionResNet(nn.Module):
         self.fc = nn.Linear(final, num_classes)
 
     def forward(self, x: Tensor) -> Tensor:
-        name = f"InceptionResNetV{self.version}"
-        check_images(name, x, self.in_channels, self.min_size, 299)
+        check_images(f"InceptionResNetV{self.version}", x, self.in_channels, self.min_size, 299)
         x = self.blocks_a(self.stem(x))
         x = self.blocks_b(self.reduction_a(x))
         x = self.head(self.blocks_c(self.reduction_b(x)))

@@ -132,10 +132,8 @@ class Inception17(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         b1 = self.branch1x1(x)
         b7 = self.branch7x7_3(self.branch7x7_2(self.branch7x7_1(x)))
-        bd = self.branch7x7dbl_1(x)
-        for layer in (self.branch7x7dbl_2, self.branch7x7dbl_3, self.branch7x7dbl_4):
-            bd = layer(bd)
-        bd = self.branch7x7dbl_5(bd)
+        bd = self.branch7x7dbl_3(self.branch7x7dbl_2(self.branch7x7dbl_1(x)))
+        bd = self.branch7x7dbl_5(self.branch7x7dbl_4(bd))
         bp = self.branch_pool(self.branch_pool_avg(x))
         return cat([b1, b7, bd, bp], 1)
 
@@ -159,9 +157,8 @@ class GridReduction17(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         b3 = self.branch3x3_2(self.branch3x3_1(x))
-        b7 = self.branch7x7x3_1(x)
-        for layer in (self.branch7x7x3_2, self.branch7x7x3_3, self.branch7x7x3_4):
-            b7 = layer(b7)
+        b7 = self.branch7x7x3_2(self.branch7x7x3_1(x))
+        b7 = self.branch7x7x3_4(self.branch7x7x3_3(b7))
         return cat([b3, b7, self.branch_pool(x)], 1)
 
 

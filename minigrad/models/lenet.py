@@ -137,8 +137,7 @@ class Subsampling(nn.Module):
         _paper_init(self.weight, self.bias, self.kernel_size**2)
 
     def forward(self, x: Tensor) -> Tensor:
-        k = self.kernel_size
-        sums = F.avg_pool2d(x, k, divisor_override=1)  # the sum of each k x k window
+        sums = F.avg_pool2d(x, self.kernel_size, divisor_override=1)  # the sum of each window
         return sums * self.weight.reshape(1, -1, 1, 1) + self.bias.reshape(1, -1, 1, 1)
 
     def extra_repr(self) -> str:

@@ -162,20 +162,15 @@ class ResNet(nn.Module):
                 f"widths={list(widths)}"
             )
         self.num_classes, self.in_channels = num_classes, in_channels
-        self.design_size = 224 if stem == "imagenet" else 32
+        imagenet = stem == "imagenet"
+        self.design_size = 224 if imagenet else 32
         channels = widths[0]
-        if stem == "imagenet":
-            self.conv1 = nn.Conv2d(
-                in_channels, channels, kernel_size=7, stride=2, padding=3, bias=False
-            )
-        else:
-            self.conv1 = nn.Conv2d(in_channels, channels, kernel_size=3, padding=1, bias=False)
+        # the 7x7/2 convolution and 3x3/2 max pool of ImageNet, or one 3x3 convolution
+        kernel, stride, padding = (7, 2, 3) if imagenet else (3, 1, 1)
+        self.conv1 = nn.Conv2d(in_channels, channels, kernel, stride, padding, bias=False)
         self.bn1 = nn.BatchNorm2d(channels)
         self.relu = nn.ReLU()
-        if stem == "imagenet":
-            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
-        else:
-            self.maxpool = nn.Identity()
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1) if imagenet else nn.Identity()
         self.num_stages = len(layers)
         for i, (count, width) in enumerate(zip(layers, widths)):
             blocks = []

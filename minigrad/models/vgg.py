@@ -114,48 +114,44 @@ class VGG(nn.Module):
         return self.classifier(x.flatten(1))
 
 
-def _vgg(name: str, batch_norm: bool, num_classes: int, in_channels: int) -> VGG:
-    return VGG(CONFIGS[name], batch_norm, num_classes, in_channels)
-
-
 def vgg11(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-11 ("A"): 8 convolutions + 3 linear layers; 132,863,336 parameters."""
-    return _vgg("vgg11", False, num_classes, in_channels)
+    return VGG(CONFIGS["vgg11"], False, num_classes, in_channels)
 
 
 def vgg13(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-13 ("B"): 10 convolutions + 3 linear layers; 133,047,848 parameters."""
-    return _vgg("vgg13", False, num_classes, in_channels)
+    return VGG(CONFIGS["vgg13"], False, num_classes, in_channels)
 
 
 def vgg16(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-16 ("D"): 13 convolutions + 3 linear layers; 138,357,544 parameters."""
-    return _vgg("vgg16", False, num_classes, in_channels)
+    return VGG(CONFIGS["vgg16"], False, num_classes, in_channels)
 
 
 def vgg19(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-19 ("E"): 16 convolutions + 3 linear layers; 143,667,240 parameters."""
-    return _vgg("vgg19", False, num_classes, in_channels)
+    return VGG(CONFIGS["vgg19"], False, num_classes, in_channels)
 
 
 def vgg11_bn(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-11 with batch norm after every convolution; 132,868,840 parameters."""
-    return _vgg("vgg11", True, num_classes, in_channels)
+    return VGG(CONFIGS["vgg11"], True, num_classes, in_channels)
 
 
 def vgg13_bn(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-13 with batch norm after every convolution; 133,053,736 parameters."""
-    return _vgg("vgg13", True, num_classes, in_channels)
+    return VGG(CONFIGS["vgg13"], True, num_classes, in_channels)
 
 
 def vgg16_bn(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-16 with batch norm after every convolution; 138,365,992 parameters."""
-    return _vgg("vgg16", True, num_classes, in_channels)
+    return VGG(CONFIGS["vgg16"], True, num_classes, in_channels)
 
 
 def vgg19_bn(num_classes: int = 1000, in_channels: int = 3) -> VGG:
     """VGG-19 with batch norm after every convolution; 143,678,248 parameters."""
-    return _vgg("vgg19", True, num_classes, in_channels)
+    return VGG(CONFIGS["vgg19"], True, num_classes, in_channels)
 
 
 def vgg_small(num_classes: int = 10, in_channels: int = 1, batch_norm: bool = True) -> VGG:

@@ -103,39 +103,36 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-def _legacy_softmax_dim(ndim: int) -> int:
-    return 0 if ndim in (0, 1, 3) else 1
+class _AlongDim(Module):
+    """What Softmax and LogSoftmax share: the `dim` they normalise along."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def _dim(self, x: Tensor) -> int:
+        """`dim`, or when it is None PyTorch's legacy choice for the input's rank."""
+        if self.dim is None:
+            return 0 if x.ndim in (0, 1, 3) else 1
+        return self.dim
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
 
 
-class Softmax(Module):
+class Softmax(_AlongDim):
     r"""exp(x_i) / sum_j exp(x_j) along `dim`: turns scores into probabilities.
 
     For training a classifier, give the raw scores to F.cross_entropy instead (it includes a
     log-softmax that stays accurate where softmax followed by log would not).
     """
 
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
     def forward(self, x: Tensor) -> Tensor:
-        dim = _legacy_softmax_dim(x.ndim) if self.dim is None else self.dim
-        return F.softmax(x, dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+        return F.softmax(x, self._dim(x))
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_AlongDim):
     r"""x_i - log(sum_j exp(x_j)) along `dim`."""
 
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
     def forward(self, x: Tensor) -> Tensor:
-        dim = _legacy_softmax_dim(x.ndim) if self.dim is None else self.dim
-        return F.log_softmax(x, dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+        return F.log_softmax(x, self._dim(x))

@@ -24,11 +24,10 @@ __all__ = ["Conv2d", "ConvTranspose2d"]
 
 
 def _check_channels(name: str, in_channels: Any, out_channels: Any, groups: Any) -> None:
-    for what, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+    counts = (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups))
+    for what, n in counts:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"{name}: {what} must be a whole number >= 1, got {n!r}")
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{name}: groups must be a whole number >= 1, got {groups!r}")
     if in_channels % groups or out_channels % groups:
         raise ValueError(
             f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must "
@@ -114,19 +113,6 @@ class Conv2d(Module):
     def reset_parameters(self) -> None:
         init._default_init(self.weight, self.bias)
 
-    def _pads(self) -> tuple[int, int, int, int]:
-        """(top, bottom, left, right) zero padding."""
-        if self.padding == "valid":
-            return 0, 0, 0, 0
-        if self.padding == "same":
-            out = []
-            for k, d in zip(self.kernel_size, self.dilation):
-                total = d * (k - 1)
-                out += [total // 2, total - total // 2]
-            return tuple(out)
-        (ph, pw) = self.padding
-        return ph, ph, pw, pw
-
     def _name(self) -> str:
         return _label(self, "Conv2d")
 
@@ -148,9 +134,12 @@ class Conv2d(Module):
                 f"{self.in_channels} (input shape (N, C, H, W) = {x.shape}); check the layer "
                 "before, or the image layout (channels first, not (N, H, W, C))"
             )
-        top, bottom, left, right = self._pads()
         span = [d * (k - 1) + 1 for k, d in zip(self.kernel_size, self.dilation)]
-        height, width = x.shape[2] + top + bottom, x.shape[3] + left + right
+        if isinstance(self.padding, str):  # 'same' pads each axis by span - 1 in all, 'valid' by 0
+            added = [s - 1 if self.padding == "same" else 0 for s in span]
+        else:
+            added = [2 * p for p in self.padding]
+        height, width = x.shape[2] + added[0], x.shape[3] + added[1]
         if span[0] > height or span[1] > width:
             raise ValueError(
                 f"{self._name()}: the input is {x.shape[2]} x {x.shape[3]} (padded: {height} x "

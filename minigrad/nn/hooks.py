@@ -107,10 +107,9 @@ class BackwardHookCall:
         return outs[0] if single else type(out)(outs)
 
     def _spread(self, at: list[int], grads: tuple, n: int) -> tuple:
-        full: list = [None] * n
-        for i, g in zip(at, grads):
-            full[i] = g
-        return tuple(full)
+        """The gradients at positions `at` of a tuple of n, None at the others."""
+        given = dict(zip(at, grads))
+        return tuple(given.get(i) for i in range(n))
 
     def _check(self, result: Any, like: tuple, what: str, kind: str) -> tuple:
         """A hook's replacement for `like` (grad_input or grad_output), checked entry by entry."""
@@ -139,14 +138,11 @@ class BackwardHookCall:
 
     def _on_grad_output(self, grads: tuple) -> tuple:
         grad_output = self._spread(self.outputs_at, grads, self.n_outputs)
-        self.grad_output = grad_output
         for hook in self.pre_hooks:
-            result = hook(self.module, self.grad_output)
+            result = hook(self.module, grad_output)
             if result is not None:
-                self.grad_output = self._check(
-                    result, self.grad_output, "grad_output", "backward pre-hook"
-                )
-        grad_output = self.grad_output
+                grad_output = self._check(result, grad_output, "grad_output", "backward pre-hook")
+        self.grad_output = grad_output
         if not self.inputs_at or not self.hooks:  # no input gradient will come: call now
             grad_input = (None,) * self.n_args
             for hook in self.hooks:

@@ -112,16 +112,8 @@ class _BatchNorm(Module):
         use_batch_stats = self.training or self.running_mean is None
         # Running statistics are updated only while training and tracking them.
         track = not self.training or self.track_running_stats
-        return F.batch_norm(
-            x,
-            self.running_mean if track else None,
-            self.running_var if track else None,
-            self.weight,
-            self.bias,
-            use_batch_stats,
-            factor,
-            self.eps,
-        )
+        running = (self.running_mean, self.running_var) if track else (None, None)
+        return F.batch_norm(x, *running, self.weight, self.bias, use_batch_stats, factor, self.eps)
 
     def extra_repr(self) -> str:
         return (

@@ -249,9 +249,9 @@ def summary(
     rows: list[SummaryRow] = []
     names = {id(m): name for name, m in model.named_modules()}
     counted: set[int] = set()
-    pending: dict[int, list[SummaryRow]] = {}
+    # per module call in progress: its row (or None), and the bytes and MACs counted before it
+    pending: dict[int, list[tuple[SummaryRow | None, int, int]]] = {}
     kept = {"bytes": 0, "seen": set(), "macs": 0}  # activation bytes, memory seen, MACs so far
-    starts: dict[int, list[int]] = {}
     # keep every output alive until the end, so that no id() is reused by a new array
     outputs: list[Any] = []
 
@@ -271,18 +271,15 @@ def summary(
                 n_params = None
         row = SummaryRow(name or "(model)", type(module).__name__, None, n_params, trainable)
         row.depth = max(level - 1, 0)
-        if name == "" and not own:
-            row = None  # the model itself is a row only if it owns parameters directly
-        elif depth is not None and level > depth:
+        # the model itself is a row only if it owns parameters directly
+        if (name == "" and not own) or (depth is not None and level > depth):
             row = None
-        if row is not None:
+        else:
             rows.append(row)
-        pending.setdefault(id(module), []).append(row)
-        starts.setdefault(id(module), []).append((kept["bytes"], kept["macs"]))
+        pending.setdefault(id(module), []).append((row, kept["bytes"], kept["macs"]))
 
     def after(module: Module, args: tuple, out: Any) -> None:
-        row = pending[id(module)].pop()
-        start, macs_start = starts[id(module)].pop()
+        row, start, macs_start = pending[id(module)].pop()
         is_leaf = not module._modules
         macs = count_macs(module, args, out) if is_leaf else None
         if macs is not None:
@@ -305,18 +302,15 @@ def summary(
                 row.macs = kept["macs"] - macs_start
 
     modes = {id(m): m.training for m in model.modules()}
-    if has_uninitialized_params(model):  # lazy layers take their shapes from a first pass
-        model.eval()
-        with no_grad():
-            model(*inputs)
-        for m in model.modules():
-            object.__setattr__(m, "training", modes[id(m)])
     handles = []
     try:
+        model.eval()
+        if has_uninitialized_params(model):  # lazy layers take their shapes from a first pass
+            with no_grad():
+                model(*inputs)
         for m in model.modules():
             handles.append(m.register_forward_pre_hook(before))
             handles.append(m.register_forward_hook(after))
-        model.eval()
         with no_grad():
             out = model(*inputs)
     finally:
@@ -358,9 +352,7 @@ def _make_inputs(input_shape: Any, input_data: Any, batch_size: int, dtype: Any)
             "nn.summary: give input_shape, the shape of one example without the batch axis "
             "(e.g. (1, 32, 32) for a 32x32 grayscale image), or input_data"
         )
-    shapes = input_shape
-    if not isinstance(shapes[0], (tuple, list)):
-        shapes = [shapes]
+    shapes = input_shape if isinstance(input_shape[0], (tuple, list)) else [input_shape]
     dtype = as_dtype(dtype or np.float32)
     rng = np.random.default_rng(0)  # a local generator: the summary leaves mg's seed alone
     out = []

@@ -441,26 +441,22 @@ class Maximum(Function):
         return np.maximum(x, y)
 
     def backward(self, grad):
-        return _share(grad, *self.saved_tensors)
+        """Half each on a tie, 0 for the loser, all of it otherwise (Minimum's rule too)."""
+        tie, x_loses, y_loses = self.saved_tensors
+        zero = grad.new_zeros(())
+        if tie.any():
+            grad = Where.apply(grad * 0.5, grad, mask=tie)
+        return Where.apply(zero, grad, mask=x_loses), Where.apply(zero, grad, mask=y_loses)
 
 
 class Minimum(Function):
     r"""z = min(x, y);   dz/dx = [x < y] + [x = y]/2   (ties and NaN as in Maximum)"""
 
+    backward = Maximum.backward  # the masks forward saves say which input lost
+
     def forward(self, x, y):
         self.save_for_backward(x == y, x > y, x < y)  # tie, x loses, y loses
         return np.minimum(x, y)
-
-    def backward(self, grad):
-        return _share(grad, *self.saved_tensors)
-
-
-def _share(grad, tie: np.ndarray, x_loses: np.ndarray, y_loses: np.ndarray):
-    """The gradients of max/min: half each on a tie, 0 for the loser, all of it otherwise."""
-    zero = grad.new_zeros(())
-    if tie.any():
-        grad = Where.apply(grad * 0.5, grad, mask=tie)
-    return Where.apply(zero, grad, mask=x_loses), Where.apply(zero, grad, mask=y_loses)
 
 
 class Cast(Function):

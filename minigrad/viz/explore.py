@@ -93,6 +93,16 @@ def explore(
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
         raise ValueError(f"explore: max_nodes must be a positive integer, got {max_nodes!r}")
     scalar = _check_output(output)
+    drawing = dict(  # as mg.viz.draw takes them
+        modules=modules,
+        params=params,
+        names=names,
+        view=view,
+        show=show,
+        color=color,
+        rankdir=rankdir,
+        max_nodes=max_nodes,
+    )
     if scalar:
         extra = dict(modules=modules, params=params, names=names, depth=depth, show=show)
         given = sorted(k for k, v in extra.items() if v is not None)
@@ -105,17 +115,7 @@ def explore(
         if depth is not None and modules is None:
             raise ValueError("explore: depth= closes modules; pass modules=model as well")
         nodes = topological_order(output, keep=every_node)
-        options = dict(
-            modules=modules,
-            params=params,
-            names=names,
-            view=view,
-            show=show,
-            color=color,
-            rankdir=rankdir,
-            max_nodes=max_nodes,
-            compute_grads=show in ("grad", "both") or color == "grad",
-        )
+        options = dict(drawing, compute_grads=show in ("grad", "both") or color == "grad")
         graph, full = _layout(output, options, expand, depth)
     if len(nodes) > 20 * max_nodes:  # a guard on the data too (boxes hide many tensors)
         raise ValueError(
@@ -124,18 +124,7 @@ def explore(
         )
     steps = _trace_backward(output)
     svg = _svg(graph)
-    args = dict(
-        modules=modules,
-        params=params,
-        names=names,
-        expand=expand,
-        depth=depth,
-        view=view,
-        color=color,
-        rankdir=rankdir,
-        max_nodes=max_nodes,
-        gradcheck=gradcheck,
-    )
+    args = dict(drawing, expand=expand, depth=depth, gradcheck=gradcheck)
     data = page_data(output, nodes, graph, steps, full, args)
     page = _page(svg, data, title or _default_title(output, len(nodes)))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,15 +8,16 @@ and the backward steps exactly as the engine's walk reported them.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from ..autograd import backward_order
 from ..scalar import Value
-from ..tensor import Tensor
 from .health import op_error
 from .heatmap import heatmap
+from .tensor_graph import _expand_set, _leaf_names
 
 # Local rules of the scalar engine's operations (a Value keeps only the numbers).
 VALUE_RULES = {
@@ -38,7 +39,7 @@ def page_data(output, nodes, graph, steps, full, args) -> dict:
     index = {id(n): i for i, n in enumerate(nodes)}
     grads = {id(node): grad for node, grad, _ in steps}
     unit_key, units, clusters = _units(nodes, graph, scalar, args)
-    names, param_ids = ({}, set()) if scalar else _leaf_names(args)
+    names, param_ids = ({}, set()) if scalar else _leaves(args)
     want_check = not scalar and (args["gradcheck"] or args["color"] == "gradcheck")
 
     out_nodes = []
@@ -53,16 +54,13 @@ def page_data(output, nodes, graph, steps, full, args) -> dict:
             record["gradcheck"] = _number(op_error(n))
         out_nodes.append(record)
 
-    arrivals: dict[int, int] = {}
-    for _, _, sent in steps:
-        for parent, _, _ in sent:
-            arrivals[id(parent)] = arrivals.get(id(parent), 0) + 1
-    seen: dict[int, int] = {}
+    arrivals = Counter(id(parent) for _, _, sent in steps for parent, _, _ in sent)
+    seen: Counter[int] = Counter()
     backward = []
     for node, grad, sent in steps:
         sends = []
         for parent, g, total in sent:
-            seen[id(parent)] = seen.get(id(parent), 0) + 1
+            seen[id(parent)] += 1
             sends.append(
                 {
                     "to": index[id(parent)],
@@ -124,18 +122,12 @@ def _forward_order(nodes: list) -> list[int]:
     return order
 
 
-def _leaf_names(args: dict) -> tuple[dict[int, str], set[int]]:
+def _leaves(args: dict) -> tuple[dict[int, str], set[int]]:
     """({id(tensor): name} from params=, modules= and names=, the ids of the parameters)."""
-    out: dict[int, str] = {}
-    params, modules, names = args["params"], args["modules"], args["names"]
+    params, modules = args["params"], args["modules"]
     if params is None and modules is not None:
         params = dict(modules.named_parameters())
-    for name, t in (params or {}).items():
-        out[id(t)] = name
-    for k, v in (names or {}).items():
-        key, name = (k, v) if isinstance(k, Tensor) else (v, k)
-        out[id(key)] = str(name)
-    return out, {id(t) for t in (params or {}).values()}
+    return _leaf_names(params, args["names"]), {id(t) for t in (params or {}).values()}
 
 
 def _node_record(n: Any, i: int, index: dict, names: dict, param_ids: set, scalar: bool) -> dict:
@@ -224,23 +216,19 @@ def _units(nodes, graph, scalar, args) -> tuple[dict[int, str], list[dict], list
         units.append(
             {"key": u.key, "kind": u.kind, "aliases": [], "nodes": members, "path": list(u.path)}
         )
+    by_key = {u["key"]: u for u in units}
     for n in nodes:  # leaves a closed box hides are shown by the box that uses them
         if id(n) not in keys:
             for child in nodes:
                 if id(child) in keys and any(p is n for p in child._parents):
                     keys[id(n)] = keys[id(child)]
+                    by_key[keys[id(n)]]["nodes"].append(index[id(n)])
                     break
-    by_key = {u["key"]: u for u in units}
-    for n in nodes:
-        key = keys.get(id(n))
-        if key is not None and index[id(n)] not in by_key[key]["nodes"]:
-            by_key[key]["nodes"].append(index[id(n)])
     return keys, units, _clusters(graph, units, args)
 
 
 def _clusters(graph, units: list[dict], args: dict) -> list[dict]:
-    expand, depth = args["expand"], args["depth"]
-    opened = True if expand is True else {expand} if isinstance(expand, str) else set(expand)
+    depth, opened = args["depth"], _expand_set(args["expand"])
     parent: dict[int, int | None] = {}
     level: dict[int, int] = {}
     members: dict[int, list[int]] = {}

@@ -94,10 +94,6 @@ def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
         raise GraphvizNotFound(INSTALL_HINT) from None
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
-
-
 def escape_record(text: str) -> str:
     """Escape the characters that have a meaning inside a Graphviz record label."""
     for ch in '\\{}|<>"':
@@ -119,9 +115,7 @@ def draw_values(root: Value, rankdir: str = "LR") -> Graph:
     for v in nodes:
         name = ids[id(v)]
         label = f"{escape_record(v.label)} | " if v.label else ""
-        g.node(
-            name, label=f"{{ {label}data {_fmt(v.data)} | grad {_fmt(v.grad)} }}", shape="record"
-        )
+        g.node(name, label=f"{{ {label}data {v.data:.4g} | grad {v.grad:.4g} }}", shape="record")
         if v._op:
             g.node(name + "_op", label=v._op, shape="circle", fontsize="11", width="0.3")
             g.edge(name + "_op", name)

@@ -73,13 +73,8 @@ def gradcheck_colour(errors: list[float | None]) -> tuple[str, str, str]:
 
 def gradcheck_errors(nodes: list[Tensor]) -> dict[int, float]:
     """{id(tensor): relative error of its op's backward} for every op node that can be checked."""
-    out = {}
-    for t in nodes:
-        if t.grad_fn is not None:
-            err = op_error(t)
-            if err is not None:
-                out[id(t)] = err
-    return out
+    errors = {id(t): op_error(t) for t in nodes if t.grad_fn is not None}
+    return {k: err for k, err in errors.items() if err is not None}
 
 
 def op_error(t: Tensor) -> float | None:

@@ -50,12 +50,8 @@ def _grid_in_inches(
     margins: tuple[float, float, float, float],
     gaps: tuple[float, float],
 ) -> np.ndarray:
-    """rows x cols axes laid out by hand: margins (left, right, top, bottom) and gaps
-    (between columns, between rows) in inches.
-
-    For figures with many panels and a known layout. Constrained layout would measure
-    every tick label again at every save, which costs as much as drawing the figure.
-    """
+    """rows x cols axes laid out by hand (see the module doc): margins (left, right, top,
+    bottom) and gaps (between columns, between rows) in inches."""
     width, height = fig.get_size_inches()
     left, right, top, bottom = margins
     col_gap, row_gap = gaps
@@ -150,8 +146,7 @@ def plot_filters(weight: Any, path: str | None = None, title: str | None = None)
     axes = np.atleast_1d(fig.subplots(rows, cols)).reshape(-1)
     image = None
     for i, ax in enumerate(axes):
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         if i >= n:
             ax.set_axis_off()
             continue
@@ -213,8 +208,7 @@ def plot_feature_maps(model: Any, x: Any, path: str | None = None, max_maps: int
         fmap = maps[name][0]
         for c in range(cols):
             ax = axes[r, c]
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set(xticks=[], yticks=[])
             if c == 0:
                 if r == 0:
                     ax.imshow(xt.numpy()[0, 0], cmap="gray")
@@ -454,8 +448,7 @@ def _draw_map(
     if picture.shape == heat.shape:
         ax.imshow(picture, cmap="gray", interpolation="nearest", alpha=0.55)
     ax.imshow(rgba, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[])
     shown = ScalarMappable(norm, cmap)
     if scale is None:
         _colour_bar(fig, shown, ax, name)
@@ -482,8 +475,7 @@ def _draw_image(ax: Any, image: np.ndarray, title: str) -> None:
         ax.imshow(((image - lo) / ((hi - lo) or 1.0)).transpose(1, 2, 0))
     else:
         ax.imshow(_image2d(image), cmap="gray", interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[])
     ax.set_title(title, fontsize=11)
 
 

@@ -105,11 +105,13 @@ def draw_tensor(
     if view == "backward":
         nodes = [t for t in nodes if t.requires_grad]
     grads = _gradients(root, nodes, compute_grads) if _wants_grads(show, color) else {}
-    mod_names = _module_names(modules)
     opened = _expand_set(expand)
 
-    if modules is not None and params is None:
-        params = dict(modules.named_parameters())
+    mod_names = {}
+    if modules is not None:
+        mod_names = {id(m): name for name, m in modules.named_modules()}
+        if params is None:
+            params = dict(modules.named_parameters())
     param_ids = {id(t) for t in (params or {}).values()}
     label_of = _leaf_names(params, names)
     units, unit_of, frames = _group(nodes, modules is not None, depth, opened, label_of, param_ids)
@@ -130,9 +132,7 @@ def draw_tensor(
     )
     if title:
         g.attr(label=_escape(title), labelloc="t", fontsize="16")
-    ctx = _Context(
-        root, view, show, color, label_of, grads, errors, mod_names, unit_of, frames, param_ids
-    )
+    ctx = _Context(root, view, show, color, label_of, grads, errors, mod_names, frames, param_ids)
     _emit_clusters(g, units, ctx)
     _emit_edges(g, nodes, unit_of, view)
     if color == "grad":
@@ -179,11 +179,7 @@ def _check_options(root, rankdir, show, view, depth, modules, color, max_nodes) 
 def _expand_set(expand: Iterable[str] | str | bool) -> set[str] | bool:
     if expand is True:
         return True
-    if not expand:
-        return set()
-    if isinstance(expand, str):
-        return {expand}
-    return set(expand)
+    return {expand} if expand and isinstance(expand, str) else set(expand or ())
 
 
 def _wants_grads(show: str | None, color: str | None) -> bool:
@@ -195,9 +191,8 @@ def _wants_grads(show: str | None, color: str | None) -> bool:
 
 
 def _leaf_names(params: Mapping | None, names: Mapping | None) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for name, t in (params or {}).items():
-        out[id(t)] = name
+    """{id(tensor): name} from params= ({name: tensor}) and names= ({tensor: name})."""
+    out = {id(t): name for name, t in (params or {}).items()}
     for k, v in (names or {}).items():
         if isinstance(k, Tensor):
             out[id(k)] = str(v)
@@ -227,12 +222,6 @@ def _gradients(root: Tensor, nodes: list[Tensor], compute: bool) -> dict[int, An
             "leave compute_grads off."
         ) from None
     return {id(t): g for t, g in zip(wanted, found) if g is not None}
-
-
-def _module_names(model: Any) -> dict[int, str]:
-    if model is None:
-        return {}
-    return {id(m): name for name, m in model.named_modules()}
 
 
 def _module_text(module: Any) -> str:
@@ -348,15 +337,11 @@ def _group(nodes, clustered, depth, opened, label_of, param_ids):
 
 
 def _common_prefix(paths: list[tuple]) -> tuple:
-    first = paths[0]
-    n = len(first)
+    prefix = paths[0]
     for p in paths[1:]:
-        n = min(n, len(p))
-        for j in range(n):
-            if p[j] != first[j]:
-                n = j
-                break
-    return first[:n]
+        while p[: len(prefix)] != prefix:
+            prefix = prefix[:-1]
+    return prefix
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,7 +358,6 @@ class _Context:
     grads: dict
     errors: dict
     mod_names: dict
-    unit_of: dict
     frames: dict  # cluster number -> Frame
     param_ids: set
     outputs: dict = field(default_factory=dict)  # box key -> tensors used outside the box
@@ -468,25 +452,24 @@ def _unit_label(u: Unit, ctx: _Context) -> tuple[list[str], str]:
         lines = [f"{op} backward" if backward else op, _shape(t)]
         return lines + _summaries(t, ctx), "op"
     out = ctx.outputs[u.key][-1]
-    f = u.frame
-    if f.kind == "module":
-        name = ctx.mod_names.get(id(f.obj))
-        text = _module_text(f.obj)
-        title = f"{name}: {text}" if name else text
-        kind = "module"
+    if u.frame.kind == "module":
+        title, kind = _module_title(u.frame, ctx), "module"
     else:
-        title, kind = f.name, "composite"
+        title, kind = u.frame.name, "composite"
     if backward:
         title += " backward"
     return [title, _shape(out)] + _summaries(out, ctx), kind
 
 
+def _module_title(frame: Frame, ctx: _Context) -> str:
+    """`features.c1: Conv2d(1, 6, kernel_size=5)`: the module's name and its short repr."""
+    name = ctx.mod_names.get(id(frame.obj))
+    text = _module_text(frame.obj)
+    return f"{name}: {text}" if name else text
+
+
 def _cluster_label(frame: Frame, ctx: _Context) -> str:
-    if frame.kind == "module":
-        name = ctx.mod_names.get(id(frame.obj))
-        text = _module_text(frame.obj)
-        return f"{name}: {text}" if name else text
-    return f"{frame.name} (expanded)"
+    return _module_title(frame, ctx) if frame.kind == "module" else f"{frame.name} (expanded)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -528,18 +511,17 @@ def _emit_clusters(g: Graph, units: list[Unit], ctx: _Context) -> None:
     tree: dict[tuple, list] = {}
     for u in units:
         for j in range(len(u.path)):
-            tree.setdefault(u.path[:j], [])
-            if ("cluster", u.path[: j + 1]) not in tree[u.path[:j]]:
-                tree[u.path[:j]].append(("cluster", u.path[: j + 1]))
+            siblings = tree.setdefault(u.path[:j], [])
+            if ("cluster", u.path[: j + 1]) not in siblings:
+                siblings.append(("cluster", u.path[: j + 1]))
         tree.setdefault(u.path, []).append(("unit", u))
-    frames = ctx.frames
 
     def emit(sub: Any, path: tuple) -> None:
         for kind, item in tree.get(path, []):
             if kind == "unit":
                 sub.node(item.key, **_node_attrs(item, ctx))
                 continue
-            frame = frames[item[-1]]
+            frame = ctx.frames[item[-1]]
             with sub.subgraph(name=f"cluster_{item[-1]}") as c:
                 module = frame.kind == "module"
                 c.attr(
@@ -561,15 +543,8 @@ def _box_outputs(units: list[Unit], ctx: _Context) -> dict[str, list[Tensor]]:
     for u in units:
         if u.kind != "box":
             continue
-        inside = {id(m) for m in u.members}
-        used: set[int] = set()
-        for v in units:
-            if v is u:
-                continue
-            for t in v.members:
-                for p in t._parents:
-                    if id(p) in inside:
-                        used.add(id(p))
+        # what the tensors of the other units read
+        used = {id(p) for v in units if v is not u for t in v.members for p in t._parents}
         found = [m for m in u.members if id(m) in used or m is ctx.root]
         outs[u.key] = found or u.members[-1:]
     return outs

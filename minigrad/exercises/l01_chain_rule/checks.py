@@ -37,9 +37,7 @@ def derivative_check(key: str):
         got = number(filled(answer_dict(m), key), key)
         diagnose(got, want, key.replace("_", "/"), mistakes)
 
-    return run
+    return check(f"{key.replace('_', '/')} equals the engine's")(run)
 
 
-df_dx = check("df/dx equals the engine's")(derivative_check("df_dx"))
-df_dy = check("df/dy equals the engine's")(derivative_check("df_dy"))
-df_dz = check("df/dz equals the engine's")(derivative_check("df_dz"))
+df_dx, df_dy, df_dz = map(derivative_check, ("df_dx", "df_dy", "df_dz"))

@@ -8,7 +8,7 @@ from ..helpers import answer_dict, check, diagnose, filled, number
 NEURON = dict(x1=1.0, w1=-0.5, x2=2.0, w2=0.25, b=0.3)
 
 
-def gradient_check(key: str, var: str, other: str | None):
+def gradient_check(var: str, other: str | None):
     """do/d`var` = do/dn * `other` (the factor var multiplies; None for the bias)."""
 
     def run(m) -> None:
@@ -35,13 +35,14 @@ def gradient_check(key: str, var: str, other: str | None):
                         f"swapped: dn/d{var} is {other} (the other factor), not {swapped}",
                     )
                 )
+        key = f"do_d{var}"
         got = number(filled(answer_dict(m), key), key)
-        diagnose(got, want, key.replace("_", "/"), mistakes)
+        diagnose(got, want, f"do/d{var}", mistakes)
 
-    return run
+    return check(f"do/d{var} equals the engine's")(run)
 
 
-do_dw1 = check("do/dw1 equals the engine's")(gradient_check("do_dw1", "w1", "x1"))
-do_dw2 = check("do/dw2 equals the engine's")(gradient_check("do_dw2", "w2", "x2"))
-do_db = check("do/db equals the engine's")(gradient_check("do_db", "b", None))
-do_dx1 = check("do/dx1 equals the engine's")(gradient_check("do_dx1", "x1", "w1"))
+do_dw1 = gradient_check("w1", "x1")
+do_dw2 = gradient_check("w2", "x2")
+do_db = gradient_check("b", None)
+do_dx1 = gradient_check("x1", "w1")

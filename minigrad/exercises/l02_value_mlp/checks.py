@@ -72,8 +72,8 @@ def engine_loss(ws, points, labels):
     return total * (1.0 / len(points)), vw
 
 
-def engine_steps(ws, points, labels, steps, lr, zero=True, sign=-1.0):
-    """The weights after `steps` steps of gradient descent (zero=False, sign=+1: slips)."""
+def engine_steps(ws, points, labels, steps, lr, zero=True):
+    """The weights after `steps` steps of gradient descent (zero=False: gradients never reset)."""
     ws = [(w.copy(), b.copy()) for w, b in ws]
     grads = [(np.zeros_like(w), np.zeros_like(b)) for w, b in ws]
     for _ in range(steps):
@@ -84,8 +84,8 @@ def engine_steps(ws, points, labels, steps, lr, zero=True, sign=-1.0):
             new_gb = np.array([v.grad for v in vbs])
             gw[...] = new_gw if zero else gw + new_gw
             gb[...] = new_gb if zero else gb + new_gb
-            w += sign * lr * gw
-            b += sign * lr * gb
+            w -= lr * gw
+            b -= lr * gb
     return ws
 
 

@@ -2,14 +2,9 @@
 
 import numpy as np
 
-from ...factory import tensor
-from ..helpers import array, backward_grads, check, diagnose, first_order, need, second_order
+from ..helpers import array, backward_grads, check, diagnose, first_order, leaf, need, second_order
 
 X = np.array([[-2.0, -0.6, 0.3], [1.7, -1.2, 0.8]])
-
-
-def x_tensor():
-    return tensor(X, dtype=np.float64, requires_grad=True)
 
 
 def elu_apply(m, alpha):
@@ -20,7 +15,7 @@ def elu_apply(m, alpha):
 @check("forward equals elu(x) for alpha = 1 and alpha = 0.5")
 def forward(m) -> None:
     for alpha in (1.0, 0.5):
-        got = array(elu_apply(m, alpha)(x_tensor()), f"ELU.apply(x, alpha={alpha})")
+        got = array(elu_apply(m, alpha)(leaf(X)), f"ELU.apply(x, alpha={alpha})")
         want = np.where(X > 0, X, alpha * (np.exp(X) - 1))
         diagnose(
             got,
@@ -35,7 +30,7 @@ def backward(m) -> None:
     seed = np.random.default_rng(1).standard_normal(X.shape)
     pos = X > 0
     for alpha in (1.0, 0.5):
-        (got,) = backward_grads(elu_apply(m, alpha), [x_tensor()], seed)
+        (got,) = backward_grads(elu_apply(m, alpha), [leaf(X)], seed)
         want = seed * np.where(pos, 1.0, alpha * np.exp(X))
         diagnose(
             got,
@@ -51,9 +46,9 @@ def backward(m) -> None:
                 (seed * np.where(pos, 1.0, alpha * (np.exp(X) - 1)), "that is the forward"),
             ],
         )
-        first_order(elu_apply(m, alpha), [x_tensor()], f"gradcheck (alpha={alpha})")
+        first_order(elu_apply(m, alpha), [leaf(X)], f"gradcheck (alpha={alpha})")
 
 
 @check("second derivative: gradgradcheck passes")
 def second_derivative(m) -> None:
-    second_order(elu_apply(m, 0.5), [x_tensor()], "gradgradcheck")
+    second_order(elu_apply(m, 0.5), [leaf(X)], "gradgradcheck")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ...factory import tensor
-from ..helpers import Wrong, array, check, diagnose, need
+from ..helpers import Wrong, array, check, diagnose, leaf, need
 
 
 def case(rng):
@@ -11,7 +11,7 @@ def case(rng):
     W = rng.standard_normal((3, 5))
     b = rng.standard_normal(5)
     dy = rng.standard_normal((4, 5))
-    xt, Wt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, W, b))
+    xt, Wt, bt = map(leaf, (x, W, b))
     (xt @ Wt + bt).backward(tensor(dy, dtype=np.float64))
     return (x, W, b, dy), (xt.grad.numpy(), Wt.grad.numpy(), bt.grad.numpy())
 

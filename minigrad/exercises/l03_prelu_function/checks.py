@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ...factory import tensor
 from ..helpers import (
     Wrong,
     array,
@@ -10,6 +9,7 @@ from ..helpers import (
     check,
     diagnose,
     first_order,
+    leaf,
     need,
     second_order,
 )
@@ -23,10 +23,6 @@ CASES = {
 }
 
 
-def t(values):
-    return tensor(values, dtype=np.float64, requires_grad=True)
-
-
 def reference(x, w):
     wb = w.reshape((1, -1) + (1,) * (x.ndim - 2))
     return np.where(x > 0, x, wb * x)
@@ -37,7 +33,7 @@ def forward(m) -> None:
     cls = need(m, "PReLU")
     for what, (x, w) in CASES.items():
         try:
-            got = array(cls.apply(t(x), t(w)), f"PReLU.apply for {what}")
+            got = array(cls.apply(leaf(x), leaf(w)), f"PReLU.apply for {what}")
         except ValueError as e:
             if what == "(N, C)":
                 raise
@@ -53,7 +49,7 @@ def backward(m) -> None:
     cls = need(m, "PReLU")
     for what, (x, w) in CASES.items():
         seed = np.random.default_rng(2).standard_normal(x.shape)
-        gx, gw = backward_grads(cls.apply, [t(x), t(w)], seed)
+        gx, gw = backward_grads(cls.apply, [leaf(x), leaf(w)], seed)
         wb = w.reshape((1, -1) + (1,) * (x.ndim - 2))
         diagnose(gx, seed * np.where(x > 0, 1.0, wb), f"grad_x for {what}")
         full = seed * np.where(x > 0, 0.0, x)
@@ -67,10 +63,10 @@ def backward(m) -> None:
             )
         diagnose(gw, full.sum(axis=(0,) + tuple(range(2, x.ndim))), f"grad_weight for {what}")
     x, w = CASES["(N, C, H, W)"]
-    first_order(cls.apply, [t(x), t(w)], "gradcheck")
+    first_order(cls.apply, [leaf(x), leaf(w)], "gradcheck")
 
 
 @check("second derivative: gradgradcheck passes")
 def second_derivative(m) -> None:
     x, w = CASES["(N, C)"]
-    second_order(need(m, "PReLU").apply, [t(x), t(w)], "gradgradcheck")
+    second_order(need(m, "PReLU").apply, [leaf(x), leaf(w)], "gradgradcheck")

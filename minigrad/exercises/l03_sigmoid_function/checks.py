@@ -2,19 +2,14 @@
 
 import numpy as np
 
-from ...factory import tensor
-from ..helpers import array, backward_grads, check, diagnose, first_order, need, second_order
+from ..helpers import array, backward_grads, check, diagnose, first_order, leaf, need, second_order
 
 X = np.array([[-3.0, -0.7, 0.2], [1.1, 2.5, -1.6]])
 
 
-def x_tensor():
-    return tensor(X, dtype=np.float64, requires_grad=True)
-
-
 @check("forward equals 1 / (1 + exp(-x))")
 def forward(m) -> None:
-    got = array(need(m, "Sigmoid").apply(x_tensor()), "Sigmoid.apply(x)")
+    got = array(need(m, "Sigmoid").apply(leaf(X)), "Sigmoid.apply(x)")
     s = 1 / (1 + np.exp(-X))
     diagnose(got, s, "the forward", [(np.exp(-X) / (1 + np.exp(-X)), "that is 1 - s")])
 
@@ -23,7 +18,7 @@ def forward(m) -> None:
 def backward(m) -> None:
     cls = need(m, "Sigmoid")
     seed = np.random.default_rng(0).standard_normal(X.shape)
-    (got,) = backward_grads(cls.apply, [x_tensor()], seed)
+    (got,) = backward_grads(cls.apply, [leaf(X)], seed)
     s = 1 / (1 + np.exp(-X))
     diagnose(
         got,
@@ -35,9 +30,9 @@ def backward(m) -> None:
             (s * (1 - s), "you did not multiply by grad (the chain rule's incoming gradient)"),
         ],
     )
-    first_order(cls.apply, [x_tensor()], "gradcheck")
+    first_order(cls.apply, [leaf(X)], "gradcheck")
 
 
 @check("second derivative: gradgradcheck passes")
 def second_derivative(m) -> None:
-    second_order(need(m, "Sigmoid").apply, [x_tensor()], "gradgradcheck")
+    second_order(need(m, "Sigmoid").apply, [leaf(X)], "gradgradcheck")

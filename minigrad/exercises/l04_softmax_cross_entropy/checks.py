@@ -10,6 +10,7 @@ from ..helpers import (
     check,
     diagnose,
     first_order,
+    leaf,
     need,
     second_order,
 )
@@ -26,10 +27,6 @@ def reference(x, t):
 def loss_apply(m):
     cls = need(m, "SoftmaxCrossEntropy")
     return lambda x: cls.apply(x, target=TARGET)
-
-
-def x_tensor():
-    return tensor(X, dtype=np.float64, requires_grad=True)
 
 
 @check("forward: the mean of -log softmax at the target; finite at logits 1e4")
@@ -60,7 +57,7 @@ def forward(m) -> None:
 def backward(m) -> None:
     apply = loss_apply(m)
     seed = np.array(1.7)
-    (got,) = backward_grads(apply, [x_tensor()], seed)
+    (got,) = backward_grads(apply, [leaf(X)], seed)
     p = np.exp(log_softmax(X, 1))
     n = len(TARGET)
     onehot = np.eye(3)[TARGET]
@@ -79,9 +76,9 @@ def backward(m) -> None:
             ((p - onehot) / n, "you did not multiply by grad (the incoming gradient)"),
         ],
     )
-    first_order(apply, [x_tensor()], "gradcheck")
+    first_order(apply, [leaf(X)], "gradcheck")
 
 
 @check("second derivative: gradgradcheck passes")
 def second_derivative(m) -> None:
-    second_order(loss_apply(m), [x_tensor()], "gradgradcheck")
+    second_order(loss_apply(m), [leaf(X)], "gradgradcheck")

@@ -12,9 +12,7 @@ def gradient_check(key: str):
         fn = need(m, "conv2d_backward")
         conv_gradient_check(key, lambda x, w, dout, s, p: fn(x, w, dout, stride=s, padding=p))
 
-    return run
+    return check(f"{key} equals the derived gradient for stride 1/2 and padding 0/1")(run)
 
 
-dx = check("dX equals the derived gradient for stride 1/2 and padding 0/1")(gradient_check("dX"))
-dw = check("dW equals the derived gradient for stride 1/2 and padding 0/1")(gradient_check("dW"))
-db = check("db equals the derived gradient for stride 1/2 and padding 0/1")(gradient_check("db"))
+dx, dw, db = map(gradient_check, ("dX", "dW", "db"))

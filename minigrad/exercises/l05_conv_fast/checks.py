@@ -3,38 +3,25 @@ gradients, for stride 1 and 2, padding 0 and 1, naming the reshapes that scrambl
 
 import numpy as np
 
-from ..convolution import (
-    CONV_CONFIGS,
-    conv_data,
-    conv_diagnosis,
-    conv_gradient_check,
-    diagnose_configs,
-    explain_configs,
-)
-from ..helpers import array, check, need
+from ..convolution import conv_forward_check, conv_gradient_check
+from ..helpers import check, need
 
-CONFIGS = {k: v for k, v in CONV_CONFIGS.items() if v[2] == 1}  # no dilation here
 SCRAMBLED = (
     "the product came out as (N, L, O) and was reshaped to (N, O, OH, OW) as it was, which "
     "mixes positions with channels: transpose to (N, O, L) first (or compute w_row @ cols)"
 )
 
 
+def scrambled(want) -> list:
+    """The product computed as (N, L, O) and reshaped to (N, O, OH, OW) as it was."""
+    n, o, oh, ow = want.shape
+    by_position = want.reshape(n, o, oh * ow).transpose(0, 2, 1)
+    return [(by_position.reshape(n, o, oh, ow), SCRAMBLED)]
+
+
 @check("the forward equals F.conv2d for stride 1 and 2, padding 0 and 1")
 def forward(m) -> None:
-    fn = need(m, "conv_forward_im2col")
-    x, w, b = conv_data()
-
-    def cases():
-        for name, (s, p, _) in CONFIGS.items():
-            got = array(fn(x.copy(), w.copy(), b.copy(), s, p), f"the output for {name}")
-            kw = conv_diagnosis("y", x, w, b, None, s, p)
-            n, o, oh, ow = kw["want"].shape
-            by_position = kw["want"].reshape(n, o, oh * ow).transpose(0, 2, 1)
-            kw["mistakes"].insert(0, (by_position.reshape(n, o, oh, ow), SCRAMBLED))
-            yield name, got, kw
-
-    diagnose_configs("the output", cases(), where=lambda ok: explain_configs(ok, "the output"))
+    conv_forward_check(need(m, "conv_forward_im2col"), extra=scrambled)
 
 
 def scrambles(key, want, x, w, dout, s, p) -> list:
@@ -56,9 +43,7 @@ def gradient_check(key: str):
         fn = need(m, "conv_backward_im2col")
         conv_gradient_check(key, lambda x, w, dout, s, p: fn(dout, x, w, s, p), extra=scrambles)
 
-    return run
+    return check(f"{key} equals the derived gradient for stride 1/2 and padding 0/1")(run)
 
 
-dx = check("dX equals the derived gradient for stride 1/2 and padding 0/1")(gradient_check("dX"))
-dw = check("dW equals the derived gradient for stride 1/2 and padding 0/1")(gradient_check("dW"))
-db = check("db equals the derived gradient for stride 1/2 and padding 0/1")(gradient_check("db"))
+dx, dw, db = map(gradient_check, ("dX", "dW", "db"))

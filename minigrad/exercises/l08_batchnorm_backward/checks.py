@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import functional as F
 from ...factory import tensor
-from ..helpers import Wrong, array, check, diagnose, need
+from ..helpers import Wrong, array, check, diagnose, leaf, need
 
 
 def case():
@@ -14,7 +14,7 @@ def case():
     x = rng.standard_normal((5, 3)) * 1.7 + 0.4
     gamma = rng.standard_normal(3) + 1.0
     dout = rng.standard_normal((5, 3))
-    xt, gt, bt = (tensor(a, dtype=np.float64, requires_grad=True) for a in (x, gamma, np.zeros(3)))
+    xt, gt, bt = map(leaf, (x, gamma, np.zeros(3)))
     y = F.batch_norm(xt, None, None, gt, bt, training=True, eps=1e-5)
     y.backward(tensor(dout, dtype=np.float64))
     return (x, gamma, dout), (xt.grad.numpy(), gt.grad.numpy(), bt.grad.numpy())

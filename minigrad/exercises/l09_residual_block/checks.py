@@ -47,6 +47,10 @@ NO_SHORTCUT = (
     "residual block adds its input back: relu(branch(x) + shortcut(x)), the shortcut being "
     "x itself or, when the shape changes, a 1x1 projection"
 )
+NEGATIVE = (
+    "negative outputs: apply the final ReLU after the addition, relu(branch + shortcut(x)), "
+    "not to the branch alone"
+)
 
 
 def layer(b, name: str):
@@ -185,10 +189,7 @@ def clean_shortcut(m) -> None:
         )
     if not np.allclose(out, want, atol=1e-6):
         if (out < 0).any():
-            raise Wrong(
-                "negative outputs: apply the final ReLU after the addition, relu(branch + "
-                "shortcut(x)), not to the branch alone"
-            )
+            raise Wrong(NEGATIVE)
         raise Wrong("with the residual branch zeroed the block should return relu(x)")
 
 
@@ -198,10 +199,7 @@ def deep_gradient(m) -> None:
     stack = nn.Sequential(*[block(m, 8, 8, 1) for _ in range(6)])
     out = stack(x)
     if (out.numpy() < 0).any():
-        raise Wrong(
-            "negative outputs: apply the final ReLU after the addition, relu(branch + "
-            "shortcut(x)), not to the branch alone"
-        )
+        raise Wrong(NEGATIVE)
     out.sum().backward()
     first = next(iter(stack[0].parameters()))  # the first block's conv1 weight
     if x.grad is None or first.grad is None or not np.abs(first.grad.numpy()).sum() > 0:

@@ -2,6 +2,7 @@
 which branch a wrong count got wrong (and whether the biases are missing)."""
 
 import functools
+import itertools
 
 from ... import models
 from ..helpers import Wrong, check, integer, need, related
@@ -74,15 +75,10 @@ def diagnosis(config: tuple[int, ...], got: int) -> str:
         ),
     ]
     found = []
-    for bias_hint, conv in biases:
-        for v1 in parts[0]:
-            for v2 in parts[1]:
-                for v3 in parts[2]:
-                    for v4 in parts[3]:
-                        chosen = (v1, v2, v3, v4)
-                        if sum(f(conv) for _, f in chosen) == got:
-                            hints = [bias_hint] + [h for h, _ in chosen]
-                            found.append([h for h in hints if h])
+    for (bias_hint, conv), *chosen in itertools.product(biases, *parts):  # one variant of each
+        if sum(f(conv) for _, f in chosen) == got:
+            hints = [bias_hint] + [h for h, _ in chosen]
+            found.append([h for h in hints if h])
     if not found:
         return ""
     return "; and ".join(min(found, key=len))  # the simplest explanation
