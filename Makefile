@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out
 
-.PHONY: demo test test-slow lint bench assets imports graphviz chromium clean
+.PHONY: demo test test-slow lint bench assets imports size graphviz chromium clean
 
 demo: $(VENV)/.stamp-base graphviz
 	$(VENV)/bin/minigrad demo --out $(OUT)
@@ -34,6 +34,10 @@ assets: $(VENV)/.stamp-base graphviz
 imports:
 	$(PYTHON) tests/import_graph.py
 	$(PYTHON) tests/import_graph.py --cycles
+
+# How big the package is, by area and kind of line (REV=<commit> for an earlier one).
+size:
+	$(PYTHON) tests/package_size.py $(if $(REV),--rev $(REV))
 
 # Every ratio against PyTorch (and micrograd), each library in its own processes, then what
 # learners wait for (lessons, model builds). Prints numbers; never fails on a slow one.
