@@ -742,11 +742,18 @@ class Tensor:
         r"""max(x, 0), composed as where(x > 0, x, 0): the gradient is 1 where x > 0, else 0.
 
         NaN stays NaN (and passes its gradient on), as in PyTorch: the mask is "not x <= 0".
+        relu(-0.0) is -0.0, as in PyTorch (it only shows in 1 / relu(x)): an input holding
+        a negative zero takes its zeros, signs kept, from the input instead of the number 0.
         """
         if self.dtype == bool_:
             raise TypeError("relu: bool tensors are not supported; convert with .float()")
-        keep = np.asarray(self._data <= 0)  # (an array even for a 0-d tensor)
-        return where(np.logical_not(keep, out=keep), self, 0)  # (in place: one mask, not two)
+        x = self._data
+        keep = np.asarray(x <= 0)  # (an array even for a 0-d tensor)
+        np.logical_not(keep, out=keep)  # (in place: one mask, not two)
+        zeros: Any = 0
+        if x.dtype.kind == "f" and _has_negative_zero(x):  # rare: one integer comparison
+            zeros = Tensor._constant(np.where(x == 0, x, 0).astype(x.dtype, copy=False))
+        return where(keep, self, zeros)
 
     def sign(self) -> Tensor:
         """-1, 0 or 1 (0 for NaN, as PyTorch); piecewise constant, so no gradient."""
@@ -1576,6 +1583,19 @@ def matmul(x: Tensor, y: Tensor) -> Tensor:
                 "compared from the right, each pair must be equal or one of them 1"
             ) from None
     return MatMul.apply(x, y)
+
+
+# -0.0's bits are the sign bit alone: read as a signed integer, the smallest one there is
+_NEGATIVE_ZERO_BITS = {
+    n: (t, np.iinfo(t).min) for n, t in ((2, np.int16), (4, np.int32), (8, np.int64))
+}
+
+
+def _has_negative_zero(x: np.ndarray) -> bool:
+    """Does the float array hold a -0.0? One reduction over its bits read as integers: no
+    array of comparisons (x == 0 and signbit would be two passes and two arrays)."""
+    bits, smallest = _NEGATIVE_ZERO_BITS[x.dtype.itemsize]
+    return x.size > 0 and x.view(bits).min() == smallest
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
