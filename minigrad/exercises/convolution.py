@@ -267,7 +267,7 @@ def conv_diagnosis(
     if key == "dX" and p > 0:
         mistakes.append(
             (
-                lambda: conv_grads(_pad(x, p), w, b, dout, s, 0, d)[1][
+                lambda: conv_grads(pad(x, p), w, b, dout, s, 0, d)[1][
                     :, :, : x.shape[2], : x.shape[3]
                 ],
                 "you cropped the wrong pixels: the padding is on every side, so dX is "
@@ -321,7 +321,8 @@ def _window(i: int, k: int, s: int, d: int) -> slice:
     return slice(i * s, i * s + d * (k - 1) + 1, d)
 
 
-def _pad(x, p: int):
+def pad(x, p: int):
+    """x (N, C, H, W) with p zeros on every side of H and W."""
     return np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
 
 
@@ -331,7 +332,7 @@ def _crop(a, p: int, x):
 
 def _assigned_dx_taps(x, w, dout, s, p, d):
     """Loop over kernel taps, `dx_pad[slice] = ...`: the last tap touching a pixel wins."""
-    dx_pad = np.zeros(_pad(x, p).shape)
+    dx_pad = np.zeros(pad(x, p).shape)
     oh, ow = dout.shape[2:]
     for u, v in np.ndindex(*w.shape[2:]):
         rows = slice(u * d, u * d + s * (oh - 1) + 1, s)
@@ -342,7 +343,7 @@ def _assigned_dx_taps(x, w, dout, s, p, d):
 
 def _assigned_dx_windows(x, w, dout, s, p, d, per_filter: bool):
     """Loop over windows (and filters), `dx_pad[window] = ...`: the last window wins."""
-    dx_pad = np.zeros(_pad(x, p).shape)
+    dx_pad = np.zeros(pad(x, p).shape)
     kh, kw = w.shape[2:]
     for n, i, j in np.ndindex(dout.shape[0], *dout.shape[2:]):
         win = (n, slice(None), _window(i, kh, s, d), _window(j, kw, s, d))
@@ -356,7 +357,7 @@ def _assigned_dx_windows(x, w, dout, s, p, d, per_filter: bool):
 
 def _assigned_dw_windows(x, w, dout, s, p, d):
     """Loop over examples and windows, `dw[o] = window * dout`: the last window wins."""
-    x_pad = _pad(x, p)
+    x_pad = pad(x, p)
     dw = np.zeros(w.shape)
     kh, kw = w.shape[2:]
     for n, i, j in np.ndindex(dout.shape[0], *dout.shape[2:]):

@@ -17,7 +17,7 @@ from ..autograd import backward_order
 from ..scalar import Value
 from .health import op_error
 from .heatmap import heatmap
-from .tensor_graph import _expand_set, _leaf_names
+from .tensor_graph import expand_set, leaf_names
 
 # Local rules of the scalar engine's operations (a Value keeps only the numbers).
 VALUE_RULES = {
@@ -127,7 +127,7 @@ def _leaves(args: dict) -> tuple[dict[int, str], set[int]]:
     params, modules = args["params"], args["modules"]
     if params is None and modules is not None:
         params = dict(modules.named_parameters())
-    return _leaf_names(params, args["names"]), {id(t) for t in (params or {}).values()}
+    return leaf_names(params, args["names"]), {id(t) for t in (params or {}).values()}
 
 
 def _node_record(n: Any, i: int, index: dict, names: dict, param_ids: set, scalar: bool) -> dict:
@@ -228,7 +228,7 @@ def _units(nodes, graph, scalar, args) -> tuple[dict[int, str], list[dict], list
 
 
 def _clusters(graph, units: list[dict], args: dict) -> list[dict]:
-    depth, opened = args["depth"], _expand_set(args["expand"])
+    depth, opened = args["depth"], expand_set(args["expand"])
     parent: dict[int, int | None] = {}
     level: dict[int, int] = {}
     members: dict[int, list[int]] = {}

@@ -105,7 +105,7 @@ def draw_tensor(
     if view == "backward":
         nodes = [t for t in nodes if t.requires_grad]
     grads = _gradients(root, nodes, compute_grads) if _wants_grads(show, color) else {}
-    opened = _expand_set(expand)
+    opened = expand_set(expand)
 
     mod_names = {}
     if modules is not None:
@@ -113,7 +113,7 @@ def draw_tensor(
         if params is None:
             params = dict(modules.named_parameters())
     param_ids = {id(t) for t in (params or {}).values()}
-    label_of = _leaf_names(params, names)
+    label_of = leaf_names(params, names)
     units, unit_of, frames = _group(nodes, modules is not None, depth, opened, label_of, param_ids)
     if len(units) > max_nodes:
         raise ValueError(
@@ -176,10 +176,15 @@ def _check_options(root, rankdir, show, view, depth, modules, color, max_nodes) 
         )
 
 
-def _expand_set(expand: Iterable[str] | str | bool) -> set[str] | bool:
+def expand_set(expand: Iterable[str] | str | bool) -> set[str] | bool:
+    """The composites that start open: True for all, else a set of names (False: none)."""
     if expand is True:
         return True
-    return {expand} if expand and isinstance(expand, str) else set(expand or ())
+    if not expand:  # False, None, '' or empty
+        return set()
+    if isinstance(expand, str):
+        return {expand}
+    return set(expand)
 
 
 def _wants_grads(show: str | None, color: str | None) -> bool:
@@ -190,7 +195,7 @@ def _wants_grads(show: str | None, color: str | None) -> bool:
 # The graph
 
 
-def _leaf_names(params: Mapping | None, names: Mapping | None) -> dict[int, str]:
+def leaf_names(params: Mapping | None, names: Mapping | None) -> dict[int, str]:
     """{id(tensor): name} from params= ({name: tensor}) and names= ({tensor: name})."""
     out = {id(t): name for name, t in (params or {}).items()}
     for k, v in (names or {}).items():

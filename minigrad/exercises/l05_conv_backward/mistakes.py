@@ -4,7 +4,7 @@ Each takes the solution's gradients and redoes the one it gets wrong, the wrong 
 
 import numpy as np
 
-from ..convolution import _pad as pad  # zeros on every side of H and W
+from ..convolution import pad
 from ..exercise import mistake
 from .solution import conv2d_backward
 

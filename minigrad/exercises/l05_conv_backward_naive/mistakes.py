@@ -3,7 +3,7 @@ contain."""
 
 import numpy as np
 
-from ..convolution import _pad as pad  # zeros on every side of H and W
+from ..convolution import pad
 from ..exercise import mistake
 from .solution import conv_backward_naive
 
