@@ -751,7 +751,7 @@ class Tensor:
         keep = np.asarray(x <= 0)  # (an array even for a 0-d tensor)
         np.logical_not(keep, out=keep)  # (in place: one mask, not two)
         zeros: Any = 0
-        if x.dtype.kind == "f" and _has_negative_zero(x):  # rare: one integer comparison
+        if x.dtype.kind == "f" and _has_negative_zero(x):  # rare; the test is one min()
             zeros = Tensor._constant(np.where(x == 0, x, 0).astype(x.dtype, copy=False))
         return where(keep, self, zeros)
 

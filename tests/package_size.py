@@ -41,9 +41,9 @@ def count(source: str) -> dict[str, int]:
             docstring.update(rows)
         elif token.type not in _LAYOUT:
             code.update(rows)
-        if token.type == tokenize.OP and token.string in "([{":
+        if token.type == tokenize.OP and token.string in ("(", "[", "{"):
             depth += 1
-        elif token.type == tokenize.OP and token.string in ")]}":
+        elif token.type == tokenize.OP and token.string in (")", "]", "}"):
             depth -= 1
         previous = token.type
     lines = len(source.splitlines())

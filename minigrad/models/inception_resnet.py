@@ -91,8 +91,11 @@ class InceptionResNetBlock(nn.Module):
 
 def _out_channels(branches: Sequence[nn.Module]) -> int:
     """The channels of the concatenated branches: the last convolution of each."""
-    last_convs = [[m for m in b.modules() if isinstance(m, nn.Conv2d)][-1] for b in branches]
-    return sum(conv.out_channels for conv in last_convs)
+    total = 0
+    for branch in branches:
+        convs = [m for m in branch.modules() if isinstance(m, nn.Conv2d)]
+        total += convs[-1].out_channels
+    return total
 
 
 def block_a(channels: int, widths: tuple[int, int, int], scale: float) -> InceptionResNetBlock:
