@@ -78,12 +78,21 @@ def working_tree(package: Path) -> dict[Path, str]:
 
 
 def at_revision(repo: Path, rev: str) -> dict[Path, str]:
-    """The package's .py files as commit `rev` had them."""
-    archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", "--format=tar", rev, "minigrad"],
-        check=True,
-        capture_output=True,
-    ).stdout
+    """The package's .py files as commit `rev` had them (SystemExit naming rev if git can't)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), "archive", "--format=tar", rev, "minigrad"],
+            capture_output=True,
+        )
+    except FileNotFoundError:
+        raise SystemExit("package_size: --rev needs git, which is not installed") from None
+    if done.returncode != 0:
+        why = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no reason"]
+        raise SystemExit(
+            f"package_size: git cannot read the package at {rev!r} ({why[0]}); give a commit "
+            "of this repository, e.g. REV=HEAD~3 or a hash from `git log --oneline`"
+        )
+    archive = done.stdout
     files = {}
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():

@@ -1,6 +1,7 @@
 """tests/package_size.py sorts each line into one kind: code, docstring, comment or blank."""
 
-from package_size import KINDS, area, count, sizes
+import pytest
+from package_size import KINDS, area, at_revision, count, sizes
 
 SOURCE = '''"""Module docstring,
 on two lines."""
@@ -35,3 +36,11 @@ def test_areas_and_the_total():
     table = sizes({Path("a.py"): SOURCE, Path("nn/b.py"): "x = 1\n"})
     assert table["(top)"]["lines"] == 14 and table["nn"]["code"] == 1
     assert table["total"]["lines"] == 15 and table["total"]["code"] == 8
+
+
+def test_a_revision_git_cannot_read_is_named_in_the_message():
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    with pytest.raises(SystemExit, match="cannot read the package at 'no-such-commit'.*REV="):
+        at_revision(repo, "no-such-commit")
